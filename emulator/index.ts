@@ -1,0 +1,109 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { gzipSync } from 'node:zlib';
+import type { Hono } from 'hono';
+import { createApp, DROP_HEADER } from './pipeline.ts';
+import { Router } from './router.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { blueprintRoutes } from './routes/blueprints.ts';
+import { entityRoutes } from './routes/entities.ts';
+import { integrationRoutes } from './routes/integrations.ts';
+import { orgRoutes } from './routes/org.ts';
+import { searchRoutes } from './routes/search.ts';
+import { EmulatorState, type PortEmulatorOptions } from './state.ts';
+
+export type { PortEmulatorOptions } from './state.ts';
+export type { Blueprint, EntityRecord } from './types.ts';
+
+/** A running (or in-process) local Port. */
+export interface PortEmulator {
+  /** The Hono app: `app.fetch(request)` serves Port's API in-process. */
+  app: Hono;
+  /**
+   * In-process fetch with transport faults: a `drop` fault rejects like a broken connection
+   * (`TypeError`), as `fetch` does over loopback.
+   */
+  fetch: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+  state: EmulatorState;
+  /** Bind to 127.0.0.1 (port 0 picks a free one); resolves with the base URL. */
+  listen(port?: number): Promise<string>;
+  /** The base URL once listening. */
+  readonly url: string | undefined;
+  close(): Promise<void>;
+}
+
+const GZIP_MIN = 1024;
+
+/**
+ * Create a local Port emulator: Port's REST API subset over SQLite, with Port's semantics.
+ *
+ * @example
+ * const port = createPortEmulator({ credentials: [{ clientId: 'id', clientSecret: 'secret' }] });
+ * const url = await port.listen(0); // http://127.0.0.1:PORT
+ */
+export function createPortEmulator(options: PortEmulatorOptions = {}): PortEmulator {
+  const state = new EmulatorState(options);
+  const router = new Router();
+  router.add(...orgRoutes, ...integrationRoutes, ...searchRoutes, ...blueprintRoutes, ...entityRoutes, ...adminRoutes);
+  const app = createApp(state, router);
+  let server: ServerType | undefined;
+  let url: string | undefined;
+
+  const inProcessFetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request && !init ? input : new Request(input, init);
+    const response = await app.fetch(request);
+    if (response.headers.has(DROP_HEADER)) throw new TypeError('fetch failed: the emulator dropped the connection');
+    return response;
+  };
+
+  return {
+    app,
+    fetch: inProcessFetch,
+    state,
+    get url() {
+      return url;
+    },
+    listen(port = 0) {
+      return new Promise((resolve, reject) => {
+        const s = serve(
+          {
+            hostname: '127.0.0.1',
+            port,
+            fetch: async (request, env) => {
+              const response = await app.fetch(request, env);
+              return maybeGzip(request, response);
+            },
+          },
+          (info) => {
+            url = `http://127.0.0.1:${info.port}`;
+            state.baseUrl = url;
+            resolve(url);
+          },
+        );
+        s.on('error', reject);
+        server = s;
+      });
+    },
+    async close() {
+      if (server) {
+        const s = server;
+        server = undefined;
+        await new Promise<void>((resolve) => {
+          (s as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+          s.close(() => resolve());
+        });
+      }
+      state.store.close();
+    },
+  };
+}
+
+/** Port may gzip responses; the emulator does for bodies over 1 KiB when the client accepts it. */
+async function maybeGzip(request: Request, response: Response): Promise<Response> {
+  if (response.headers.has(DROP_HEADER) || !/\bgzip\b/.test(request.headers.get('accept-encoding') ?? '')) return response;
+  const body = new Uint8Array(await response.arrayBuffer());
+  if (body.byteLength <= GZIP_MIN) return new Response(body, response);
+  const headers = new Headers(response.headers);
+  headers.set('content-encoding', 'gzip');
+  headers.delete('content-length');
+  return new Response(gzipSync(body, { level: 1 }), { status: response.status, headers });
+}

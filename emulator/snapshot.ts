@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { invalidRequest } from './errors.ts';
+import type { IntegrationDoc, ResyncRequest } from './routes/integrations.ts';
+import type { EmulatorState, Organization } from './state.ts';
+import type { Blueprint, EntityRecord } from './types.ts';
+
+/**
+ * Export and import of the whole state (`GET`/`PUT /_emulator/snapshot`), for golden tests, and the
+ * integration seeding that shares its defaults with `POST /v1/integration`.
+ */
+export interface Snapshot {
+  version: 1;
+  organization: Organization;
+  kafkaCredentials: { username: string; password: string } | null;
+  blueprints: Blueprint[];
+  entities: Array<Omit<EntityRecord, 'rowId'>>;
+  integrations: IntegrationDoc[];
+  resyncRequests: ResyncRequest[];
+  examples: Array<{ integrationId: string; kind: string; examples: unknown[] }>;
+}
+
+export function exportSnapshot(emu: EmulatorState): Snapshot {
+  const db = emu.store.db;
+  return {
+    version: 1,
+    organization: emu.organization(),
+    kafkaCredentials: emu.store.kv('kafkaCredentials') ?? null,
+    blueprints: emu.store.blueprints(),
+    entities: emu.store.entitiesWhere(null, null).map(({ rowId: _r, ...e }) => e),
+    integrations: emu.store.integrations<IntegrationDoc>(),
+    resyncRequests: (db.prepare('SELECT data FROM resync_requests ORDER BY seq').all() as Array<{ data: string }>).map(
+      (r) => JSON.parse(r.data) as ResyncRequest,
+    ),
+    examples: (db.prepare('SELECT integration_id, kind, data FROM examples').all() as Array<{ integration_id: string; kind: string; data: string }>).map(
+      (r) => ({ integrationId: r.integration_id, kind: r.kind, examples: (JSON.parse(r.data) as { examples: unknown[] }).examples }),
+    ),
+  };
+}
+
+/** Replace all state with a snapshot; credentials given at start-up are kept. */
+export function importSnapshot(emu: EmulatorState, raw: Record<string, unknown>): void {
+  if (raw.version !== 1) throw invalidRequest('snapshot.version: expected 1');
+  const s = raw as unknown as Snapshot;
+  for (const key of ['blueprints', 'entities', 'integrations', 'resyncRequests', 'examples'] as const)
+    if (s[key] !== undefined && !Array.isArray(s[key])) throw invalidRequest(`snapshot.${key}: expected an array`);
+  emu.reset();
+  const db = emu.store.db;
+  if (s.organization) emu.store.setKv('organization', s.organization);
+  if (s.kafkaCredentials) emu.store.setKv('kafkaCredentials', s.kafkaCredentials);
+  for (const bp of s.blueprints ?? []) emu.store.putBlueprint(bp);
+  emu.invalidateBlueprints();
+  for (const e of s.entities ?? []) {
+    emu.store.saveEntity(e);
+    emu.clock.observe(e.updatedAt);
+  }
+  for (const i of s.integrations ?? []) {
+    emu.store.putIntegration(i.identifier, i);
+    emu.clock.observe(i.updatedAt);
+  }
+  for (const r of s.resyncRequests ?? []) {
+    db.prepare('INSERT INTO resync_requests (id, integration_id, data) VALUES (?, ?, ?)').run(r.id, r.integrationId, JSON.stringify(r));
+    emu.clock.observe(r.updatedAt);
+  }
+  for (const x of s.examples ?? [])
+    db.prepare('INSERT INTO examples (integration_id, kind, data) VALUES (?, ?, ?)').run(x.integrationId, x.kind, JSON.stringify({ examples: x.examples }));
+}
+
+/** Store an integration from a seed, filling the fields `POST /v1/integration` would. */
+export function seedIntegration(emu: EmulatorState, raw: Record<string, unknown>): IntegrationDoc {
+  const id = (raw.identifier ?? raw.installationId) as string | undefined;
+  if (typeof id !== 'string' || !id) throw invalidRequest('integrations[].identifier: expected a non-empty string');
+  const now = emu.clock.stamp();
+  const type = (raw.installationAppType ?? raw.integrationType ?? 'unknown') as string;
+  const ingest = (what: string) => ({ ingestId: randomUUID(), ingestUrl: `${emu.baseUrl}/_emulator/ingest/${what}/${encodeURIComponent(id)}` });
+  const doc: IntegrationDoc = {
+    identifier: id,
+    installationId: id,
+    installationAppType: type,
+    integrationType: type,
+    version: null,
+    title: null,
+    installationType: 'OnPrem',
+    config: {},
+    changelogDestination: {},
+    resyncState: null,
+    actionsProcessingEnabled: false,
+    incrementalSyncEnabled: false,
+    processingMode: 'ocean-core',
+    arePortResourcesInitialized: false,
+    createPortResourcesOrigin: 'Default',
+    logAttributes: ingest('logs'),
+    metricAttributes: ingest('metrics'),
+    _orgId: emu.organization().id,
+    _id: randomUUID(),
+    clientId: null,
+    createdAt: now,
+    createdBy: null,
+    updatedAt: now,
+    updatedBy: null,
+    ...raw,
+  };
+  emu.store.putIntegration(id, doc);
+  return doc;
+}

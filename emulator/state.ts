@@ -1,0 +1,121 @@
+import { Auth } from './auth.ts';
+import { Clock } from './clock.ts';
+import { Store } from './db.ts';
+import { FaultRegistry } from './faults.ts';
+import { RateLimiter } from './rate-limits.ts';
+import { RequestLog } from './request-log.ts';
+import type { OutboxEntry } from './changelog.ts';
+import type { Blueprint } from './types.ts';
+
+/** Options of `createPortEmulator()`; every one has a default that suits tests. */
+export interface PortEmulatorOptions {
+  /** SQLite file, or `:memory:` (default). */
+  db?: string;
+  /** Credential pairs seeded at start and restored by `POST /_emulator/reset`. */
+  credentials?: Array<{ clientId: string; clientSecret: string }>;
+  /** `'port'` enforces Port's published limits; default: none enforced. */
+  rateLimits?: 'port' | 'none' | ConstructorParameters<typeof RateLimiter>[0]['limits'];
+  rateLimitScale?: number;
+  /** Reject property keys a blueprint does not declare instead of dropping them. */
+  strictProperties?: boolean;
+  /** Maximum entities per bulk upsert (Port: 20). */
+  maxBulkUpsert?: number;
+  /** When set, every `/_emulator` call must send `x-emulator-admin-token`. */
+  adminToken?: string;
+  /** Keep a request log (default true). Benchmarks may turn it off. */
+  requestLog?: boolean;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  featureFlags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const DEFAULT_ORG = { id: 'org_emulator', name: 'Emulator', featureFlags: [] as string[] };
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Everything one emulator instance holds: storage, clock, tokens, limits, faults and logs. */
+export class EmulatorState {
+  readonly clock = new Clock();
+  readonly store: Store;
+  readonly auth: Auth;
+  readonly limiter: RateLimiter;
+  readonly faults = new FaultRegistry();
+  readonly log = new RequestLog();
+  readonly ingest: Array<{ at: string; path: string; body: unknown }> = [];
+  /** Change events (§12); kept in memory, cleared by reset. */
+  readonly outbox: OutboxEntry[] = [];
+  baseUrl = 'http://127.0.0.1';
+  private blueprintCache = new Map<string, Blueprint | null>();
+
+  constructor(readonly options: PortEmulatorOptions) {
+    this.store = new Store(options.db ?? ':memory:');
+    this.auth = new Auth(this.store, this.clock, () => this.organization().id);
+    this.limiter = new RateLimiter({
+      limits: options.rateLimits ?? 'none',
+      scale: options.rateLimitScale ?? 1,
+      now: () => this.clock.now(),
+    });
+    this.seedDefaults();
+    this.observeTimestamps();
+  }
+
+  get maxBulkUpsert(): number {
+    return this.options.maxBulkUpsert ?? 20;
+  }
+
+  organization(): Organization {
+    const org = this.store.kv<Organization>('organization');
+    if (org) return org;
+    const now = this.clock.iso();
+    const created = { ...DEFAULT_ORG, createdAt: now, updatedAt: now };
+    this.store.setKv('organization', created);
+    return created;
+  }
+
+  /** Blueprints are read on every entity write; cache the parsed JSON until a blueprint changes. */
+  blueprint(id: string): Blueprint | undefined {
+    let bp = this.blueprintCache.get(id);
+    if (bp === undefined) {
+      bp = this.store.blueprint(id) ?? null;
+      this.blueprintCache.set(id, bp);
+    }
+    return bp ?? undefined;
+  }
+
+  invalidateBlueprints(): void {
+    this.blueprintCache.clear();
+  }
+
+  /** `POST /_emulator/reset`: wipe, then restore the default org, limits and start-up credentials. */
+  reset(): void {
+    this.store.wipe();
+    this.invalidateBlueprints();
+    this.limiter.restoreDefaults();
+    this.faults.clear();
+    this.log.clear();
+    this.ingest.length = 0;
+    this.outbox.length = 0;
+    this.clock.reset();
+    this.auth.policy = { lifetimeSeconds: 10800, reuse: true, expiresInMode: 'remaining' };
+    this.seedDefaults();
+  }
+
+  private seedDefaults(): void {
+    this.organization();
+    for (const c of this.options.credentials ?? []) this.auth.addCredentials(c.clientId, c.clientSecret);
+  }
+
+  /** After a restart from a file, new stamps must still sort after the stored ones. */
+  private observeTimestamps(): void {
+    const row = this.store.db.prepare('SELECT max(updated_at) AS m FROM entities').get() as { m: string | null };
+    this.clock.observe(row.m);
+    for (const i of this.store.integrations<{ updatedAt?: string; resyncState?: { updatedAt?: string } }>()) {
+      this.clock.observe(i.updatedAt);
+      this.clock.observe(i.resyncState?.updatedAt);
+    }
+  }
+}
