@@ -1,0 +1,43 @@
+/**
+ * Tide's HTTP toolkit: one retry / rate-limit / pagination / timeout layer for the Port
+ * client and every vendor client. Web standards only (Node, workerd, Deno).
+ */
+export { createHttpClient, readJson } from './fetch-client.ts';
+export type { HttpClient, HttpClientOptions, RequestOptions, RetryInfo } from './fetch-client.ts';
+export {
+  IDEMPOTENT_METHODS,
+  PORT_RETRY_POLICY,
+  VENDOR_RETRY_POLICY,
+  backoffDelay,
+  isRateLimited403,
+  isRetryableResponse,
+  parseWaitHeader,
+  resolveRetryPolicy,
+  retryDelay,
+} from './retry-policy.ts';
+export type { RetryPolicy } from './retry-policy.ts';
+export { createRateLimiter } from './rate-limiter.ts';
+export type { RateLimiter, RateLimiterOptions, RateLimitRelease, RateLimitState } from './rate-limiter.ts';
+export {
+  paginateCursor,
+  paginateLinkHeader,
+  paginateOffset,
+  paginatePageNumber,
+  parseLinkHeader,
+  valueAt,
+  withParams,
+} from './pagination.ts';
+export type {
+  CursorOptions,
+  LinkValue,
+  OffsetOptions,
+  PageNumberOptions,
+  PageRequester,
+  PaginateBase,
+  PathSpec,
+} from './pagination.ts';
+export { createLimiter, mapConcurrent } from './concurrency.ts';
+export type { LimitFunction } from './concurrency.ts';
+export { HttpError, NetworkError, redactUrl } from './errors.ts';
+export { abortReason, anySignal, sleep } from './sleep.ts';
+export type { SleepFn } from './sleep.ts';
