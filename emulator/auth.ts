@@ -34,12 +34,15 @@ const b64url = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 export class Auth {
   private readonly secret = randomBytes(32);
   policy: TokenPolicy = { ...DEFAULT_TOKEN_POLICY };
+  private readonly byJti;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly orgId: () => string,
-  ) {}
+  ) {
+    this.byJti = store.db.prepare('SELECT * FROM tokens WHERE jti = ?');
+  }
 
   addCredentials(clientId: string, clientSecret: string, isMachine = true): void {
     this.store.db
@@ -87,7 +90,7 @@ export class Auth {
       return undefined;
     }
     if (!payload.jti) return undefined;
-    const row = this.store.db.prepare('SELECT * FROM tokens WHERE jti = ?').get(payload.jti) as TokenRow | undefined;
+    const row = this.byJti.get(payload.jti) as TokenRow | undefined;
     // The stored token is the source of truth, so tokens survive a restart with a file database.
     if (!row || !safeEqual(row.token, token) || row.exp <= Math.floor(this.clock.now() / 1000)) return undefined;
     return { clientId: row.client_id, jti: row.jti, orgId: payload.orgId ?? this.orgId() };

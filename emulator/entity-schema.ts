@@ -57,7 +57,8 @@ const HEX_GROUP_RE = /^[0-9a-f]{1,4}$/i;
  */
 export function checkIdentifier(id: unknown, field = 'identifier'): string {
   if (typeof id !== 'string') throw invalidRequest(`${field}: expected a string, got ${describeValue(id)}`);
-  const len = charLength(id);
+  // Code points never outnumber UTF-16 units, so short strings skip the count.
+  const len = id.length <= ENTITY_ID_MAX ? id.length : charLength(id);
   if (len < 1 || len > ENTITY_ID_MAX) {
     throw invalidRequest(`${field}: must be 1-${ENTITY_ID_MAX} characters, got ${len}`);
   }
@@ -158,6 +159,16 @@ type ValueSchema = Pick<PropertySchema, 'format' | 'enum' | 'minLength' | 'maxLe
   type?: string;
 };
 
+const patterns = new Map<string, RegExp | null>();
+function cachedPattern(pattern: string): RegExp | null {
+  let re = patterns.get(pattern);
+  if (re === undefined) {
+    re = compilePattern(pattern);
+    patterns.set(pattern, re);
+  }
+  return re;
+}
+
 /** Check one non-null value against a property (or `items`) schema; throws 422 blueprint_schema_mismatch. */
 function checkValue(v: Json, s: ValueSchema, field: string): void {
   const fail = (expected: string) => schemaMismatch(`${field}: expected ${expected}, got ${describeValue(v)}`);
@@ -166,11 +177,13 @@ function checkValue(v: Json, s: ValueSchema, field: string): void {
   if (typeof v === 'string') {
     const check = s.format ? FORMAT_CHECKS[s.format] : undefined;
     if (check && !check.test(v)) throw fail(`${check.expected} (format ${s.format})`);
-    const len = charLength(v);
-    if (typeof s.minLength === 'number' && len < s.minLength) throw fail(`at least ${s.minLength} characters`);
-    if (typeof s.maxLength === 'number' && len > s.maxLength) throw fail(`at most ${s.maxLength} characters`);
+    if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
+      const len = charLength(v);
+      if (typeof s.minLength === 'number' && len < s.minLength) throw fail(`at least ${s.minLength} characters`);
+      if (typeof s.maxLength === 'number' && len > s.maxLength) throw fail(`at most ${s.maxLength} characters`);
+    }
     if (typeof s.pattern === 'string') {
-      const re = compilePattern(s.pattern);
+      const re = cachedPattern(s.pattern);
       if (re && !re.test(v)) throw fail(`a string matching pattern ${describeValue(s.pattern)}`);
     }
   }

@@ -45,7 +45,7 @@ export function importSnapshot(emu: EmulatorState, raw: Record<string, unknown>)
     if (s[key] !== undefined && !Array.isArray(s[key])) throw invalidRequest(`snapshot.${key}: expected an array`);
   emu.reset();
   const db = emu.store.db;
-  if (s.organization) emu.store.setKv('organization', s.organization);
+  if (s.organization) emu.setOrganization(s.organization);
   if (s.kafkaCredentials) emu.store.setKv('kafkaCredentials', s.kafkaCredentials);
   for (const bp of s.blueprints ?? []) emu.store.putBlueprint(bp);
   emu.invalidateBlueprints();

@@ -67,13 +67,22 @@ export class EmulatorState {
     return this.options.maxBulkUpsert ?? 20;
   }
 
+  private org: Organization | undefined;
+
+  /** The organization, read once and kept until `setOrganization` or a reset changes it. */
   organization(): Organization {
+    if (this.org) return this.org;
     const org = this.store.kv<Organization>('organization');
-    if (org) return org;
+    if (org) return (this.org = org);
     const now = this.clock.iso();
     const created = { ...DEFAULT_ORG, createdAt: now, updatedAt: now };
     this.store.setKv('organization', created);
-    return created;
+    return (this.org = created);
+  }
+
+  setOrganization(org: Organization): void {
+    this.store.setKv('organization', org);
+    this.org = org;
   }
 
   /** Blueprints are read on every entity write; cache the parsed JSON until a blueprint changes. */
@@ -93,6 +102,7 @@ export class EmulatorState {
   /** `POST /_emulator/reset`: wipe, then restore the default org, limits and start-up credentials. */
   reset(): void {
     this.store.wipe();
+    this.org = undefined;
     this.invalidateBlueprints();
     this.limiter.restoreDefaults();
     this.faults.clear();

@@ -135,7 +135,7 @@ export const adminRoutes: Route[] = [
     body: z.strictObject({ id: z.string().min(1).optional(), name: z.string().optional(), featureFlags: z.array(z.string()).optional() }),
     handler: (ctx) => {
       const org = { ...ctx.emu.organization(), ...(ctx.body as object), updatedAt: ctx.emu.clock.iso() };
-      ctx.emu.store.setKv('organization', org);
+      ctx.emu.setOrganization(org);
       return ok({ organization: org });
     },
   },

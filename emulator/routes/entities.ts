@@ -67,7 +67,6 @@ function bulkUpsert(ctx: HandlerContext) {
   const partial = ctx.fault?.type === 'partial' ? ctx.fault : undefined;
   const results: Array<{ identifier: string; index: number; created: boolean }> = [];
   const errors: Array<{ identifier: string; index: number; statusCode: number; error: string; message: string }> = [];
-  const db = ctx.emu.store.db;
   entities.forEach((body, index) => {
     const given = body && typeof body === 'object' && typeof (body as { identifier?: unknown }).identifier === 'string'
       ? (body as { identifier: string }).identifier
@@ -78,7 +77,9 @@ function bulkUpsert(ctx: HandlerContext) {
       return;
     }
     try {
-      const r = db.transaction(() => writeEntity(ctx.emu, bp, body, opts))();
+      // writeEntity checks everything before its first write, so a refused item leaves nothing
+      // behind without a savepoint of its own; the request as a whole is one transaction.
+      const r = writeEntity(ctx.emu, bp, body, opts);
       if (r.kind === 'unresolved')
         errors.push({ identifier: 'unknown', index, statusCode: 404, error: 'not_found', message: 'The search identifier matched no entity' });
       else results.push({ identifier: r.entity.identifier, index, created: r.created });
