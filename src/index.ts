@@ -1,0 +1,8 @@
+/**
+ * Tide's public API: the only module integrations import.
+ */
+export * from './integration/index.ts';
+export { createMemoryStateStore, type StateStore } from './state/index.ts';
+export type { Logger } from './logging/logger.ts';
+export type { HttpClient } from './http/index.ts';
+export { paginateCursor, paginateLinkHeader, paginateOffset, paginatePageNumber, parseLinkHeader } from './http/index.ts';

@@ -1,0 +1,208 @@
+import type { LeafRef, ResourcePlan, Template } from './compile.ts';
+import type { FieldOutcome, Row } from './evaluate.ts';
+
+/** An entity body as mapped: only the keys the mapping defines (§3.6). Values are whatever jq produced. */
+export interface Entity {
+  identifier: unknown;
+  blueprint: unknown;
+  title?: unknown;
+  icon?: unknown;
+  team?: unknown;
+  properties: Record<string, unknown>;
+  relations: Record<string, unknown>;
+}
+
+/** One produced entity and where it came from. */
+export interface MappedEntity {
+  entity: Entity;
+  /** False only in parse-all mode, for items whose selector returned `false`. */
+  selectorPassed: boolean;
+  /** Index of the item in the evaluated batch. */
+  itemIndex: number;
+  /** Index in `mappings` (0 when `mappings` is one object). */
+  mappingIndex: number;
+  /** Misconfiguration paths of this entity's `null` leaves. */
+  nullPaths: string[];
+}
+
+/** A per-item selector failure: it blocks deletions for the resync (§3.4). */
+export interface SelectorError {
+  itemIndex: number;
+  program: string;
+  reason: 'not-boolean' | 'no-output' | 'compile-error' | 'runtime-error';
+  message: string;
+}
+
+/** A field that failed, once per path per batch, with jq's error (first line) and how many items hit it. */
+export interface FieldError {
+  path: string;
+  configPath: string;
+  program: string;
+  reason: 'no-output' | 'compile-error' | 'runtime-error';
+  error: string;
+  count: number;
+  firstItemIndex: number;
+}
+
+/** A leaf that evaluated to `null`, merged across the batch (§3.6). */
+export interface Misconfiguration {
+  path: string;
+  program: string;
+  severity: 'ERROR' | 'WARNING';
+  count: number;
+}
+
+/** Required properties and relations of a blueprint, as `schema.required` and relations' `required` say. */
+export interface RequiredFields {
+  properties: Iterable<string>;
+  relations: Iterable<string>;
+}
+
+/** Looks up what a blueprint requires; undefined (or a throw) when unknown, which makes every leaf a WARNING. */
+export type RequiredFieldsLookup = (blueprint: string) => RequiredFields | undefined | Promise<RequiredFields | undefined>;
+
+/** The result of evaluating one batch of (already expanded) items. */
+export interface MapBatchResult {
+  entities: MappedEntity[];
+  itemCount: number;
+  selectorErrors: SelectorError[];
+  /** Entities dropped for a falsy identifier or blueprint, and how many (item, mapping) pairs were mapped. */
+  dropped: { count: number; of: number };
+  misconfigurations: Misconfiguration[];
+  fieldErrors: FieldError[];
+}
+
+/** Ocean's falsy: `null`, `false`, `0`, `""`, `[]`, `{}`. */
+export function isFalsy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === '') return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+function describe(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+function selectorError(plan: ResourcePlan, itemIndex: number, outcome: FieldOutcome, location: string): SelectorError {
+  const where = `(${location}: ${plan.selectorProgram})`;
+  const base = { itemIndex, program: plan.selectorProgram };
+  if (outcome.kind === 'value') {
+    return { ...base, reason: 'not-boolean', message: `selector must return a boolean, got ${describe(outcome.value)} ${where}` };
+  }
+  if (outcome.kind === 'none') return { ...base, reason: 'no-output', message: `selector produced no output ${where}` };
+  const reason = outcome.stage === 'compile' ? 'compile-error' : 'runtime-error';
+  return { ...base, reason, message: `selector failed: ${outcome.message} ${where}` };
+}
+
+function build(t: Template, fields: FieldOutcome[], onLeaf: (leaf: LeafRef, outcome: FieldOutcome, value: unknown) => void): unknown {
+  switch (t.t) {
+    case 'leaf': {
+      const outcome = fields[t.leaf.slot] ?? { kind: 'none' };
+      const value = outcome.kind === 'value' ? outcome.value : null;
+      onLeaf(t.leaf, outcome, value);
+      return value;
+    }
+    case 'const':
+      return t.value;
+    case 'array':
+      return t.items.map((i) => build(i, fields, onLeaf));
+    case 'object':
+      return Object.fromEntries(t.entries.map(([k, v]) => [k, build(v, fields, onLeaf)]));
+  }
+}
+
+/**
+ * Turn evaluated rows into entities and the batch's reports: selector errors, dropped count, field errors and
+ * misconfigurations with their severity.
+ */
+export async function assemble(
+  plan: ResourcePlan,
+  rows: Row[],
+  opts: { parseAll: boolean; selectorLocation: string; requiredFields?: RequiredFieldsLookup },
+): Promise<MapBatchResult> {
+  const entities: MappedEntity[] = [];
+  const selectorErrors: SelectorError[] = [];
+  const fieldErrors = new Map<string, FieldError>();
+  const nulls = new Map<string, { leaf: LeafRef; count: number }>();
+  let dropped = 0;
+  let considered = 0;
+
+  for (const [itemIndex, row] of rows.entries()) {
+    const sel = row.selector;
+    if (sel.kind !== 'value' || typeof sel.value !== 'boolean') {
+      selectorErrors.push(selectorError(plan, itemIndex, sel, opts.selectorLocation));
+      continue;
+    }
+    if (!row.fields || (!sel.value && !opts.parseAll)) continue;
+    const fields = row.fields;
+    for (const mapping of plan.mappings) {
+      considered += 1;
+      const nullPaths: string[] = [];
+      const onLeaf = (leaf: LeafRef, outcome: FieldOutcome, value: unknown): void => {
+        if (outcome.kind !== 'value') {
+          const known = fieldErrors.get(leaf.path);
+          if (known) known.count += 1;
+          else fieldErrors.set(leaf.path, fieldError(leaf, outcome, itemIndex));
+        }
+        if (value === null) {
+          nullPaths.push(leaf.path);
+          const known = nulls.get(leaf.path);
+          if (known) known.count += 1;
+          else nulls.set(leaf.path, { leaf, count: 1 });
+        }
+      };
+      const entity = Object.fromEntries(mapping.entity.map(([k, t]) => [k, build(t, fields, onLeaf)])) as unknown as Entity;
+      if (isFalsy(entity.identifier) || isFalsy(entity.blueprint)) {
+        dropped += 1;
+        continue;
+      }
+      entities.push({ entity, selectorPassed: sel.value, itemIndex, mappingIndex: mapping.index, nullPaths });
+    }
+  }
+
+  return {
+    entities,
+    itemCount: rows.length,
+    selectorErrors,
+    dropped: { count: dropped, of: considered },
+    misconfigurations: await severities(plan, inMappingOrder(plan, [...nulls.values()], (n) => n.leaf.path), opts.requiredFields),
+    fieldErrors: inMappingOrder(plan, [...fieldErrors.values()], (f) => f.path),
+  };
+}
+
+/** Reports read best in the order the mapping declares its fields. */
+function inMappingOrder<T>(plan: ResourcePlan, entries: T[], pathOf: (entry: T) => string): T[] {
+  const order = new Map(plan.leaves.map((leaf, i) => [leaf.path, i]));
+  return entries.sort((a, b) => (order.get(pathOf(a)) ?? 0) - (order.get(pathOf(b)) ?? 0));
+}
+
+function fieldError(leaf: LeafRef, outcome: Exclude<FieldOutcome, { kind: 'value' }>, itemIndex: number): FieldError {
+  const base = { path: leaf.path, configPath: leaf.configPath, program: leaf.program, count: 1, firstItemIndex: itemIndex };
+  if (outcome.kind === 'none') return { ...base, reason: 'no-output', error: 'the program produced no output' };
+  return { ...base, reason: outcome.stage === 'compile' ? 'compile-error' : 'runtime-error', error: outcome.message };
+}
+
+async function severities(
+  plan: ResourcePlan,
+  nulls: Array<{ leaf: LeafRef; count: number }>,
+  lookup: RequiredFieldsLookup | undefined,
+): Promise<Misconfiguration[]> {
+  const required = new Map<number, { properties: Set<string>; relations: Set<string> } | undefined>();
+  for (const mapping of plan.mappings) {
+    let fields: RequiredFields | undefined;
+    if (lookup && mapping.blueprintLiteral !== undefined && nulls.some((n) => n.leaf.mappingIndex === mapping.index)) {
+      try {
+        fields = await lookup(mapping.blueprintLiteral);
+      } catch {
+        fields = undefined; // a failed blueprint fetch makes everything a WARNING (§3.6)
+      }
+    }
+    required.set(mapping.index, fields && { properties: new Set(fields.properties), relations: new Set(fields.relations) });
+  }
+  return nulls.map(({ leaf, count }) => {
+    const req = required.get(leaf.mappingIndex);
+    const group = leaf.group === 'properties' ? req?.properties : leaf.group === 'relations' ? req?.relations : undefined;
+    const isRequired = leaf.name !== undefined && group?.has(leaf.name) === true;
+    return { path: leaf.path, program: leaf.program, severity: isRequired ? 'ERROR' : 'WARNING', count };
+  });
+}

@@ -1,0 +1,206 @@
+import type { EntityMapping, ResourceConfig } from './app-config.ts';
+import type { JqEngine } from './jq-engine.ts';
+import { normaliseQuotes, stringLiteralValue } from './normalise.ts';
+
+/** One distinct JQ program, as checked once per mapper. */
+export interface FieldProgram {
+  /** Normalised text: what jq runs, and the cache key. */
+  text: string;
+  /** jq's compile error for the program on its own; the field is then `null` without running. */
+  compileError?: string;
+  /**
+   * Compiles alone but not inside the batch wrapper (a trailing `# …\` comment swallowing the wrapper's next
+   * line, in jq 1.8). Such a field is evaluated on its own, item by item.
+   */
+  isolated: boolean;
+}
+
+/** Where a leaf sits: Ocean's dotted path (`properties.url`, `identifier.rules.0.value`) and the config path. */
+export interface LeafRef {
+  slot: number;
+  path: string;
+  configPath: string;
+  program: string;
+  mappingIndex: number;
+  /** `properties`/`relations` and the mapped name, for severity; otherwise the entity key (`identifier`…). */
+  group: string;
+  name?: string;
+}
+
+type LeafOwner = Pick<LeafRef, 'mappingIndex' | 'group' | 'name'>;
+
+/** How to rebuild a mapped value from the evaluated slots. */
+export type Template =
+  | { t: 'leaf'; leaf: LeafRef }
+  | { t: 'const'; value: unknown }
+  | { t: 'object'; entries: Array<[string, Template]> }
+  | { t: 'array'; items: Template[] };
+
+/** One object of `mappings` (index 0 when `mappings` is a single object). */
+export interface MappingPlan {
+  index: number;
+  entity: Array<[string, Template]>;
+  /** The blueprint when its program is a string literal, so required fields can be known. */
+  blueprintLiteral?: string;
+}
+
+/** Everything needed to evaluate a resource's batches: distinct programs and how they rebuild entities. */
+export interface ResourcePlan {
+  selector: FieldProgram;
+  selectorProgram: string;
+  /** Distinct field programs; `slots[i]` is position `i + 1` of each item's result row (0 is the selector). */
+  slots: FieldProgram[];
+  leaves: LeafRef[];
+  mappings: MappingPlan[];
+  /** One jq program per mode: selector, then every slot, per item, with per-field isolation. */
+  batchProgram: { resync: string; parseAll: string };
+}
+
+/** Binds `env`/`$ENV` to the env record sent with the input; the record is `{}` when env access is off. */
+export const PRELUDE = '.env as $__tide_env | def env: $__tide_env; $__tide_env as $ENV | ';
+
+/**
+ * First output wins as `[[0, value]]`; none gives `[]`, an error before it `[[1, error]]`. The blank line keeps a
+ * trailing comment in the field from eating the closing parenthesis: jq 1.8 continues a comment that ends in
+ * `\` onto the next line, so that next line is left empty.
+ */
+export function wrapField(text: string): string {
+  // first(…) costs a label/break per item and field; a plain path or literal has at most one output anyway.
+  if (SINGLE_OUTPUT.test(text)) return `[try ((${text}\n\n) | [0, .]) catch [1, .]]`;
+  return `[first(try ((${text}\n\n) | [0, .]) catch [1, .])]`;
+}
+
+/** `.`, `.a.b`, `.a[0]`, `.["k"]`, a plain string literal, a number, true/false/null: exactly one output or an error. */
+const SINGLE_OUTPUT =
+  /^\s*(?:\.(?:[A-Za-z_]\w*)?(?:\.[A-Za-z_]\w*|\.?\[(?:-?\d+|"(?:[^"\\(]|\\[^(])*")\])*|"(?:[^"\\]|\\[^(])*"|-?\d+(?:\.\d+)?|true|false|null)\s*$/;
+
+/** The field on its own, exactly `first(FIELD)` with the env prelude: the reference semantics. */
+export function aloneProgram(text: string): string {
+  return `${PRELUDE}.items[0] | first((${text}\n\n))`;
+}
+
+/** Compile checks, cached by normalised text for the life of the mapper. */
+export class ProgramCache {
+  private readonly programs = new Map<string, Promise<FieldProgram>>();
+  constructor(private readonly engine: () => Promise<JqEngine>) {}
+
+  get(source: string): Promise<FieldProgram> {
+    const text = normaliseQuotes(source);
+    let entry = this.programs.get(text);
+    if (!entry) {
+      entry = this.check(text);
+      this.programs.set(text, entry);
+      // Only jq's verdict is worth keeping; an engine that failed to load must be retried next time.
+      entry.catch(() => this.programs.delete(text));
+    }
+    return entry;
+  }
+
+  private async check(text: string): Promise<FieldProgram> {
+    const engine = await this.engine();
+    const compileError = await engine.compileError(text);
+    if (compileError !== undefined) return { text, compileError, isolated: false };
+    const wrapped = await engine.compileError(`${PRELUDE}.items | map(${wrapField(text)})`);
+    return { text, isolated: wrapped !== undefined };
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Collects leaves, giving each distinct program one slot. */
+class LeafCollector {
+  readonly sources: string[] = [];
+  readonly leaves: LeafRef[] = [];
+  private readonly slotOf = new Map<string, number>();
+
+  leaf(program: string, path: string, configPath: string, owner: LeafOwner): Template {
+    const key = normaliseQuotes(program);
+    let slot = this.slotOf.get(key);
+    if (slot === undefined) {
+      slot = this.sources.length;
+      this.sources.push(program);
+      this.slotOf.set(key, slot);
+    }
+    const leaf = { slot, path, program, configPath, ...owner };
+    this.leaves.push(leaf);
+    return { t: 'leaf', leaf };
+  }
+
+  /** Every string at any depth is a program; objects and lists keep their shape (§3.2). */
+  walk(value: unknown, path: string, configPath: string, owner: LeafOwner): Template {
+    if (typeof value === 'string') return this.leaf(value, path, configPath, owner);
+    if (Array.isArray(value)) {
+      return { t: 'array', items: value.map((v, i) => this.walk(v, `${path}.${i}`, `${configPath}[${i}]`, owner)) };
+    }
+    if (isRecord(value)) {
+      return {
+        t: 'object',
+        entries: Object.entries(value).map(([k, v]) => [k, this.walk(v, `${path}.${k}`, `${configPath}.${k}`, owner)]),
+      };
+    }
+    return { t: 'const', value };
+  }
+}
+
+const ENTITY_KEYS = ['identifier', 'title', 'icon', 'blueprint', 'team'] as const;
+
+function planMapping(collector: LeafCollector, mapping: EntityMapping, index: number, list: boolean, base: string): MappingPlan {
+  const prefix = list ? `mappings[${index}].` : '';
+  const configBase = `${base}.port.entity.${list ? `mappings[${index}]` : 'mappings'}`;
+  const entity: Array<[string, Template]> = [];
+  for (const key of ENTITY_KEYS) {
+    const value = mapping[key];
+    if (value !== undefined) {
+      entity.push([key, collector.walk(value, `${prefix}${key}`, `${configBase}.${key}`, { mappingIndex: index, group: key })]);
+    }
+  }
+  for (const group of ['properties', 'relations'] as const) {
+    const entries = Object.entries(mapping[group] ?? {}).map(([name, value]): [string, Template] => [
+      name,
+      collector.walk(value, `${prefix}${group}.${name}`, `${configBase}.${group}.${name}`, { mappingIndex: index, group, name }),
+    ]);
+    entity.push([group, { t: 'object', entries }]);
+  }
+  return { index, entity, blueprintLiteral: stringLiteralValue(mapping.blueprint) };
+}
+
+function buildBatchProgram(selector: FieldProgram, slots: FieldProgram[], parseAll: boolean): string {
+  const sel = selector.compileError !== undefined || selector.isolated ? '[]' : wrapField(selector.text);
+  const fields = slots.map((s) => (s.compileError !== undefined || s.isolated ? 'null' : wrapField(s.text)));
+  // An isolated selector is decided outside jq, so every item must carry its fields.
+  const condition = parseAll || selector.isolated ? 'true' : '$__tide_s == [[0, true]]';
+  return (
+    `${PRELUDE}.items | map(${sel} as $__tide_s | if ${condition} then [$__tide_s` +
+    fields.map((f) => `,\n${f}`).join('') +
+    `] else [$__tide_s] end)`
+  );
+}
+
+/**
+ * Plan a resource once: every distinct program (selector and all mapping leaves, search queries included)
+ * is normalised and compile-checked, and the batch programs are built.
+ */
+export async function planResource(cache: ProgramCache, resource: ResourceConfig, resourceIndex?: number): Promise<ResourcePlan> {
+  const base = resourceIndex === undefined ? `resources[kind=${resource.kind}]` : `resources[${resourceIndex}]`;
+  const collector = new LeafCollector();
+  const raw = resource.port.entity.mappings;
+  const list = Array.isArray(raw);
+  const mappings = (list ? raw : [raw]).map((m, i) => planMapping(collector, m, i, list, base));
+  const [selector, ...slots] = await Promise.all([
+    cache.get(resource.selector.query),
+    ...collector.sources.map((s) => cache.get(s)),
+  ]);
+  return {
+    selector: selector!,
+    selectorProgram: resource.selector.query,
+    slots,
+    leaves: collector.leaves,
+    mappings,
+    batchProgram: {
+      resync: buildBatchProgram(selector!, slots, false),
+      parseAll: buildBatchProgram(selector!, slots, true),
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { loadJq, JqError } from 'jq-wasm';
+
+/**
+ * The one seam between the mapping core and a jq implementation. The mapper calls `run` once per batch (never
+ * once per field) and `compileError` once per distinct program, so an engine with a high fixed cost per call
+ * stays fast. Any implementation must have real jq 1.8 semantics.
+ */
+export interface JqEngine {
+  /** Implementation label for logs, e.g. `jq-wasm jq-1.8.2`. */
+  readonly name: string;
+  /**
+   * Run `program` on `input` (JSON text holding exactly one value) and return every output.
+   * Throws {@link JqRunError} on a compile or runtime error that escapes the program.
+   */
+  run(program: string, input: string): Promise<unknown[]>;
+  /** jq's compile error for `program` (its full message), or undefined when it compiles. Never runs it. */
+  compileError(program: string): Promise<string | undefined>;
+}
+
+/** A jq failure that escaped the program. `stage` tells a compile error from a runtime error. */
+export class JqRunError extends Error {
+  override readonly name = 'JqRunError';
+  constructor(
+    message: string,
+    readonly stage: 'compile' | 'runtime',
+  ) {
+    super(message);
+  }
+}
+
+/** First line of a jq message, without the `jq: error (at …): ` prefix that says nothing to a mapping author. */
+export function firstLine(message: string): string {
+  const line = message.split('\n', 1)[0] ?? '';
+  return line.replace(/^jq: error(?: \(at [^)]*\))?: /, '').replace(/^jq: error: /, '');
+}
+
+/**
+ * A {@link JqEngine} backed by jq-wasm 3 (real jq 1.8.2 compiled to WebAssembly). Loads the wasm once; the
+ * package's export conditions pick the right build for Node, workerd and browsers.
+ *
+ * @example
+ * const engine = await createJqWasmEngine();
+ * await engine.run('.a', '{"a":1}') // [1]
+ */
+export async function createJqWasmEngine(): Promise<JqEngine> {
+  const jq = await loadJq();
+  return {
+    name: `jq-wasm ${jq.version}`,
+    async run(program, input) {
+      try {
+        // -c: compact output is markedly cheaper for jq to print and for us to parse.
+        return jq.json(input, program, ['-c']);
+      } catch (error) {
+        if (error instanceof JqError) {
+          throw new JqRunError(error.stderr || error.message, error.exitCode === 3 ? 'compile' : 'runtime');
+        }
+        throw error;
+      }
+    },
+    async compileError(program) {
+      // Empty input text means zero inputs: jq compiles the program and never runs it.
+      const result = jq.raw('', program);
+      return result.exitCode === 0 ? undefined : result.stderr || `jq exited with code ${result.exitCode}`;
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createMemoryStateStore, type StateStore } from './store.ts';
