@@ -35,12 +35,13 @@ export async function runPortLocal(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const port = Number(values.port);
+  // Number('') and Number(' ') are 0: accept digits only.
+  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: expected an integer 0..65535, got "${values.port}"`);
   if (values['rate-limits'] !== 'port' && values['rate-limits'] !== 'off')
     fail(`--rate-limits: expected "port" or "off", got "${values['rate-limits']}"`);
-  const scale = Number(values['rate-limit-scale']);
-  if (!(scale > 0)) fail(`--rate-limit-scale: expected a positive number, got "${values['rate-limit-scale']}"`);
+  const scale = values['rate-limit-scale'].trim() === '' ? NaN : Number(values['rate-limit-scale']);
+  if (!(scale > 0) || !Number.isFinite(scale)) fail(`--rate-limit-scale: expected a positive number, got "${values['rate-limit-scale']}"`);
   const defaulted = values['client-id'] === undefined && values['client-secret'] === undefined;
   if (!defaulted && (values['client-id'] === undefined || values['client-secret'] === undefined))
     fail('--client-id and --client-secret go together: give both or neither');

@@ -170,26 +170,30 @@ function cachedPattern(pattern: string): RegExp | null {
 }
 
 /** Check one non-null value against a property (or `items`) schema; throws 422 blueprint_schema_mismatch. */
+// A module-level function, not a per-call closure: this runs for every property of every entity.
+function mismatch(field: string, v: Json, expected: string): PortError {
+  return schemaMismatch(`${field}: expected ${expected}, got ${describeValue(v)}`);
+}
+
 function checkValue(v: Json, s: ValueSchema, field: string): void {
-  const fail = (expected: string) => schemaMismatch(`${field}: expected ${expected}, got ${describeValue(v)}`);
-  if (!matchesType(v, s.type)) throw fail(`a value of type ${s.type}, not ${typeName(v)}`);
-  if (s.enum && !s.enum.some((e) => e === v)) throw fail(`one of ${describeValue(s.enum)}`);
+  if (!matchesType(v, s.type)) throw mismatch(field, v, `a value of type ${s.type}, not ${typeName(v)}`);
+  if (s.enum && !s.enum.some((e) => e === v)) throw mismatch(field, v, `one of ${describeValue(s.enum)}`);
   if (typeof v === 'string') {
     const check = s.format ? FORMAT_CHECKS[s.format] : undefined;
-    if (check && !check.test(v)) throw fail(`${check.expected} (format ${s.format})`);
+    if (check && !check.test(v)) throw mismatch(field, v, `${check.expected} (format ${s.format})`);
     if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
       const len = charLength(v);
-      if (typeof s.minLength === 'number' && len < s.minLength) throw fail(`at least ${s.minLength} characters`);
-      if (typeof s.maxLength === 'number' && len > s.maxLength) throw fail(`at most ${s.maxLength} characters`);
+      if (typeof s.minLength === 'number' && len < s.minLength) throw mismatch(field, v, `at least ${s.minLength} characters`);
+      if (typeof s.maxLength === 'number' && len > s.maxLength) throw mismatch(field, v, `at most ${s.maxLength} characters`);
     }
     if (typeof s.pattern === 'string') {
       const re = cachedPattern(s.pattern);
-      if (re && !re.test(v)) throw fail(`a string matching pattern ${describeValue(s.pattern)}`);
+      if (re && !re.test(v)) throw mismatch(field, v, `a string matching pattern ${describeValue(s.pattern)}`);
     }
   }
   if (typeof v === 'number') {
-    if (typeof s.minimum === 'number' && v < s.minimum) throw fail(`a number >= ${s.minimum}`);
-    if (typeof s.maximum === 'number' && v > s.maximum) throw fail(`a number <= ${s.maximum}`);
+    if (typeof s.minimum === 'number' && v < s.minimum) throw mismatch(field, v, `a number >= ${s.minimum}`);
+    if (typeof s.maximum === 'number' && v > s.maximum) throw mismatch(field, v, `a number <= ${s.maximum}`);
   }
 }
 

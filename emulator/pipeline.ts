@@ -173,7 +173,14 @@ async function invoke(
     fault,
     after: [],
   };
-  const result = route.async ? await route.handler(ctx) : emu.store.db.transaction(() => route.handler(ctx) as HandlerResult)();
+  let result: HandlerResult;
+  try {
+    result = route.async ? await route.handler(ctx) : emu.store.db.transaction(() => route.handler(ctx) as HandlerResult)();
+  } catch (err) {
+    // The transaction rolled back; cached blueprints or organization may describe rows that are gone.
+    emu.dropCaches();
+    throw err;
+  }
   for (const fn of ctx.after) fn();
   return result;
 }

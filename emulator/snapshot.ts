@@ -17,6 +17,8 @@ export interface Snapshot {
   integrations: IntegrationDoc[];
   resyncRequests: ResyncRequest[];
   examples: Array<{ integrationId: string; kind: string; examples: unknown[] }>;
+  /** Delete-all migrations (`GET /v1/migrations/{id}`); absent in older snapshots. */
+  migrations?: Array<{ id: string; [key: string]: unknown }>;
 }
 
 export function exportSnapshot(emu: EmulatorState): Snapshot {
@@ -34,6 +36,9 @@ export function exportSnapshot(emu: EmulatorState): Snapshot {
     examples: (db.prepare('SELECT integration_id, kind, data FROM examples').all() as Array<{ integration_id: string; kind: string; data: string }>).map(
       (r) => ({ integrationId: r.integration_id, kind: r.kind, examples: (JSON.parse(r.data) as { examples: unknown[] }).examples }),
     ),
+    migrations: (db.prepare('SELECT data FROM migrations ORDER BY id').all() as Array<{ data: string }>).map(
+      (r) => JSON.parse(r.data) as { id: string },
+    ),
   };
 }
 
@@ -41,9 +46,19 @@ export function exportSnapshot(emu: EmulatorState): Snapshot {
 export function importSnapshot(emu: EmulatorState, raw: Record<string, unknown>): void {
   if (raw.version !== 1) throw invalidRequest('snapshot.version: expected 1');
   const s = raw as unknown as Snapshot;
-  for (const key of ['blueprints', 'entities', 'integrations', 'resyncRequests', 'examples'] as const)
+  for (const key of ['blueprints', 'entities', 'integrations', 'resyncRequests', 'examples', 'migrations'] as const)
     if (s[key] !== undefined && !Array.isArray(s[key])) throw invalidRequest(`snapshot.${key}: expected an array`);
   emu.reset();
+  try {
+    insertSnapshot(emu, s);
+  } catch (err) {
+    // e.g. a duplicate key: the caller's transaction rolls back, and the client learns why.
+    if (err instanceof Error && err.name === 'SqliteError') throw invalidRequest(`snapshot: ${err.message}`);
+    throw err;
+  }
+}
+
+function insertSnapshot(emu: EmulatorState, s: Snapshot): void {
   const db = emu.store.db;
   if (s.organization) emu.setOrganization(s.organization);
   if (s.kafkaCredentials) emu.store.setKv('kafkaCredentials', s.kafkaCredentials);
@@ -63,6 +78,7 @@ export function importSnapshot(emu: EmulatorState, raw: Record<string, unknown>)
   }
   for (const x of s.examples ?? [])
     db.prepare('INSERT INTO examples (integration_id, kind, data) VALUES (?, ?, ?)').run(x.integrationId, x.kind, JSON.stringify({ examples: x.examples }));
+  for (const m of s.migrations ?? []) db.prepare('INSERT INTO migrations (id, data) VALUES (?, ?)').run(m.id, JSON.stringify(m));
 }
 
 /** Store an integration from a seed, filling the fields `POST /v1/integration` would. */

@@ -99,6 +99,12 @@ export class EmulatorState {
     this.blueprintCache.clear();
   }
 
+  /** After a rolled-back transaction: drop every cache that may hold rows the rollback undid. */
+  dropCaches(): void {
+    this.blueprintCache.clear();
+    this.org = undefined;
+  }
+
   /** `POST /_emulator/reset`: wipe, then restore the default org, limits and start-up credentials. */
   reset(): void {
     this.store.wipe();
@@ -123,6 +129,7 @@ export class EmulatorState {
   private observeTimestamps(): void {
     const row = this.store.db.prepare('SELECT max(updated_at) AS m FROM entities').get() as { m: string | null };
     this.clock.observe(row.m);
+    for (const bp of this.store.blueprints()) this.clock.observe(bp.updatedAt);
     for (const i of this.store.integrations<{ updatedAt?: string; resyncState?: { updatedAt?: string } }>()) {
       this.clock.observe(i.updatedAt);
       this.clock.observe(i.resyncState?.updatedAt);

@@ -110,3 +110,59 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
 
 /** `encodeURIComponent` for a path segment (identifiers may hold `/ : + = @`). */
 export const seg = (s: string): string => encodeURIComponent(s);
+
+/** Port's error envelope: `{ ok: false, error, message }`. */
+export interface ErrorBody {
+  ok: false;
+  error: string;
+  message: string;
+}
+
+/**
+ * Throw unless `res` is the error envelope with `status` and `error`, and its message names every
+ * string in `mentions` (a field, id or value). Returns the body for further checks.
+ */
+export function expectError(res: CallResult, status: number, error: string, ...mentions: string[]): ErrorBody {
+  const body = res.body as ErrorBody;
+  const shown = `${res.status} ${JSON.stringify(res.body)}`;
+  if (res.status !== status) throw new Error(`expected status ${status}, got ${shown}`);
+  if (!body || body.ok !== false || body.error !== error || typeof body.message !== 'string')
+    throw new Error(`expected {ok:false, error:${error}, message}, got ${shown}`);
+  for (const m of mentions) if (!body.message.includes(m)) throw new Error(`expected the message to mention "${m}", got ${shown}`);
+  return body;
+}
+
+/** Blueprints the contract tests share: `team`, and `service` relating to it. */
+export const TEAM_BLUEPRINT = {
+  identifier: 'team',
+  title: 'Team',
+  schema: { properties: { size: { type: 'number' } }, required: [] as string[] },
+};
+
+export const SERVICE_BLUEPRINT = {
+  identifier: 'service',
+  title: 'Service',
+  icon: 'Service',
+  schema: {
+    properties: {
+      language: { type: 'string', enum: ['go', 'ts'] },
+      url: { type: 'string', format: 'url' },
+      tags: { type: 'array', items: { type: 'string' } },
+      replicas: { type: 'number' },
+      config: { type: 'object' },
+    },
+    required: [] as string[],
+  },
+  relations: {
+    owner: { target: 'team', required: false, many: false },
+    deps: { target: 'service', required: false, many: true },
+  },
+};
+
+/** Create blueprints through the public route, throwing on anything but 201. */
+export async function createBlueprints(t: TestEmulator, ...blueprints: object[]): Promise<void> {
+  for (const bp of blueprints) {
+    const r = await t.call('POST', '/v1/blueprints', bp);
+    if (r.status !== 201) throw new Error(`creating blueprint failed: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}

@@ -13,7 +13,8 @@ function load(ctx: HandlerContext, id: string): Blueprint {
 }
 
 function store(ctx: HandlerContext, fields: ReturnType<typeof parseBlueprintBody>, current?: Blueprint): Blueprint {
-  const now = ctx.emu.clock.iso();
+  // A write stamp: blueprint `updatedAt` values strictly increase like every other (§1.3).
+  const now = ctx.emu.clock.stamp();
   const who = ctx.principal?.clientId ?? null;
   const bp: Blueprint = {
     ...fields,

@@ -127,9 +127,11 @@ export const integrationRoutes: Route[] = [
       if (b.installationAppType.includes('/')) throw invalidRequest('installationAppType: must not contain "/"');
       if (ctx.emu.store.integration(b.installationId)) throw conflict(`Integration "${b.installationId}" already exists`);
       const now = ctx.emu.clock.stamp();
+      // The sink URLs point at the emulator's own origin as the client reached it (in-process too).
+      const origin = new URL(ctx.request.url).origin;
       const ingest = (what: string) => {
         const ingestId = randomUUID();
-        return { ingestId, ingestUrl: `${ctx.emu.baseUrl}/_emulator/ingest/${what}/${encodeURIComponent(b.installationId)}` };
+        return { ingestId, ingestUrl: `${origin}/_emulator/ingest/${what}/${encodeURIComponent(b.installationId)}` };
       };
       const doc: IntegrationDoc = {
         identifier: b.installationId,
@@ -250,6 +252,9 @@ export const integrationRoutes: Route[] = [
     handler: (ctx) => {
       const before = load(ctx, ctx.params.id);
       ctx.emu.store.deleteIntegration(before.identifier);
+      // A later integration with the same identifier must not inherit old resync requests or examples.
+      ctx.emu.store.db.prepare('DELETE FROM resync_requests WHERE integration_id = ?').run(before.identifier);
+      ctx.emu.store.db.prepare('DELETE FROM examples WHERE integration_id = ?').run(before.identifier);
       emitIntegrationEvent(ctx, 'deleted', before, null);
       return ok({});
     },

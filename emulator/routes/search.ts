@@ -26,7 +26,10 @@ function decodeCursor(from: string | undefined, field: string): number {
   throw invalidRequest(`${field}: not a cursor this server issued`);
 }
 
-/** Walk rows in keyset order, keeping those that match, until `limit` are found. */
+/**
+ * Walk rows in keyset order, keeping those that match, until `limit` are found. `next` is set only
+ * when one more match exists, so the page holding the last match carries no cursor (as in §9.11).
+ */
 function scanPage(
   ctx: HandlerContext,
   after: number,
@@ -41,8 +44,8 @@ function scanPage(
     for (const e of chunk) {
       cursor = e.rowId;
       if (!match(e)) continue;
+      if (rows.length === limit) return { rows, next: rows[rows.length - 1].rowId };
       rows.push(e);
-      if (rows.length === limit) return { rows, next: cursor };
     }
     if (chunk.length < SCAN_CHUNK) return { rows, next: null };
   }
@@ -69,7 +72,12 @@ export const searchRoutes: Route[] = [
     method: 'POST',
     path: '/v1/entities/search',
     id: 'entities.search',
-    query: { exclude_calculated_properties: 'boolean', attach_title_to_relation: 'boolean', allow_partial_results: 'boolean' },
+    query: {
+      exclude_calculated_properties: 'boolean',
+      attach_title_to_relation: 'boolean',
+      attach_identifier_to_title_mirror_properties: 'boolean',
+      allow_partial_results: 'boolean',
+    },
     body: z.unknown(),
     handler: (ctx) => {
       const match = predicate(ctx, ctx.body ?? undefined, 'body');

@@ -2,3 +2,4 @@ export { cleanDefaults, deletionOrder, type CleanOptions, type CleanReport } fro
 export type { DefaultsPort, IntegrationRecord } from './port-api.ts';
 export { ProvisionError, mappingForPort, provisionDefaults, type ProvisionOptions, type ProvisionReport, type SetupOutcome } from './provision.ts';
 export { PortResourcesError, emptyResources, parsePortResources, type PortResources } from './resources.ts';
+export { defaultsPortFor } from './port-adapter.ts';

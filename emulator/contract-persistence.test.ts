@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SERVICE_BLUEPRINT, TEAM_BLUEPRINT, TRANSPORTS, createBlueprints, startEmulator } from './test-helpers.ts';
+
+/** A file database survives a restart: blueprints, entities (with `$datasource`), integrations, migrations, stamps. */
+const UA = 'port-ocean/jira/0.3.1/my-jira/exporter';
+
+describe.each(TRANSPORTS)('persistence with a file database (%s)', (transport) => {
+  let dir: string;
+  let db: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tide-emulator-'));
+    db = join(dir, 'port.sqlite');
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads back everything written before a restart, and keeps stamps increasing', async () => {
+    const first = await startEmulator({ transport, db });
+    await createBlueprints(first, TEAM_BLUEPRINT, SERVICE_BLUEPRINT);
+    const headers = { 'user-agent': UA };
+    await first.call('POST', '/v1/blueprints/service/entities/bulk?upsert=true&create_missing_related_entities=true', {
+      entities: [
+        { identifier: 'svc-a', title: 'A', properties: { language: 'go', tags: ['x'] }, relations: { owner: 't1', deps: ['svc-b'] } },
+        { identifier: 'a/b:c', properties: { replicas: 2 } },
+      ],
+    }, { headers });
+    const integration = await first.call('POST', '/v1/integration', { installationId: 'my-jira', installationAppType: 'jira', version: '0.3.1' });
+    expect(integration.status).toBe(201);
+    const migration = await first.call('DELETE', '/v1/blueprints/team/all-entities?delete_blueprint=false');
+    // t1 was a stub; deleting all teams cascades to svc-a, so write them again
+    expect(migration.status).toBe(200);
+    await first.call('POST', '/v1/blueprints/service/entities?upsert=true&create_missing_related_entities=true', {
+      identifier: 'svc-a', title: 'A', properties: { language: 'go', tags: ['x'] }, relations: { owner: 't1', deps: ['svc-b'] },
+    }, { headers });
+
+    // Stamps issued while the clock ran an hour ahead must still be exceeded after the restart.
+    await first.admin('POST', '/clock', { advanceSeconds: 3600 });
+    const lastBefore = await first.call('PATCH', '/v1/blueprints/service', { description: 'ahead' });
+    const entityAhead = await first.call('PATCH', '/v1/blueprints/service/entities/svc-a', { icon: 'Go' }, { headers });
+    expect(entityAhead.status).toBe(200);
+
+    const blueprints = (await first.call('GET', '/v1/blueprints')).body.blueprints;
+    const entities = (await first.call('GET', '/v1/blueprints/service/entities')).body.entities;
+    const teams = (await first.call('GET', '/v1/blueprints/team/entities')).body.entities;
+    const rows = (await first.admin('GET', '/entities')).body.entities;
+    const storedIntegration = (await first.call('GET', '/v1/integration/my-jira')).body.integration;
+    const token = await first.token();
+    await first.close();
+
+    const second = await startEmulator({ transport, db });
+    try {
+      expect((await second.call('GET', '/v1/blueprints')).body.blueprints).toEqual(blueprints);
+      expect((await second.call('GET', '/v1/blueprints/service/entities')).body.entities).toEqual(entities);
+      expect((await second.call('GET', '/v1/blueprints/team/entities')).body.entities).toEqual(teams);
+      expect((await second.call('GET', `/v1/blueprints/service/entities/${encodeURIComponent('a/b:c')}`)).body.entity.properties.replicas).toBe(2);
+      const rowsAfter = (await second.admin('GET', '/entities')).body.entities;
+      expect(rowsAfter).toEqual(rows);
+      expect(rowsAfter.every((r: { datasource: string }) => r.datasource === UA)).toBe(true);
+      expect((await second.call('GET', '/v1/integration/my-jira')).body.integration).toEqual(storedIntegration);
+      const m = await second.call('GET', `/v1/migrations/${encodeURIComponent(migration.body.migrationId)}`);
+      expect(m.body.migration).toMatchObject({ status: 'COMPLETED', sourceBlueprint: 'team' });
+      // the token issued before the restart is still valid
+      expect((await second.call('GET', '/v1/blueprints', undefined, { token })).status).toBe(200);
+      const owned = await second.call('POST', '/v1/blueprints/entities/datasource-entities', {
+        datasource_prefix: 'port-ocean/jira/', datasource_suffix: '/my-jira/exporter', limit: 100,
+      });
+      expect(owned.body.entities.map((e: { identifier: string }) => e.identifier).sort()).toEqual(['a/b:c', 'svc-a', 'svc-b', 't1']);
+
+      // The new instance's clock is an hour behind the stored stamps; new stamps still sort after them.
+      const entityAfter = await second.call('PATCH', '/v1/blueprints/service/entities/svc-a', { title: 'again' }, { headers });
+      expect(entityAfter.body.entity.updatedAt > entityAhead.body.entity.updatedAt).toBe(true);
+      const created = await second.call('POST', '/v1/blueprints/team/entities?upsert=true', { identifier: 't9' });
+      expect(created.body.entity.updatedAt > entityAfter.body.entity.updatedAt).toBe(true);
+      const bpAfter = await second.call('PATCH', '/v1/blueprints/service', { description: 'after' });
+      expect(bpAfter.body.blueprint.updatedAt > lastBefore.body.blueprint.updatedAt).toBe(true);
+      const resync = await second.call('PATCH', '/v1/integration/my-jira', { version: '0.3.2' });
+      expect(resync.body.integration.updatedAt > storedIntegration.updatedAt).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('blueprint stamps', () => {
+  it('updatedAt strictly increases across back-to-back blueprint writes', async () => {
+    const t = await startEmulator();
+    try {
+      const created = (await t.call('POST', '/v1/blueprints', TEAM_BLUEPRINT)).body.blueprint;
+      let last: string = created.updatedAt;
+      for (let i = 0; i < 5; i++) {
+        const r = await t.call('PATCH', '/v1/blueprints/team', { description: `d${i}` });
+        expect(r.body.blueprint.updatedAt > last).toBe(true);
+        expect(r.body.blueprint.createdAt).toBe(created.createdAt);
+        last = r.body.blueprint.updatedAt;
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * The Port transport every client module sends through (PORT-API §1, §3, §5, §6, §11.7): the API root,
+ * path-segment encoding, the ownership User-Agent, `ocean_info_*` attribution, the cached token with
+ * one refresh-and-replay on a 401, retries through the shared http toolkit, a hard bound on upsert
+ * requests in flight, and `PortApiError`s that name the route template instead of the URL.
+ */
+import { createHttpClient, PORT_RETRY_POLICY, sleep as defaultSleep } from '../http/index.ts';
+import type { HttpClient, SleepFn } from '../http/index.ts';
+import { createTokenManager } from './auth.ts';
+import type { AccessToken, TokenManager } from './auth.ts';
+import { PortApiError, parseErrorBody, scrubSecrets } from './errors.ts';
+import { createInFlightLimiter } from './in-flight.ts';
+import type { CallContext, OwnershipFeature, PortLogger, UserAgentParts } from './types.ts';
+
+export interface PortTransportOptions {
+  /** Port's base URL without `/v1`, e.g. `https://api.getport.io`. */
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  userAgent: UserAgentParts;
+  /** Default ownership suffix. Default `exporter`. */
+  feature?: OwnershipFeature;
+  fetch?: typeof fetch;
+  /** Upsert requests in flight, bulk and single together. Default 8. */
+  concurrency?: number;
+  /** Per-attempt timeout. Default 60 s (the toolkit's default). */
+  timeoutMs?: number;
+  sleep?: SleepFn;
+  now?: () => number;
+  random?: () => number;
+  logger?: Partial<PortLogger>;
+}
+
+export type QueryValue = string | number | boolean | ReadonlyArray<string> | null | undefined;
+
+/** One Port call, described by its route template rather than a URL. */
+export interface PortRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Template under `/v1`, e.g. `/blueprints/{blueprint}/entities/bulk`; `{name}` takes `params[name]`, encoded. */
+  route: string;
+  params?: Record<string, string>;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** Mark a POST/PATCH retryable (PORT-API §3.2); GET/PUT/DELETE are retryable anyway. */
+  retryable?: boolean;
+  /** Counts against the client's upsert in-flight bound. */
+  upsert?: boolean;
+  headers?: Record<string, string>;
+  context?: CallContext;
+}
+
+export interface PortTransport {
+  /** Send with retries and the 401 refresh; resolves with the final response whatever its status. */
+  send(request: PortRequest): Promise<Response>;
+  /** `send`, then the JSON body; a non-2xx status throws `PortApiError`. */
+  json<T>(request: PortRequest): Promise<T>;
+  /** `json`, but a 404 resolves to `undefined`. */
+  jsonOrUndefined<T>(request: PortRequest): Promise<T | undefined>;
+  /** The `PortApiError` for a non-2xx response whose body text has been read. */
+  errorFor(request: PortRequest, response: Response, text: string): PortApiError;
+  /** `port-ocean/{type}/{version}/{identifier}/{feature}`. */
+  userAgent(feature?: OwnershipFeature): string;
+  /** The prefix and suffix that identify this integration's entities (PORT-API §5). */
+  ownership(feature?: OwnershipFeature): { prefix: string; suffix: string };
+  readonly logger: PortLogger;
+  readonly now: () => number;
+  readonly sleep: SleepFn;
+  readonly feature: OwnershipFeature;
+}
+
+const NOOP = (): void => {};
+
+/** Build the transport; `createPortClient` wraps it with the typed API. */
+export function createPortTransport(options: PortTransportOptions): PortTransport {
+  const apiRoot = `${options.baseUrl.replace(/\/+$/, '')}/v1`;
+  const now = options.now ?? Date.now;
+  const sleep: SleepFn = options.sleep ?? defaultSleep;
+  const feature = options.feature ?? 'exporter';
+  const logger: PortLogger = {
+    debug: options.logger?.debug?.bind(options.logger) ?? NOOP,
+    info: options.logger?.info?.bind(options.logger) ?? NOOP,
+    warn: options.logger?.warn?.bind(options.logger) ?? NOOP,
+    error: options.logger?.error?.bind(options.logger) ?? NOOP,
+  };
+  const { type, version, identifier } = options.userAgent;
+  const baseAgent = `port-ocean/${type}/${version}/${identifier}`;
+
+  const common = {
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs,
+    retryBase: PORT_RETRY_POLICY,
+    sleep: options.sleep,
+    now,
+    random: options.random,
+    onRetry: (info: { attempt: number; delayMs: number; method: string; url: string; status?: number; error?: unknown }) =>
+      logger.debug('[tide] retrying Port request', {
+        attempt: info.attempt,
+        delayMs: info.delayMs,
+        method: info.method,
+        url: info.url,
+        status: info.status,
+        error: info.error instanceof Error ? info.error.message : info.error,
+      }),
+  };
+  const http: HttpClient = createHttpClient(common);
+  // One permit pool per client: every upsert, bulk or single, from any caller shares it.
+  const upserts: HttpClient = createHttpClient({ ...common, rateLimiter: createInFlightLimiter(options.concurrency ?? 8) });
+
+  const tokens: TokenManager = createTokenManager({
+    http,
+    url: `${apiRoot}/auth/access_token`,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    userAgent: baseAgent,
+    now,
+    logger,
+  });
+
+  const userAgent = (f: OwnershipFeature = feature): string => `${baseAgent}/${f}`;
+
+  function urlFor(request: PortRequest): string {
+    const path = request.route.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = request.params?.[name];
+      if (value === undefined) throw new Error(`[tide] Port route ${request.route}: missing path parameter ${name}`);
+      return encodeURIComponent(value);
+    });
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value === undefined || value === null) continue;
+      if (Array.isArray(value)) for (const v of value) query.append(key, v);
+      else query.append(key, String(value));
+    }
+    const event = request.context?.event;
+    if (event) {
+      query.set('ocean_info_event_type', event.type);
+      if (event.type === 'resync' && event.id) query.set('ocean_info_resync_id', event.id);
+    }
+    const search = query.toString();
+    return `${apiRoot}${path}${search ? `?${search}` : ''}`;
+  }
+
+  async function attempt(request: PortRequest, url: string, token: AccessToken): Promise<Response> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': userAgent(request.context?.feature),
+      authorization: token.header,
+      ...request.headers,
+    };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const client = request.upsert ? upserts : http;
+    return client.request(url, {
+      method: request.method,
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      retryable: request.retryable,
+      signal: request.context?.signal,
+    });
+  }
+
+  async function send(request: PortRequest): Promise<Response> {
+    const url = urlFor(request);
+    const signal = request.context?.signal;
+    const token = await tokens.get(signal);
+    const response = await attempt(request, url, token);
+    if (response.status !== 401) return response;
+    // An expired or revoked token: fetch a new one once and replay; a second 401 is final.
+    await response.body?.cancel().catch(NOOP);
+    logger.debug('[tide] Port answered 401; refreshing the token and replaying once', { method: request.method, route: request.route });
+    const fresh = await tokens.refresh(token, signal);
+    return attempt(request, url, fresh);
+  }
+
+  function errorFor(request: PortRequest, response: Response, text: string): PortApiError {
+    const body = parseErrorBody(text);
+    const secrets = [options.clientSecret, tokens.current()?.value];
+    return new PortApiError({
+      status: response.status,
+      code: body.code,
+      portMessage: body.message === undefined ? undefined : scrubSecrets(body.message, secrets),
+      method: request.method,
+      route: `/v1${request.route}`,
+      traceId: response.headers.get('x-trace-id') ?? undefined,
+    });
+  }
+
+  async function json<T>(request: PortRequest): Promise<T> {
+    const response = await send(request);
+    const text = await response.text();
+    if (!response.ok) throw errorFor(request, response, text);
+    if (text.trim() === '') return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new PortApiError({
+        status: response.status,
+        code: 'invalid_response',
+        portMessage: `the response is not JSON (starts with ${JSON.stringify(text.slice(0, 80))})`,
+        method: request.method,
+        route: `/v1${request.route}`,
+        traceId: response.headers.get('x-trace-id') ?? undefined,
+      });
+    }
+  }
+
+  async function jsonOrUndefined<T>(request: PortRequest): Promise<T | undefined> {
+    try {
+      return await json<T>(request);
+    } catch (error) {
+      if (error instanceof PortApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  return {
+    send,
+    json,
+    jsonOrUndefined,
+    errorFor,
+    userAgent,
+    ownership: (f = feature) => ({ prefix: `port-ocean/${type}/`, suffix: `/${identifier}/${f}` }),
+    logger,
+    now,
+    sleep,
+    feature,
+  };
+}
