@@ -1,0 +1,44 @@
+/**
+ * Tide's bundled `fake` integration: the demo and benchmark workload. Its kinds, blueprints, mapping and
+ * `OCEAN__INTEGRATION__CONFIG__*` settings match Ocean's fake integration, so the same workload can run
+ * on both; unlike Ocean's, the data is deterministic (`{department}-{index}` identifiers, every field
+ * derived from the identifier). `.port/spec.yaml` and `.port/resources/` ship beside this file.
+ */
+import { defineIntegration } from '../../src/index.ts';
+import { fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
+import type { FakeConfig } from './data.ts';
+
+export {
+  FAKE_DEFAULTS,
+  FAKE_DEPARTMENTS,
+  fakeDepartments,
+  fakePageRanges,
+  fakePerson,
+  fakePersonCount,
+  fakePersonPage,
+  fakePersonPages,
+  fakePersons,
+  resolveFakeConfig,
+} from './data.ts';
+export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonStatus } from './data.ts';
+
+export const FAKE_INTEGRATION_TYPE = 'fake';
+export const FAKE_INTEGRATION_VERSION = '0.1.0';
+
+export default defineIntegration<FakeConfig>({
+  type: FAKE_INTEGRATION_TYPE,
+  version: FAKE_INTEGRATION_VERSION,
+  kinds: {
+    'fake-department': {
+      resync: () => fakeDepartments(),
+    },
+    'fake-person': {
+      async *resync(ctx) {
+        // Settings already apply the spec defaults; resolving again covers a definition run without its spec.
+        const config = resolveFakeConfig(ctx.config);
+        ctx.logger.info('generating fake persons', { ...config, persons: fakePersonCount(config) });
+        yield* fakePersons(config, ctx.signal);
+      },
+    },
+  },
+});
