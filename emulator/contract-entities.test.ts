@@ -127,6 +127,7 @@ describe.each(TRANSPORTS)('entity routes (%s)', (transport) => {
 
     it('bumps updatedAt and $datasource on every accepted write, even with no value change; last writer owns', async () => {
       const a = await upsert({ identifier: 'svc-a', properties: { language: 'go' } });
+      await t.admin('POST', '/clock', { advanceSeconds: 1 });
       const b = await upsert({ identifier: 'svc-a', properties: { language: 'go' } }, 'upsert=true&merge=true', { 'user-agent': UA_OTHER });
       expect(b.body.entity.updatedAt > a.body.entity.updatedAt).toBe(true);
       const [row] = await stored('service');

@@ -220,6 +220,7 @@ describe.each(TRANSPORTS)('search routes (%s)', (transport) => {
 
     it('`before` keeps only entities with updatedAt strictly before it', async () => {
       const a = await upsert('service', { identifier: 'svc-a' });
+      await t.admin('POST', '/clock', { advanceSeconds: 1 });
       const b = await upsert('service', { identifier: 'svc-b' });
       const stampB: string = b.body.entity.updatedAt;
       expect(stampB > a.body.entity.updatedAt).toBe(true);
@@ -228,6 +229,7 @@ describe.each(TRANSPORTS)('search routes (%s)', (transport) => {
       expect(idsOf(await owned({ before: after }))).toEqual(['svc-a', 'svc-b']);
       expect(idsOf(await owned({ before: a.body.entity.updatedAt }))).toEqual([]);
       // a later write moves updatedAt past `before`
+      await t.admin('POST', '/clock', { advanceSeconds: 1 });
       await upsert('service', { identifier: 'svc-a', title: 'again' });
       expect(idsOf(await owned({ before: after }))).toEqual(['svc-b']);
     });

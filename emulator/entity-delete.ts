@@ -100,7 +100,7 @@ function clearReferences(emu: EmulatorState, refs: Referrer[], doomed: Map<strin
     if (Array.isArray(v)) row.relations[ref.relation] = v.filter((id) => !gone(id));
     else if (typeof v === 'string' && gone(v)) delete row.relations[ref.relation];
   }
-  const stamp = emu.clock.stamp();
+  const stamp = emu.clock.entityStamp();
   for (const row of touched.values()) {
     const { rowId, ...rest } = row;
     emu.store.saveEntity({ ...rest, updatedAt: stamp }, rowId);

@@ -46,7 +46,7 @@ export function writeEntity(emu: EmulatorState, bp: Blueprint, body: unknown, op
   checkRequired(bp, content);
   const stubs = missingTargets(emu, bp, n, { blueprint: bp.identifier, identifier }, opts.createMissing);
 
-  const stamp = opts.validationOnly ? emu.clock.iso() : emu.clock.stamp();
+  const stamp = opts.validationOnly ? emu.clock.iso() : emu.clock.entityStamp();
   const record: EntityRecord = {
     rowId: existing?.rowId ?? 0,
     identifier,

@@ -175,7 +175,9 @@ async function invoke(
   };
   let result: HandlerResult;
   try {
-    result = route.async ? await route.handler(ctx) : emu.store.db.transaction(() => route.handler(ctx) as HandlerResult)();
+    result = route.async
+      ? await route.handler(ctx)
+      : emu.clock.hold(() => emu.store.db.transaction(() => route.handler(ctx) as HandlerResult)());
   } catch (err) {
     // The transaction rolled back; cached blueprints or organization may describe rows that are gone.
     emu.dropCaches();

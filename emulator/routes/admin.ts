@@ -46,7 +46,7 @@ export function applySeed(ctx: Pick<HandlerContext, 'emu'>, seed: Seed): { bluep
     }
     if (typeof raw.identifier !== 'string') throw invalidRequest('entities[].identifier: expected a string');
     const r = raw as unknown as Partial<EntityRecord>;
-    const stamp = emu.clock.stamp();
+    const stamp = emu.clock.entityStamp();
     const existing = emu.store.entity(bp.identifier, raw.identifier);
     emu.store.saveEntity(
       {

@@ -52,7 +52,10 @@ export interface ResourcePlan {
   slots: FieldProgram[];
   leaves: LeafRef[];
   mappings: MappingPlan[];
-  /** One jq program per mode: selector, then every slot, per item, with per-field isolation. */
+  /**
+   * One jq program per mode: per item, a fast path (`[selector, value…]`) and, for the items where it fails, the
+   * selector then every slot with per-field isolation (`{"r": [outcome…]}`).
+   */
   batchProgram: { resync: string; parseAll: string };
 }
 
@@ -166,15 +169,57 @@ function planMapping(collector: LeafCollector, mapping: EntityMapping, index: nu
   return { index, entity, blueprintLiteral: stringLiteralValue(mapping.blueprint) };
 }
 
-function buildBatchProgram(selector: FieldProgram, slots: FieldProgram[], parseAll: boolean): string {
-  const sel = selector.compileError !== undefined || selector.isolated ? '[]' : wrapField(selector.text);
-  const fields = slots.map((s) => (s.compileError !== undefined || s.isolated ? 'null' : wrapField(s.text)));
+/** The field's first output, or nothing: a plain path or literal has at most one output, so it skips `first`. */
+function firstOutput(text: string): string {
+  return SINGLE_OUTPUT.test(text) ? `(${text}\n\n)` : `first(${text}\n\n)`;
+}
+
+/** Whether a program takes part in the batch at all (otherwise its place holds `null` and JS fills it in). */
+function inBatch(program: FieldProgram): boolean {
+  return program.compileError === undefined && !program.isolated;
+}
+
+/**
+ * The per-field isolation program for one item: `[selector, field…]`, each an encoded outcome (see
+ * {@link wrapField}), or `[selector]` alone when the selector does not pass in resync mode.
+ */
+function isolatedRow(selector: FieldProgram, slots: FieldProgram[], parseAll: boolean): string {
+  const sel = inBatch(selector) ? wrapField(selector.text) : '[]';
+  const fields = slots.map((s) => (inBatch(s) ? wrapField(s.text) : 'null'));
   // An isolated selector is decided outside jq, so every item must carry its fields.
   const condition = parseAll || selector.isolated ? 'true' : '$__tide_s == [[0, true]]';
+  return `${sel} as $__tide_s | if ${condition} then [$__tide_s` + fields.map((f) => `,\n${f}`).join('') + `] else [$__tide_s] end`;
+}
+
+/**
+ * The fast path for one item: `[selectorValue, value…]` (plain values, no per-field `try`), or
+ * `[selectorValue]` when the selector is not `true` in resync mode. It only stands when the selector and every
+ * field gave a first output without an error before it; otherwise it raises, and the item takes the isolation
+ * program, whose rows are wrapped as `{"r": row}` so the two can be told apart.
+ *
+ * Exactness: each field runs as `first(FIELD)` (or is a plain path/literal, which has at most one output), so the
+ * array holds one value per field that produced one; `length` equal to 1 + fields means none was missing. An error
+ * before a field's first output aborts the construction; errors after it cannot happen because `first` stops the
+ * field there.
+ */
+function fastRow(selector: FieldProgram, slots: FieldProgram[], parseAll: boolean): string {
+  const fields = slots.map((s) => (inBatch(s) ? firstOutput(s.text) : 'null'));
+  const width = fields.length + 1;
+  const all = (head: string): string =>
+    `[${head}` + fields.map((f) => `,\n${f}`).join('') + `] | if length == ${width} then . else error end`;
+  // The selector's place holds a placeholder when JS decides it.
+  if (!inBatch(selector)) return all('null');
+  const head = `${firstOutput(selector.text)} as $__tide_v | `;
+  if (parseAll) return `${head}${all('$__tide_v')}`;
+  return `${head}if $__tide_v == true then ${all('true')} else [$__tide_v] end`;
+}
+
+function buildBatchProgram(selector: FieldProgram, slots: FieldProgram[], parseAll: boolean): string {
+  // `first(FAST, error)`: a selector with no output leaves FAST empty, which must also fall back. The handler's
+  // input is the error, so the item is bound first.
   return (
-    `${PRELUDE}.items | map(${sel} as $__tide_s | if ${condition} then [$__tide_s` +
-    fields.map((f) => `,\n${f}`).join('') +
-    `] else [$__tide_s] end)`
+    `${PRELUDE}.items | map(. as $__tide_i | try first((${fastRow(selector, slots, parseAll)}), error) ` +
+    `catch ($__tide_i | {r: (${isolatedRow(selector, slots, parseAll)})}))`
   );
 }
 

@@ -23,7 +23,12 @@ export interface EvalContext {
 
 /** JSON text of one raw item; `Date`s become ISO-8601 strings through their `toJSON` (§3.3 rule 6). */
 export function itemJson(item: unknown): string {
-  return JSON.stringify(item, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value)) ?? 'null';
+  try {
+    // Without a replacer JSON.stringify is several times faster; it throws only on a BigInt (or a cycle).
+    return JSON.stringify(item) ?? 'null';
+  } catch {
+    return JSON.stringify(item, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value)) ?? 'null';
+  }
 }
 
 function inputText(ctx: EvalContext, items: readonly string[]): string {
@@ -86,7 +91,22 @@ export async function evaluateColumn(ctx: EvalContext, program: FieldProgram, it
 }
 
 function decodeRow(plan: ResourcePlan, encoded: unknown): Row {
-  const cells = encoded as unknown[];
+  if (Array.isArray(encoded)) {
+    // Fast path: `[selectorValue, value…]`, every one a first output without an error before it.
+    const row: Row = { selector: { kind: 'value', value: encoded[0] } };
+    if (encoded.length > 1) {
+      const slots = plan.slots;
+      const fields: FieldOutcome[] = new Array(slots.length);
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
+        fields[i] = slot.compileError !== undefined ? compileOutcome(slot) : { kind: 'value', value: encoded[i + 1] };
+      }
+      row.fields = fields;
+    }
+    return row;
+  }
+  // Per-field isolation: `{"r": [selector, field…]}`, each `[]`, `[[0, value]]` or `[[1, error]]`.
+  const cells = (encoded as { r: unknown[] }).r;
   const row: Row = { selector: decode(cells[0]) };
   if (cells.length > 1) {
     row.fields = plan.slots.map((slot, i) => (slot.compileError !== undefined ? compileOutcome(slot) : decode(cells[i + 1])));

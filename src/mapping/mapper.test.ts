@@ -289,6 +289,12 @@ describe('batched evaluation', () => {
     expect(await base.run('.x # note \\', '{"x":7}')).toEqual([7]);
   });
 
+  it('serialises BigInts as numbers, next to items without them', async () => {
+    const res = resource({ identifier: '.id', blueprint: '"s"', properties: { n: '.n' } });
+    const result = await mapper().mapBatch(res, [{ id: 'a', n: 12n }, { id: 'b', n: 3 }]);
+    expect(result.entities.map((e) => e.entity.properties.n)).toEqual([12, 3]);
+  });
+
   it('serialises Dates to ISO-8601 before evaluation', async () => {
     const res = resource({ identifier: '.id', blueprint: '"s"', properties: { at: '.at' } });
     const result = await mapper().mapBatch(res, [{ id: 'a', at: new Date('2024-05-06T07:08:09.000Z') }]);

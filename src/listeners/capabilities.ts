@@ -1,0 +1,17 @@
+/** What each listener type does (OCEAN-BEHAVIOUR §5.1), in one place for startup checks and wiring. */
+import type { EventListenerType } from '../config/index.ts';
+
+/** Whether a listener type ever runs a resync; when it does, startup requires resync handlers (§4.1). */
+export function listenerResyncs(type: EventListenerType): boolean {
+  return type !== 'WEBHOOKS_ONLY';
+}
+
+/** Whether the scheduled timer (§5.6) applies: to the listeners that keep running and resync. */
+export function listenerUsesSchedule(type: EventListenerType): boolean {
+  return type === 'POLLING' || type === 'WEBHOOK' || type === 'KAFKA';
+}
+
+/** Whether live events may run (§5.1, §6.1); they also need `baseUrl`, which is checked elsewhere. */
+export function listenerProcessesLiveEvents(type: EventListenerType): boolean {
+  return type !== 'ONCE';
+}

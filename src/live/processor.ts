@@ -1,0 +1,213 @@
+/**
+ * The webhook-processor contract (OCEAN-BEHAVIOUR §6.2): plain objects (or classes) with five
+ * required methods and a few optional hooks, created fresh for every event, and the check that turns
+ * a registration which does not satisfy the contract into a startup error naming path and method.
+ */
+import type { ResourceConfig } from '../mapping/index.ts';
+
+/** One raw third-party object, as the webhook or the vendor API delivered it. */
+export type RawItem = Record<string, unknown>;
+
+/** A live event as queued (§6.1). `headers` keys are lower-case. */
+export interface WebhookEvent {
+  /** A UUID per request; also the id of the `http_request` event the writes are attributed to. */
+  traceId: string;
+  /** The parsed JSON body. */
+  payload: unknown;
+  headers: Record<string, string>;
+  /** The exact request body bytes, for signature checks. */
+  rawBody: Uint8Array;
+  /** When the request arrived. */
+  createdAt: Date;
+}
+
+/** What `verify` sees: the raw request before anything is queued (§6.1, Tide). */
+export interface VerifyRequest {
+  method: string;
+  url: string;
+  /** Lower-case keys. */
+  headers: Record<string, string>;
+  /** The exact body bytes. */
+  rawBody: Uint8Array;
+}
+
+/** What `handleEvent` returns: raw items to upsert and raw items whose entities should go. */
+export interface WebhookEventResult {
+  updated: RawItem[];
+  deleted: RawItem[];
+}
+
+/** The methods and options every processor has, whatever its `kind`. */
+export interface ProcessorBase {
+  shouldProcessEvent(event: WebhookEvent): boolean | Promise<boolean>;
+  getMatchingKinds(event: WebhookEvent): string[] | Promise<string[]>;
+  authenticate(payload: unknown, headers: Record<string, string>): boolean | Promise<boolean>;
+  validatePayload(payload: unknown): boolean | Promise<boolean>;
+  /** Synchronous signature check on the raw request before queueing (§6.1, Tide). */
+  verify?(request: VerifyRequest): boolean | Promise<boolean>;
+  beforeProcessing?(event: WebhookEvent): Promise<void> | void;
+  afterProcessing?(event: WebhookEvent): Promise<void> | void;
+  /** Called each time `handleEvent` throws, before the retry decision. */
+  onError?(error: unknown): Promise<void> | void;
+  /** Called when the run is cut short: shutdown after the drain period, or the 90 s budget. */
+  cancel?(): Promise<void> | void;
+  /** Default: `error instanceof RetryableError`. */
+  shouldRetry?(error: unknown): boolean;
+  /** Seconds to wait before the n-th retry (n from 1). Default `min(2^(n−1), 30)`. */
+  calculateRetryDelay?(retryCount: number): number;
+  /** Default 3. */
+  maxRetries?: number;
+}
+
+/** A processor tied to mapping kinds: one run per matching kind × resource of that kind (§6.3). */
+export interface WebhookProcessor extends ProcessorBase {
+  kind?: 'webhook';
+  handleEvent(payload: unknown, resource: ResourceConfig): Promise<WebhookEventResult>;
+}
+
+/** A processor not tied to mapping kinds (e.g. "config changed → resync"): one run, no resource, results not mapped. */
+export interface ActionProcessor extends ProcessorBase {
+  kind: 'action';
+  handleEvent(payload: unknown, resource?: undefined): Promise<WebhookEventResult>;
+}
+
+/** Either sort of processor. */
+export type LiveEventProcessor = WebhookProcessor | ActionProcessor;
+
+/**
+ * How a processor is registered. Tide makes a fresh instance for every event (§6.2), so an instance may hold
+ * per-event state:
+ * - a class: `new Factory()`;
+ * - a function: `factory()` returns the processor;
+ * - a plain object: a fresh object whose prototype is that object (own writes stay per event).
+ */
+export type WebhookProcessorFactory = (new () => LiveEventProcessor) | (() => LiveEventProcessor) | LiveEventProcessor;
+
+/**
+ * What an integration definition's `webhooks` field holds: path → processor(s), each path served as
+ * `POST /integration{path}`.
+ *
+ * @example
+ * const webhooks: WebhookRegistrations = { '/webhook': [PushProcessor, () => ({ ...issueProcessor })] };
+ */
+export type WebhookRegistrations = Record<string, WebhookProcessorFactory | WebhookProcessorFactory[]>;
+
+/** Throw it from `handleEvent` to have the call retried (with the default `shouldRetry`). */
+export class RetryableError extends Error {
+  override readonly name: string = 'RetryableError';
+}
+
+/** The default `maxRetries` (§6.4). */
+export const DEFAULT_MAX_RETRIES = 3;
+
+/** The default `shouldRetry`: a `RetryableError` (also one from another copy of this module, by name). */
+export function defaultShouldRetry(error: unknown): boolean {
+  return error instanceof RetryableError || (error instanceof Error && error.name === 'RetryableError');
+}
+
+/** The default `calculateRetryDelay`: `min(2^(n−1), 30)` seconds, so 1, 2, 4 s for the three retries. */
+export function defaultRetryDelay(retryCount: number): number {
+  return Math.min(2 ** (Math.max(1, retryCount) - 1), 30);
+}
+
+/** A registration that does not satisfy the contract (§6.1); thrown at startup. */
+export class WebhookRegistrationError extends Error {
+  override readonly name = 'WebhookRegistrationError';
+}
+
+const REQUIRED = ['shouldProcessEvent', 'getMatchingKinds', 'authenticate', 'validatePayload', 'handleEvent'] as const;
+const OPTIONAL_METHODS = ['verify', 'beforeProcessing', 'afterProcessing', 'onError', 'cancel', 'shouldRetry', 'calculateRetryDelay'] as const;
+
+/** One checked registration: how to make an instance, and a name for log lines. */
+export interface ProcessorRegistration {
+  path: string;
+  /** Position among the path's processors. */
+  index: number;
+  /** Class or function name when there is one, else `#index`. */
+  name: string;
+  /** A fresh instance. */
+  create(): LiveEventProcessor;
+}
+
+function isClass(fn: Function): boolean {
+  return /^class[\s{]/.test(Function.prototype.toString.call(fn));
+}
+
+/** Problems of one processor instance (or prototype), as human-readable phrases; empty when it is valid. */
+export function contractProblems(candidate: unknown): string[] {
+  if (candidate === null || typeof candidate !== 'object') return [`expected an object, got ${candidate === null ? 'null' : typeof candidate}`];
+  const p = candidate as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const method of REQUIRED) if (typeof p[method] !== 'function') problems.push(`missing method ${method}()`);
+  for (const method of OPTIONAL_METHODS) {
+    if (p[method] !== undefined && typeof p[method] !== 'function') problems.push(`${method} must be a function`);
+  }
+  if (p.kind !== undefined && p.kind !== 'webhook' && p.kind !== 'action') problems.push(`kind must be "webhook" or "action", got ${JSON.stringify(p.kind)}`);
+  if (p.maxRetries !== undefined && !(Number.isInteger(p.maxRetries) && (p.maxRetries as number) >= 0)) {
+    problems.push(`maxRetries must be a non-negative integer, got ${JSON.stringify(p.maxRetries)}`);
+  }
+  return problems;
+}
+
+/** Registration paths are served under `/integration`; they must start with `/`. */
+export function normalisePath(path: string): string {
+  const trimmed = path.trim();
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/**
+ * Check every registration and return, per path, how to build fresh instances. A class or function factory is
+ * instantiated once here, because only an instance shows whether it satisfies the contract.
+ *
+ * @throws WebhookRegistrationError naming the path, the processor and each missing method.
+ */
+export function registerProcessors(registrations: WebhookRegistrations): Map<string, ProcessorRegistration[]> {
+  const out = new Map<string, ProcessorRegistration[]>();
+  for (const [rawPath, value] of Object.entries(registrations)) {
+    const path = normalisePath(rawPath);
+    const list = Array.isArray(value) ? value : [value];
+    if (list.length === 0) throw new WebhookRegistrationError(`[tide] webhook path "${path}": no processor registered`);
+    const regs = out.get(path) ?? [];
+    for (const factory of list) {
+      const index = regs.length;
+      const reg = toRegistration(path, index, factory);
+      regs.push(reg);
+    }
+    out.set(path, regs);
+  }
+  return out;
+}
+
+function toRegistration(path: string, index: number, factory: unknown): ProcessorRegistration {
+  const fail = (name: string, problems: string[]): never => {
+    throw new WebhookRegistrationError(`[tide] webhook processor ${name} at path "${path}" does not satisfy the processor contract: ${problems.join('; ')}`);
+  };
+  if (typeof factory === 'function') {
+    const name = factory.name || `#${index}`;
+    if (isClass(factory)) {
+      const Ctor = factory as new () => LiveEventProcessor;
+      // Checked on an instance: methods may be class fields, which the prototype does not show.
+      const problems = contractProblems(new Ctor());
+      if (problems.length > 0) fail(name, problems);
+      return { path, index, name, create: () => new Ctor() };
+    }
+    const make = factory as () => LiveEventProcessor;
+    const problems = contractProblems(make());
+    if (problems.length > 0) fail(name, problems);
+    return { path, index, name, create: make };
+  }
+  const name = `#${index}`;
+  const problems = contractProblems(factory);
+  if (problems.length > 0) fail(name, problems);
+  return { path, index, name, create: () => Object.create(factory as object) as LiveEventProcessor };
+}
+
+/** Build one instance and re-check it: a factory may return something different per call. */
+export function instantiate(reg: ProcessorRegistration): LiveEventProcessor {
+  const instance = reg.create();
+  const problems = contractProblems(instance);
+  if (problems.length > 0) {
+    throw new WebhookRegistrationError(`[tide] webhook processor ${reg.name} at path "${reg.path}" returned an invalid instance: ${problems.join('; ')}`);
+  }
+  return instance;
+}

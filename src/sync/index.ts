@@ -1,0 +1,149 @@
+/**
+ * Tide's resync engine: an integration yields raw items, the mapping turns them into entities, and
+ * the engine writes them in batches and reconciles what is gone: streaming, bounded memory, and
+ * never deleting on doubt (OCEAN-BEHAVIOUR §4). Runtime-agnostic: web standards only.
+ */
+import { createHttpClient } from '../http/index.ts';
+import type { HttpClient } from '../http/index.ts';
+import type { IntegrationDefinition } from '../integration/index.ts';
+import type { Logger } from '../logging/logger.ts';
+import { silentLogger } from '../logging/logger.ts';
+import type { Mapper } from '../mapping/index.ts';
+import { createMemoryStateStore } from '../state/index.ts';
+import type { StateStore } from '../state/index.ts';
+import { ResyncCoordinator } from './coordinator.ts';
+import type { Plan } from './plan.ts';
+import { runPlan } from './plan.ts';
+import type { SyncPort } from './port.ts';
+import type { ResyncReport } from './report.ts';
+import { finishedPatch, reportResyncState } from './resync-state.ts';
+import type { ResyncDeps, ResyncSettings } from './resync.ts';
+import { runResync } from './resync.ts';
+
+export type { AbortReason, RunHandle } from './coordinator.ts';
+export { ResyncCoordinator } from './coordinator.ts';
+export { DIFF_MIN_BATCH, LOOKUP_CHUNK, diffApplies, includeFor, isUnchanged, lookupOwned, skipUnchanged } from './diff.ts';
+export type { LookupResult } from './diff.ts';
+export { BULK_DELETE_MAX, deleteCandidates } from './delete.ts';
+export type { DeleteCandidate, DeleteRunOptions, DeleteStatus } from './delete.ts';
+export { dependencyOrder, hasSearchValue, isSearchQuery, relationTargets } from './entity-values.ts';
+export { MAX_EXAMPLES, createExamplesCollector, createMasker, maskDeep } from './examples.ts';
+export type { ExamplesCollector, ExamplesOptions } from './examples.ts';
+export { extractResource, resolveHandlers, validatePage } from './extract.ts';
+export type { ResourceHandler } from './extract.ts';
+export { MAX_PLAN_IDS, runPlan } from './plan.ts';
+export type { BlueprintPlan, Plan } from './plan.ts';
+export type { SyncPort } from './port.ts';
+export { reconcile } from './reconcile.ts';
+export type { ReconcileFlags, ReconcileInput, ReconcileResult } from './reconcile.ts';
+export { CANDIDATE_REASON, MAX_DELETION_ROWS, summariseDeletion } from './report.ts';
+export type {
+  DeletionAction,
+  DeletionOutcome,
+  DeletionReport,
+  DeletionRow,
+  DeletionSkipReason,
+  KindReport,
+  ResyncReport,
+  ResyncStatus,
+} from './report.ts';
+export { finishedPatch, nextResync, runningPatch } from './resync-state.ts';
+export { isHttpError, readMapping, runResync } from './resync.ts';
+export type { ResyncDeps, ResyncSettings } from './resync.ts';
+export { SeenSet } from './seen.ts';
+export { groupByBlueprint, upsertEntities } from './upsert.ts';
+export type { FailedEntity, UpsertCounts, UpsertFlags } from './upsert.ts';
+
+/** Options of {@link createResyncRunner}. */
+export interface ResyncRunnerOptions {
+  integration: IntegrationDefinition<any>;
+  /** The Port client (`createPortClient(...)`), or any object with the same calls. */
+  port: SyncPort;
+  /** One mapper per process: it caches the jq engine and compiled programs. */
+  mapper: Mapper;
+  settings: ResyncSettings;
+  logger?: Logger;
+  state?: StateStore;
+  /** The vendor HTTP client handed to handlers as `ctx.http`. */
+  http?: HttpClient;
+  /** Values masked in raw-data examples (`sensitiveValues(settings, spec)`). */
+  sensitiveValues?: readonly string[];
+  /** Process start (ms), the origin of `nextResync`. Default: when the runner was created. */
+  processStartedAt?: number;
+  now?: () => number;
+  /** Event ids; default `crypto.randomUUID()`. */
+  newId?: () => string;
+  /** Receives `resyncState.updatedAt` of each resync-state PATCH response. */
+  onResyncStateUpdated?: (updatedAt: string) => void;
+}
+
+/** The resync engine of one integration instance. */
+export interface ResyncRunner {
+  /** Run a resync, superseding one in progress; resolves with its report (never rejects). */
+  resync(): Promise<ResyncReport>;
+  /** What a resync would do now, with no write at all. */
+  plan(options?: { signal?: AbortSignal }): Promise<Plan>;
+  /**
+   * Shutdown: abort the running resync (it writes no state itself), then, if Port shows this
+   * integration's resync as `running`, PATCH it `aborted` (§9.2).
+   */
+  abort(): Promise<void>;
+  /** True while a resync runs. */
+  readonly running: boolean;
+}
+
+/**
+ * Create the resync engine.
+ *
+ * @example
+ * const runner = createResyncRunner({ integration, port: createPortClient(opts), mapper: createMapper(), settings });
+ * const report = await runner.resync();
+ * console.log(report.status, report.deletion.outcome);
+ */
+export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
+  const now = options.now ?? Date.now;
+  const deps: ResyncDeps = {
+    integration: options.integration,
+    port: options.port,
+    mapper: options.mapper,
+    settings: options.settings,
+    logger: options.logger ?? silentLogger,
+    state: options.state ?? createMemoryStateStore(),
+    http: options.http ?? createHttpClient(),
+    sensitiveValues: options.sensitiveValues ?? [],
+    processStartedAt: options.processStartedAt ?? now(),
+    now,
+    newId: options.newId ?? (() => crypto.randomUUID()),
+    onResyncStateUpdated: options.onResyncStateUpdated,
+  };
+  const coordinator = new ResyncCoordinator();
+
+  return {
+    resync: () => coordinator.run((handle) => runResync(deps, handle)),
+    plan: (o = {}) => runPlan(deps, o.signal),
+    async abort() {
+      await coordinator.abortAll('shutdown');
+      const identifier = deps.settings.integration.identifier;
+      try {
+        const integration = await deps.port.getIntegration(identifier);
+        if (integration?.resyncState?.status !== 'running') return;
+      } catch (error) {
+        deps.logger.warn('[tide] could not read the resync state at shutdown', { error: (error as Error).message });
+        return;
+      }
+      const stateOptions = {
+        port: deps.port,
+        identifier,
+        intervalMinutes: deps.settings.scheduledResyncInterval,
+        processStartedAt: deps.processStartedAt,
+        now,
+        logger: deps.logger,
+        onUpdated: deps.onResyncStateUpdated,
+      };
+      await reportResyncState(stateOptions, finishedPatch(stateOptions, 'aborted', now()), {});
+    },
+    get running() {
+      return coordinator.running;
+    },
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * Reconciliation (§4.9): the failed-upsert retry, the guards, the owned snapshot taken with `before`
+ * = the resync start, the candidates, the threshold (computed before protection), related-entity
+ * protection and the deletes. Every way out produces a deletion report (§4.10). With `dryRun` it
+ * computes the same decisions and writes nothing (plan()).
+ */
+import type { Logger } from '../logging/logger.ts';
+import { normaliseIdentifier } from '../mapping/index.ts';
+import type { DeleteCandidate } from './delete.ts';
+import { deleteCandidates } from './delete.ts';
+import { dependencyOrder, isSearchQuery, keyOf, relationTargets } from './entity-values.ts';
+import type { CallContext, PortEntityInput, SyncPort } from './port.ts';
+import type { DeletionReport, KindReport } from './report.ts';
+import { CANDIDATE_REASON, addRow, emptyDeletionReport } from './report.ts';
+import type { SeenSet } from './seen.ts';
+import type { FailedEntity } from './upsert.ts';
+
+/** The mapping's root flags that govern reconciliation (§3.1). */
+export interface ReconcileFlags {
+  deleteDependentEntities: boolean;
+  createMissingRelatedEntities: boolean;
+  enableMergeEntity: boolean;
+  entityDeletionThreshold: number;
+}
+
+export interface ReconcileInput {
+  port: Pick<SyncPort, 'upsertEntity' | 'ownedEntities' | 'getBlueprint' | 'deleteEntities'>;
+  resyncId: string;
+  /** The resync start, sent as `before`. */
+  startedAt: string;
+  flags: ReconcileFlags;
+  seen: SeenSet;
+  /** Failed upserts of every kind, for the retry (only kept when createMissingRelatedEntities is false). */
+  failed: readonly FailedEntity[];
+  kinds: readonly KindReport[];
+  previousStateUnknown: boolean;
+  emptyMapping: boolean;
+  context: CallContext;
+  signal?: AbortSignal;
+  logger: Logger;
+  /** `deleteEntitiesMaxBatchSize`. */
+  deleteBatchSize: number;
+  /** Compute, write nothing. */
+  dryRun?: boolean;
+}
+
+export interface ReconcileResult {
+  deletion: DeletionReport;
+  /** Retried upserts that succeeded. */
+  reingested: number;
+  /** True when reconciliation makes the resync `failed` (a guard on errors, or no snapshot). */
+  failed: boolean;
+  /** The candidates that would be (dry run) or were sent for deletion. */
+  toDelete: DeleteCandidate[];
+}
+
+/** Run reconciliation. Never throws for a Port failure; the report says what happened. */
+export async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
+  const { flags, seen, logger } = input;
+  const reingested = input.dryRun ? 0 : await retryFailed(input);
+  const skipped = (reason: Parameters<typeof emptyDeletionReport>[2], failed: boolean): ReconcileResult => {
+    const deletion = emptyDeletionReport(input.resyncId, 'skipped', reason);
+    deletion.counts.seen = seen.size;
+    return { deletion, reingested, failed, toDelete: [] };
+  };
+
+  if (input.previousStateUnknown) return skipped('previous-state-unknown', true);
+  const kindErrors = Object.fromEntries(input.kinds.filter((k) => k.errors.length > 0).map((k) => [k.label, k.errors]));
+  if (Object.keys(kindErrors).length > 0) {
+    const result = skipped('kind-errors', true);
+    result.deletion.kindErrors = kindErrors;
+    return result;
+  }
+  if (input.emptyMapping) return skipped('empty-mapping', false);
+
+  // Owned snapshot; only the candidates (owned and not seen) are kept.
+  let owned = 0;
+  const candidates: DeleteCandidate[] = [];
+  try {
+    for await (const page of input.port.ownedEntities({ ...input.context, before: input.startedAt })) {
+      for (const e of page) {
+        owned += 1;
+        if (seen.has(e.blueprint, e.identifier)) continue;
+        candidates.push({
+          blueprint: e.blueprint,
+          identifier: e.identifier,
+          // Relations matter only for one-at-a-time delete ordering.
+          ...(flags.deleteDependentEntities ? {} : { relations: e.relations ?? {} }),
+        });
+      }
+    }
+  } catch (error) {
+    const message = (error as Error).message;
+    logger.error('[tide] could not read the entities this integration owns; nothing is deleted', { error: message });
+    const result = skipped('previous-state-unknown', true);
+    result.deletion.error = message;
+    return result;
+  }
+  if (input.signal?.aborted) return skipped('aborted', false);
+
+  const deletion = emptyDeletionReport(input.resyncId, 'nothing-to-delete');
+  deletion.counts.owned = owned;
+  deletion.counts.seen = seen.size;
+  deletion.counts.candidates = candidates.length;
+  if (candidates.length === 0) return { deletion, reingested, failed: false, toDelete: [] };
+
+  const rate = candidates.length / owned;
+  deletion.rate = rate;
+  deletion.threshold = flags.entityDeletionThreshold;
+  if (rate > flags.entityDeletionThreshold) {
+    logger.warn('[tide] deletion rate above the threshold; nothing is deleted', { rate, threshold: flags.entityDeletionThreshold, candidates: candidates.length, owned });
+    deletion.outcome = 'skipped';
+    deletion.skipReason = 'threshold-exceeded';
+    const reason = `${CANDIDATE_REASON}; not deleted: deletion rate ${rate.toFixed(3)} exceeds entityDeletionThreshold ${flags.entityDeletionThreshold}`;
+    for (const c of candidates) addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'not-deleted', reason });
+    return { deletion, reingested, failed: false, toDelete: [] };
+  }
+
+  const protectedBy = flags.createMissingRelatedEntities ? await relatedTargets(input) : undefined;
+  const toDelete: DeleteCandidate[] = [];
+  const kept: Array<[DeleteCandidate, string]> = [];
+  for (const c of candidates) {
+    const via = protectedBy?.(c.blueprint, c.identifier);
+    if (via) kept.push([c, via]);
+    else toDelete.push(c);
+  }
+  deletion.counts.protected = kept.length;
+  for (const [c, via] of kept) {
+    addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'kept-related-target', reason: `${CANDIDATE_REASON}; kept: ${via}` });
+  }
+  if (toDelete.length === 0) return { deletion, reingested, failed: false, toDelete };
+
+  if (input.dryRun) {
+    deletion.outcome = 'planned';
+    deletion.skipReason = 'dry-run';
+    for (const c of toDelete) addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'not-deleted', reason: `${CANDIDATE_REASON}; dry run: would be deleted` });
+    return { deletion, reingested, failed: false, toDelete };
+  }
+
+  deletion.outcome = 'deleted';
+  const statuses = await deleteCandidates(input.port, toDelete, {
+    deleteDependents: flags.deleteDependentEntities,
+    batchSize: input.deleteBatchSize,
+    context: input.context,
+    signal: input.signal,
+    logger,
+  });
+  for (const c of toDelete) {
+    const status = statuses.get(keyOf(c.blueprint, c.identifier)) ?? { action: 'not-deleted' as const, reason: 'no delete was sent' };
+    if (status.action === 'deleted') {
+      deletion.counts.deleted += 1;
+      deletion.deletedByBlueprint[c.blueprint] = (deletion.deletedByBlueprint[c.blueprint] ?? 0) + 1;
+      addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'deleted', reason: CANDIDATE_REASON });
+    } else if (status.action === 'delete-failed') {
+      deletion.counts.failed += 1;
+      addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'delete-failed', reason: `${CANDIDATE_REASON}; delete failed: ${status.error}` });
+    } else {
+      addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'not-deleted', reason: `${CANDIDATE_REASON}; ${status.reason}` });
+    }
+  }
+  return { deletion, reingested, failed: false, toDelete };
+}
+
+/**
+ * §4.9 step 1: with createMissingRelatedEntities=false, re-send failed entities one at a time,
+ * relation targets first (original order on a cycle). Successes are seen under Port's identifier.
+ */
+async function retryFailed(input: ReconcileInput): Promise<number> {
+  if (input.flags.createMissingRelatedEntities || input.failed.length === 0) return 0;
+  const ordered = dependencyOrder(
+    input.failed,
+    (f) => (isSearchQuery(f.entity.identifier) ? undefined : normaliseIdentifier(f.entity.identifier)),
+    (f) => Object.values(f.entity.relations ?? {}).flatMap((v) => relationTargets(v)),
+    'targetsFirst',
+  );
+  let reingested = 0;
+  for (const { blueprint, entity } of ordered) {
+    if (input.signal?.aborted) break;
+    const result = await input.port.upsertEntity(blueprint, entity as unknown as PortEntityInput, {
+      ...input.context,
+      merge: input.flags.enableMergeEntity,
+      createMissingRelatedEntities: false,
+    });
+    if (result.status === 'upserted') {
+      reingested += 1;
+      input.seen.add(blueprint, result.identifier, entity.relations);
+    }
+  }
+  if (reingested > 0) input.logger.info('[tide] failed upserts re-sent in dependency order', { reingested, of: input.failed.length });
+  return reingested;
+}
+
+/**
+ * §4.9 step 8: a lookup telling whether `(blueprint, identifier)` is the target of a relation some
+ * seen entity holds, and through which relation. Relation names resolve to their blueprint's
+ * `target`; when a blueprint cannot be read, its relation values protect candidates of any
+ * blueprint (when in doubt, keep).
+ */
+async function relatedTargets(input: ReconcileInput): Promise<(blueprint: string, identifier: string) => string | undefined> {
+  const exact = new Map<string, string>();
+  const anyBlueprint = new Map<string, string>();
+  for (const [blueprint, relation, values] of input.seen.relationValues()) {
+    let target: string | undefined;
+    try {
+      const bp = await input.port.getBlueprint(blueprint, input.context);
+      target = bp?.relations?.[relation]?.target;
+      if (target === undefined) {
+        input.logger.warn('[tide] relation not found on its blueprint; skipped for related-entity protection', { blueprint, relation });
+        continue;
+      }
+    } catch (error) {
+      input.logger.warn('[tide] could not read a blueprint; its relation values protect candidates of every blueprint', { blueprint, error: (error as Error).message });
+    }
+    const via = `relation target of a seen entity (${blueprint}.${relation})`;
+    for (const v of values) {
+      if (target === undefined) anyBlueprint.set(v, via);
+      else exact.set(keyOf(target, v), via);
+    }
+  }
+  return (blueprint, identifier) => exact.get(keyOf(blueprint, identifier)) ?? anyBlueprint.get(identifier);
+}
