@@ -2,6 +2,7 @@ import type { ZodType, z } from 'zod';
 import type { IntegrationSpec } from '../config/index.ts';
 import type { PortResources } from '../defaults/index.ts';
 import type { HttpClient } from '../http/index.ts';
+import type { WebhookRegistrations } from '../live/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ResourceConfig } from '../mapping/index.ts';
 import type { StateStore } from '../state/index.ts';
@@ -58,6 +59,8 @@ export interface IntegrationDefinition<Config = Record<string, unknown>> {
   /** The parsed `.port/resources/`; read from the folder when omitted. */
   resources?: PortResources;
   kinds: { [kind: string]: KindDefinition<Config, ZodType | undefined> };
+  /** Live-event processors by path, served at `POST /integration{path}` (OCEAN-BEHAVIOUR.md §6). */
+  webhooks?: WebhookRegistrations;
   /** Called for every resource, in addition to the kind's own handler (Ocean's `on_resync()`). */
   catchAll?: (ctx: KindContext<Config>) => ResyncResult;
   onStart?: (ctx: HookContext<Config>) => void | Promise<void>;

@@ -7,3 +7,4 @@ export {
   type RawItem,
   type ResyncResult,
 } from './define.ts';
+export { createTide, type CreateTideOptions, type Tide } from './create-tide.ts';

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { loadIntegrationFolder } from '../../adapters/node/load.ts';
+import fake from '../../integrations/fake/index.ts';
+import { loadSettingsOrThrow } from '../config/index.ts';
+import { TIDE_VERSION } from '../version.ts';
+import { createTide, type Tide } from './create-tide.ts';
+import packageJson from '../../package.json' with { type: 'json' };
+
+const CREDS = { clientId: 'tide-id', clientSecret: 'tide-secret' };
+const BASE = 'http://emulator.local';
+const folder = loadIntegrationFolder('integrations/fake');
+
+let emulator: PortEmulator;
+let tide: Tide;
+
+function build(env: Record<string, string> = {}) {
+  const { settings } = loadSettingsOrThrow({
+    env: {
+      OCEAN__PORT__CLIENT_ID: CREDS.clientId,
+      OCEAN__PORT__CLIENT_SECRET: CREDS.clientSecret,
+      OCEAN__PORT__BASE_URL: BASE,
+      OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
+      OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '3',
+      ...env,
+    },
+    spec: folder.spec,
+    integrationDefaults: { type: fake.type, version: fake.version },
+  });
+  return createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings, fetch: emulator.fetch });
+}
+
+const entities = async (blueprint: string) =>
+  ((await (await emulator.fetch(`${BASE}/_emulator/entities?blueprint=${blueprint}`)).json()) as { entities: Array<{ identifier: string; datasource: string }> })
+    .entities;
+
+beforeEach(() => {
+  emulator = createPortEmulator({ credentials: [CREDS] });
+  tide = build();
+});
+afterEach(() => emulator.close());
+
+describe('createTide with the fake integration against the emulator', () => {
+  it('provisions, resyncs the whole catalog, and plans nothing more afterwards', async () => {
+    const provisioned = await tide.provision();
+    expect(provisioned).toMatchObject({ integration: 'created', setup: 'created' });
+    const report = await tide.resync();
+    expect(report.status).toBe('completed');
+    expect((await entities('fake-department')).map((e) => e.identifier).sort()).toEqual(['finance', 'hr', 'marketing', 'morpazia', 'support']);
+    const persons = await entities('fake-person');
+    expect(persons).toHaveLength(15);
+    expect(persons.every((p) => p.datasource === `port-ocean/fake/${fake.version}/my-fake-integration/exporter`)).toBe(true);
+
+    const plan = await tide.plan();
+    const totals = Object.values(plan.blueprints).reduce(
+      (acc, b) => ({ creates: acc.creates + b.counts.creates, updates: acc.updates + b.counts.updates, unchanged: acc.unchanged + b.counts.unchanged }),
+      { creates: 0, updates: 0, unchanged: 0 },
+    );
+    expect(totals).toEqual({ creates: 0, updates: 0, unchanged: 20 });
+  });
+
+  it('a smaller upstream deletes exactly the persons that are gone', async () => {
+    // Pages of more than 10 persons, so unchanged persons are not rewritten and stay in the owned snapshot.
+    const larger = build({ OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '12' });
+    await larger.provision();
+    await larger.resync();
+    await emulator.fetch(`${BASE}/_emulator/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 1 }) });
+    const smaller = build({ OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '11' });
+    const report = await smaller.resync();
+    expect(report.deletion).toMatchObject({ outcome: 'deleted', counts: { candidates: 5, deleted: 5 } });
+    expect(report.deletion.rows.map((r) => r.identifier).sort()).toEqual(['finance-11', 'hr-11', 'marketing-11', 'morpazia-11', 'support-11']);
+    expect(await entities('fake-person')).toHaveLength(55);
+  });
+
+  it('serves health and metrics, and answers 503 for live events under ONCE', async () => {
+    const live = await tide.fetch(new Request('http://tide.local/health/live'));
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'healthy', check: 'live', core_version: TIDE_VERSION });
+    expect(live.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(live.headers.get('x-process-time')).toMatch(/^\d+\.\d+$/);
+    expect((await (await tide.fetch(new Request('http://tide.local/health/ready'))).json())).toMatchObject({ check: 'ready' });
+
+    await tide.provision();
+    await tide.resync();
+    const metrics = await (await tide.fetch(new Request('http://tide.local/metrics'))).text();
+    expect(metrics).toContain('tide_resyncs_total{integration="my-fake-integration",type="fake",status="completed"} 1');
+    expect(metrics).toMatch(/tide_entities_total\{[^}]*outcome="upserted"\} 20/);
+
+    const event = await tide.fetch(new Request('http://tide.local/integration/webhook', { method: 'POST', body: '{}' }));
+    expect(event.status).toBe(503);
+    expect(await event.json()).toEqual({ status: 'error', message: 'listener ONCE does not process live events' });
+  });
+
+  it('keeps TIDE_VERSION equal to package.json', () => {
+    expect(TIDE_VERSION).toBe(packageJson.version);
+  });
+});

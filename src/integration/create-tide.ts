@@ -1,0 +1,190 @@
+import type { Hono } from 'hono';
+import { sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
+import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
+import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
+import { createListener, type Listener } from '../listeners/index.ts';
+import { createLiveEvents, liveEventsEnablement, type LiveEvents } from '../live/index.ts';
+import { silentLogger, type Logger } from '../logging/logger.ts';
+import { createMapper, type Mapper } from '../mapping/index.ts';
+import { createPortClient, type PortClient } from '../port/index.ts';
+import { createServerApp } from '../server/app.ts';
+import { createMetrics, type Metrics } from '../server/metrics.ts';
+import { createMemoryStateStore, type StateStore } from '../state/index.ts';
+import { createResyncRunner, type Plan, type ResyncReport, type ResyncRunner } from '../sync/index.ts';
+import { TIDE_VERSION } from '../version.ts';
+import type { HookContext, IntegrationDefinition } from './define.ts';
+
+/**
+ * `createTide()` builds one running integration instance from its definition and settings: the Port
+ * client, the mapper, the resync engine, live events, the listener and the HTTP app. Adapters wrap it:
+ * they supply `fetch`, a StateStore, a logger and timers, and call `start()` / `stop()`.
+ */
+export interface CreateTideOptions<Config = Record<string, unknown>> {
+  integration: IntegrationDefinition<Config>;
+  settings: TideSettings;
+  /** The parsed `.port/spec.yaml`, for masking sensitive values (default: `integration.spec`). */
+  spec?: IntegrationSpec;
+  fetch?: typeof fetch;
+  state?: StateStore;
+  logger?: Logger;
+  /** What JQ `env` / `$ENV` show when `allowEnvironmentVariablesJqAccess` is on. */
+  env?: Record<string, string>;
+  /** Shared across instances of one process (it caches jq-wasm). */
+  mapper?: Mapper;
+}
+
+export interface Tide {
+  readonly settings: TideSettings;
+  readonly port: PortClient;
+  readonly mapper: Mapper;
+  readonly listener: Listener;
+  readonly live: LiveEvents;
+  readonly metrics: Metrics;
+  /** The Hono app: health, metrics, `POST /resync`, `POST /integration/*`. */
+  readonly app: Hono;
+  fetch(request: Request): Promise<Response>;
+  /** Run one resync now (superseding a running one); resolves with its report. */
+  resync(): Promise<ResyncReport>;
+  /** The same pipeline with no writes. */
+  plan(options?: { signal?: AbortSignal }): Promise<Plan>;
+  /** Defaults provisioning (§7.1); with `dryRun`, only reads. */
+  provision(options?: { dryRun?: boolean }): Promise<ProvisionReport>;
+  /** Startup after provisioning: `onStart` hooks in the background, then the listener. */
+  start(): Promise<void>;
+  /** Shutdown: stop triggers, report an aborted resync, drain live events (5 s). */
+  stop(): Promise<void>;
+}
+
+export function createTide<Config = Record<string, unknown>>(o: CreateTideOptions<Config>): Tide {
+  const { settings } = o;
+  const integration = o.integration as IntegrationDefinition<any>;
+  const logger = o.logger ?? silentLogger;
+  const fetchFn = o.fetch ?? ((input, init) => fetch(input, init));
+  const state = o.state ?? createMemoryStateStore();
+  const { identifier, type, version } = settings.integration;
+  if (!settings.port.clientId || !settings.port.clientSecret)
+    throw new Error('[tide] createTide needs Port credentials (OCEAN__PORT__CLIENT_ID and OCEAN__PORT__CLIENT_SECRET); adapters start the local emulator when neither is set');
+
+  const port = createPortClient({
+    baseUrl: settings.port.baseUrl,
+    clientId: settings.port.clientId,
+    clientSecret: settings.port.clientSecret,
+    userAgent: { type, version: version ?? '0.0.0', identifier },
+    fetch: fetchFn,
+    concurrency: settings.upsertEntitiesConcurrency,
+    batchMaxLength: settings.upsertEntitiesBatchMaxLength,
+    batchMaxBytes: settings.upsertEntitiesBatchMaxSizeInBytes,
+    deleteBatchSize: settings.deleteEntitiesMaxBatchSize,
+    logger: logger.child({ component: 'port' }),
+  });
+  const mapper =
+    o.mapper ??
+    createMapper({
+      allowEnvironmentVariablesJqAccess: settings.allowEnvironmentVariablesJqAccess,
+      env: settings.allowEnvironmentVariablesJqAccess ? o.env : {},
+      requiredFields: async (blueprint) => {
+        const bp = await port.getBlueprint(blueprint);
+        if (!bp) return undefined;
+        const relations = (bp.relations ?? {}) as Record<string, { required?: boolean }>;
+        return {
+          properties: (bp.schema as { required?: string[] } | undefined)?.required ?? [],
+          relations: Object.keys(relations).filter((r) => relations[r]?.required === true),
+        };
+      },
+    });
+  const http: HttpClient = createHttpClient({ fetch: fetchFn, timeoutMs: settings.clientTimeout * 1000, retryBase: VENDOR_RETRY_POLICY });
+  const secrets = sensitiveValues(settings, o.spec ?? integration.spec);
+  const processStartedAt = Date.now();
+  const metrics = createMetrics({ integration: identifier, type });
+
+  const runner: ResyncRunner = createResyncRunner({
+    integration,
+    port,
+    mapper,
+    settings,
+    logger: logger.child({ component: 'resync' }),
+    state,
+    http,
+    sensitiveValues: secrets,
+    processStartedAt,
+  });
+  const resync = async (): Promise<ResyncReport> => {
+    const started = Date.now();
+    const report = await runner.resync();
+    metrics.recordResync(report, Date.now() - started);
+    return report;
+  };
+
+  const listener = createListener(settings.eventListener.type, {
+    identifier,
+    integrationType: type,
+    trigger: { resync: async () => ({ status: (await resync()).status }) },
+    port,
+    eventListener: settings.eventListener,
+    scheduledResyncInterval: settings.scheduledResyncInterval,
+    processStartedAt,
+    logger: logger.child({ component: 'listener' }),
+  });
+  const live = createLiveEvents({
+    processors: integration.webhooks ?? {},
+    port,
+    mapper,
+    identifier,
+    logger: logger.child({ component: 'live' }),
+    enabled: liveEventsEnablement({ baseUrl: settings.baseUrl, listenerType: settings.eventListener.type }),
+    selectorSchemas: selectorSchemas(integration),
+  });
+  const app = createServerApp({
+    coreVersion: TIDE_VERSION,
+    metrics,
+    logger,
+    resync: 'handleResync' in listener ? (listener.handleResync as (r: Request) => Promise<Response>) : undefined,
+    liveEvents: (request, path) => live.handle(request, path),
+  });
+
+  const hookContext = (): HookContext<any> => ({ config: settings.integration.config, logger, http, state, signal: new AbortController().signal });
+
+  return {
+    settings,
+    port,
+    mapper,
+    listener,
+    live,
+    metrics,
+    app,
+    fetch: (request) => Promise.resolve(app.fetch(request)),
+    resync,
+    plan: (options) => runner.plan(options),
+    provision: (options = {}) =>
+      provisionDefaults({
+        port: defaultsPortFor(port, identifier),
+        integration: { identifier, type, version },
+        changelogDestination: listener.changelogDestination as Record<string, unknown>,
+        resources: integration.resources ?? emptyResources(),
+        initializePortResources: settings.initializePortResources,
+        dryRun: options.dryRun,
+        logger: logger.child({ component: 'defaults' }),
+      }),
+    async start() {
+      if (integration.onStart) {
+        // onStart runs in the background; its errors are logged, never fatal (§4.1).
+        Promise.resolve()
+          .then(() => integration.onStart!(hookContext()))
+          .catch((err: unknown) => logger.error('onStart failed', { error: err instanceof Error ? err.message : String(err) }));
+      }
+      await listener.start();
+    },
+    async stop() {
+      // The aborted state is reported before anything else stops (§9.2).
+      await runner.abort();
+      await listener.stop();
+      await live.drain(5000);
+    },
+  };
+}
+
+function selectorSchemas(integration: IntegrationDefinition<any>) {
+  const out: Record<string, NonNullable<(typeof integration.kinds)[string]['selector']>> = {};
+  for (const [kind, def] of Object.entries(integration.kinds)) if (def.selector) out[kind] = def.selector;
+  return out;
+}
