@@ -1,0 +1,73 @@
+/**
+ * Resync throughput and memory: the fake integration into the local Port emulator over loopback
+ * (emulator in its own process, rate limits off), for each catalog size: a first resync (everything
+ * created) and a second one (everything unchanged). Prints entities/s and this process's peak RSS.
+ *
+ *   npm run bench:resync -- [--sizes 50000,200000] [--kb 1]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadIntegrationFolder } from '../adapters/node/load.ts';
+import fake from '../integrations/fake/index.ts';
+import { loadSettingsOrThrow } from '../src/config/index.ts';
+import { createTide } from '../src/integration/index.ts';
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '50000,200000' }, kb: { type: 'string', default: '1' } } });
+const sizes = values.sizes!.split(',').map(Number);
+const folder = loadIntegrationFolder('integrations/fake');
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+
+for (const size of sizes) {
+  const dir = mkdtempSync(join(tmpdir(), 'tide-bench-resync-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--db', join(dir, 'port.db'), '--rate-limits', 'off'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  try {
+    const { settings } = loadSettingsOrThrow({
+      env: {
+        OCEAN__PORT__BASE_URL: baseUrl,
+        OCEAN__PORT__CLIENT_ID: 'tide-local',
+        OCEAN__PORT__CLIENT_SECRET: 'tide-local-secret',
+        OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
+        OCEAN__SEND_RAW_DATA_EXAMPLES: 'false',
+        OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(Math.ceil(size / 5)),
+        OCEAN__INTEGRATION__CONFIG__ENTITY_KB_SIZE: values.kb!,
+      },
+      spec: folder.spec,
+      integrationDefaults: { type: fake.type, version: fake.version },
+    });
+    const tide = createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings });
+    await tide.provision();
+    peakRss = process.memoryUsage().rss;
+    for (const run of ['first (creates)', 'second (unchanged)']) {
+      const started = performance.now();
+      const report = await tide.resync();
+      const seconds = (performance.now() - started) / 1000;
+      const entities = report.kinds.reduce((n, k) => n + k.mapped, 0);
+      const upserted = report.kinds.reduce((n, k) => n + k.upserted, 0);
+      console.log(
+        `resync ${size} persons + 5 departments, ${run}: ${(entities / seconds).toFixed(0)} entities/s ` +
+          `(${seconds.toFixed(1)} s, ${upserted} upserted, status ${report.status}), peak RSS ${mb(peakRss)}`,
+      );
+    }
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+clearInterval(sampler);
