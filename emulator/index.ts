@@ -1,5 +1,4 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { gzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
 import { createApp, DROP_HEADER } from './pipeline.ts';
 import { Router } from './router.ts';
@@ -30,8 +29,6 @@ export interface PortEmulator {
   readonly url: string | undefined;
   close(): Promise<void>;
 }
-
-const GZIP_MIN = 1024;
 
 /**
  * Create a local Port emulator: Port's REST API subset over SQLite, with Port's semantics.
@@ -68,10 +65,7 @@ export function createPortEmulator(options: PortEmulatorOptions = {}): PortEmula
           {
             hostname: '127.0.0.1',
             port,
-            fetch: async (request, env) => {
-              const response = await app.fetch(request, env);
-              return maybeGzip(request, response);
-            },
+            fetch: app.fetch,
           },
           (info) => {
             url = `http://127.0.0.1:${info.port}`;
@@ -95,15 +89,4 @@ export function createPortEmulator(options: PortEmulatorOptions = {}): PortEmula
       state.store.close();
     },
   };
-}
-
-/** Port may gzip responses; the emulator does for bodies over 1 KiB when the client accepts it. */
-async function maybeGzip(request: Request, response: Response): Promise<Response> {
-  if (response.headers.has(DROP_HEADER) || !/\bgzip\b/.test(request.headers.get('accept-encoding') ?? '')) return response;
-  const body = new Uint8Array(await response.arrayBuffer());
-  if (body.byteLength <= GZIP_MIN) return new Response(body, response);
-  const headers = new Headers(response.headers);
-  headers.set('content-encoding', 'gzip');
-  headers.delete('content-length');
-  return new Response(gzipSync(body, { level: 1 }), { status: response.status, headers });
 }
