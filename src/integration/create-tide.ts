@@ -10,7 +10,7 @@ import { createPortClient, type PortClient } from '../port/index.ts';
 import { createServerApp } from '../server/app.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createMemoryStateStore, type StateStore } from '../state/index.ts';
-import { createResyncRunner, type Plan, type ResyncReport, type ResyncRunner } from '../sync/index.ts';
+import { createResyncRunner, type KindReport, type Plan, type ResyncReport, type ResyncRunner } from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import type { HookContext, IntegrationDefinition } from './define.ts';
 
@@ -31,6 +31,10 @@ export interface CreateTideOptions<Config = Record<string, unknown>> {
   env?: Record<string, string>;
   /** Shared across instances of one process (it caches jq-wasm). */
   mapper?: Mapper;
+  /** Live per-resource resync counters, after each page (the CLI's TTY progress). */
+  onProgress?: (report: Readonly<KindReport>) => void;
+  /** Receives every resync's report, whoever triggered it (adapters print the deletion report). */
+  onResyncReport?: (report: ResyncReport) => void;
 }
 
 export interface Tide {
@@ -51,8 +55,11 @@ export interface Tide {
   provision(options?: { dryRun?: boolean }): Promise<ProvisionReport>;
   /** Startup after provisioning: `onStart` hooks in the background, then the listener. */
   start(): Promise<void>;
-  /** Shutdown: stop triggers, report an aborted resync, drain live events (5 s). */
-  stop(): Promise<void>;
+  /**
+   * Shutdown: report an aborted resync, stop triggers, then `stopAccepting` (adapters close their
+   * server there, so no live event arrives after the drain starts), then drain live events (5 s).
+   */
+  stop(options?: { stopAccepting?: () => void | Promise<void> }): Promise<void>;
 }
 
 export function createTide<Config = Record<string, unknown>>(o: CreateTideOptions<Config>): Tide {
@@ -107,11 +114,13 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     http,
     sensitiveValues: secrets,
     processStartedAt,
+    onProgress: o.onProgress,
   });
   const resync = async (): Promise<ResyncReport> => {
     const started = Date.now();
     const report = await runner.resync();
     metrics.recordResync(report, Date.now() - started);
+    o.onResyncReport?.(report);
     return report;
   };
 
@@ -174,10 +183,11 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
       }
       await listener.start();
     },
-    async stop() {
+    async stop(options = {}) {
       // The aborted state is reported before anything else stops (§9.2).
       await runner.abort();
       await listener.stop();
+      await options.stopAccepting?.();
       await live.drain(5000);
     },
   };

@@ -15,7 +15,7 @@ import { ResyncCoordinator } from './coordinator.ts';
 import type { Plan } from './plan.ts';
 import { runPlan } from './plan.ts';
 import type { SyncPort } from './port.ts';
-import type { ResyncReport } from './report.ts';
+import type { KindReport, ResyncReport } from './report.ts';
 import { finishedPatch, reportResyncState } from './resync-state.ts';
 import type { ResyncDeps, ResyncSettings } from './resync.ts';
 import { runResync } from './resync.ts';
@@ -75,6 +75,8 @@ export interface ResyncRunnerOptions {
   newId?: () => string;
   /** Receives `resyncState.updatedAt` of each resync-state PATCH response. */
   onResyncStateUpdated?: (updatedAt: string) => void;
+  /** Live per-resource counters during a resync, after each page and at the resource's end (progress displays). */
+  onProgress?: (report: Readonly<KindReport>) => void;
 }
 
 /** The resync engine of one integration instance. */
@@ -115,6 +117,7 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
     now,
     newId: options.newId ?? (() => crypto.randomUUID()),
     onResyncStateUpdated: options.onResyncStateUpdated,
+    onProgress: options.onProgress,
   };
   const coordinator = new ResyncCoordinator();
 

@@ -5,8 +5,9 @@
  * upsert, delete, resync-state, example or hook runs.
  */
 import type { HttpClient } from '../http/index.ts';
-import type { Entity } from '../mapping/index.ts';
-import { normaliseIdentifier } from '../mapping/index.ts';
+import { mappingForPort } from '../defaults/index.ts';
+import type { Entity, PortAppConfig } from '../mapping/index.ts';
+import { normaliseIdentifier, parsePortAppConfig } from '../mapping/index.ts';
 import { lookupOwned, isUnchanged } from './diff.ts';
 import { hasSearchValue, isSearchQuery, keyOf } from './entity-values.ts';
 import type { CallContext } from './port.ts';
@@ -15,7 +16,7 @@ import type { DeletionReport, KindReport } from './report.ts';
 import { emptyDeletionReport } from './report.ts';
 import { runResource } from './resource.ts';
 import type { ResyncDeps } from './resync.ts';
-import { readMapping } from './resync.ts';
+import { readMapping, selectorSchemas } from './resync.ts';
 import { SeenSet } from './seen.ts';
 
 /** How many identifiers each list of a blueprint plan holds; the counts cover all. */
@@ -71,7 +72,7 @@ export async function runPlan(deps: ResyncDeps, signal: AbortSignal = new AbortC
 
   let config;
   try {
-    config = await readMapping(deps, context);
+    config = await planMapping(deps, context);
   } catch (error) {
     plan.status = 'failed';
     plan.errors.push((error as Error).message);
@@ -158,4 +159,17 @@ export async function runPlan(deps: ResyncDeps, signal: AbortSignal = new AbortC
   }
   plan.finishedAt = new Date(deps.now()).toISOString();
   return plan;
+}
+
+/**
+ * The mapping to plan with. When the integration does not exist in Port yet, startup would create it
+ * with the shipped `.port/resources/port-app-config`, so `tide plan` on a fresh organisation plans with
+ * that mapping (every entity then comes out as a create) instead of failing.
+ */
+async function planMapping(deps: ResyncDeps, context: CallContext): Promise<PortAppConfig> {
+  const shipped = deps.integration.resources?.portAppConfig;
+  if (shipped && !(await deps.port.getIntegration(deps.settings.integration.identifier, context))) {
+    return parsePortAppConfig(mappingForPort(shipped), { source: '.port/resources/port-app-config', selectorSchemas: selectorSchemas(deps.integration) });
+  }
+  return readMapping(deps, context);
 }

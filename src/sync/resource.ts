@@ -30,6 +30,8 @@ export interface ResourceRunShared {
   examples?: ExamplesCollector;
   /** Receives each batch's entities that passed the selector (dropped ones already removed). */
   onEntities(entities: Entity[], report: KindReport): Promise<void>;
+  /** Called with the live counters after each page and when the resource ends (a CLI's progress display). */
+  onProgress?: (report: Readonly<KindReport>) => void;
 }
 
 function message(error: unknown): string {
@@ -86,6 +88,7 @@ export async function runResource(shared: ResourceRunShared, resource: ResourceC
         report.mapped += entities.length;
         if (entities.length > 0) await shared.onEntities(entities, report);
       }
+      shared.onProgress?.(report);
       if (shared.signal.aborted) return report;
     }
   } catch (error) {
@@ -93,6 +96,7 @@ export async function runResource(shared: ResourceRunShared, resource: ResourceC
   } finally {
     // A stopped resync sends nothing more.
     if (!shared.signal.aborted) await examples?.flush();
+    shared.onProgress?.(report);
   }
   return report;
 }

@@ -49,6 +49,8 @@ export interface ResyncDeps {
   now: () => number;
   newId: () => string;
   onResyncStateUpdated?: (updatedAt: string) => void;
+  /** Live per-resource counters (see `ResourceRunShared.onProgress`). */
+  onProgress?: (report: Readonly<KindReport>) => void;
 }
 
 /** An error from talking HTTP (Port or the vendor): it makes the previous state unknown (§4.3 step 6). */
@@ -112,7 +114,7 @@ export async function runResync(deps: ResyncDeps, handle: RunHandle): Promise<Re
     if (signal.aborted) return aborted();
     report.status = status;
     await reportResyncState(stateOptions, finishedPatch(stateOptions, status, deps.now()), context);
-    logger[status === 'completed' ? 'info' : 'error'](`[tide] resync ${status}; ${summariseDeletion(deletion)}`, { report });
+    logger[status === 'completed' ? 'info' : 'error'](`resync ${status}; ${summariseDeletion(deletion)}`, { deletion });
     return report;
   };
   // Stopped by a newer resync or shutdown: no reconciliation, no hook, no resync-state (§4.8).
@@ -121,7 +123,7 @@ export async function runResync(deps: ResyncDeps, handle: RunHandle): Promise<Re
     report.abortReason = handle.abortReason() ?? 'superseded';
     report.finishedAt = new Date(deps.now()).toISOString();
     report.deletion = emptyDeletionReport(resyncId, 'skipped', 'aborted');
-    logger.info(`[tide] resync aborted (${report.abortReason}); nothing deleted`, { report });
+    logger.info(`resync aborted (${report.abortReason}); nothing deleted`, { deletion: report.deletion });
     return report;
   };
   const failedEarly = (error: string): Promise<ResyncReport> => {
@@ -182,6 +184,7 @@ export async function runResync(deps: ResyncDeps, handle: RunHandle): Promise<Re
       attributes,
       signal,
       examples,
+      onProgress: deps.onProgress,
       onEntities: async (entities: Entity[], kind: KindReport) => {
         const { changed, unchanged } = await skipUnchanged(port, entities.map((entity) => ({ entity })), context, (error) =>
           logger.warn('[tide] skip-unchanged lookup failed; the whole batch is upserted', { error: message(error) }),

@@ -1,0 +1,157 @@
+/**
+ * The `tide` CLI as a subprocess, for the commands that need no Port: version, list, bad arguments,
+ * `map` (human output, `--json`, exit status, parallel runs without an emulator) and `new` (whose
+ * generated test must pass as generated). Port-facing commands: cli-port.test.ts.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TIDE_VERSION } from '../../../src/version.ts';
+import { REPO, runProcess, tide } from './test-support.ts';
+
+let cwd: string;
+beforeAll(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'tide-cli-'));
+  writeFileSync(
+    join(cwd, 'items.json'),
+    JSON.stringify([
+      { id: 'a', name: 'Ann', ok: true, tags: ['x'] },
+      { id: '', name: 'Empty', ok: true },
+      { id: 'c', name: 'Cy', ok: 'yes' },
+      { id: 'd', name: 'Dee', ok: false },
+    ]),
+  );
+  // NDJSON of the same shape, for the happy path.
+  writeFileSync(join(cwd, 'good.ndjson'), '{"id":"a","name":"Ann","ok":true,"tags":["x"]}\n{"id":"b","name":"Bo","ok":true,"tags":[]}\n');
+  writeFileSync(
+    join(cwd, 'mapping.yml'),
+    `resources:
+  - kind: thing
+    selector:
+      query: .ok
+    port:
+      entity:
+        mappings:
+          identifier: .id
+          title: .name
+          blueprint: '"fake-person"'
+          properties:
+            name: .name
+            age: .age.years | tonumber
+            tag: .tags[0]
+`,
+  );
+});
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+describe('tide version and list', () => {
+  it('prints the core version, and only it with --short', async () => {
+    const [long, short] = await Promise.all([tide(['version'], { cwd }), tide(['version', '--short'], { cwd })]);
+    expect(long).toMatchObject({ code: 0 });
+    expect(long.stdout).toContain(`Tide ${TIDE_VERSION}`);
+    expect(short).toEqual({ code: 0, stdout: `${TIDE_VERSION}\n`, stderr: '' });
+  });
+
+  it('lists the bundled integrations', async () => {
+    const r = await tide(['list'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^fake\s+Deterministic synthetic/m);
+  });
+});
+
+describe('bad arguments exit 2 with the reason', () => {
+  it.each([
+    [['sail', '--port', 'abc'], /--port: expected an integer/],
+    [['sail', '--log-format', 'xml'], /Allowed choices are pretty, json/],
+    [['map', 'fake'], /required option '--kind <kind>' not specified/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['new', 'Bad Name'], /invalid integration name "Bad Name"/],
+  ])('tide %j', async (args, message) => {
+    const r = await tide(args, { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('tide map', () => {
+  it('shows each item: selector result or error, every field with its value or jq error, the entity or why it was dropped', async () => {
+    const r = await tide(['map', 'fake', '--kind', 'thing', '--input', 'items.json', '--mapping', 'mapping.yml'], { cwd });
+    // A selector error makes the exit status 1 (CI gates on it).
+    expect(r.code).toBe(1);
+    const items = r.stdout.split(/^(?=item \d)/m).slice(1);
+    expect(items).toHaveLength(4);
+    expect(items[0]).toContain('selector: true');
+    expect(items[0]).toContain('properties.name: .name  =>  "Ann"');
+    expect(items[0]).toMatch(/properties\.age: \.age\.years \| tonumber  =>  null  \(error: .*cannot be parsed as a number\)  \[WARNING: null\]/);
+    expect(items[0]).toContain('"identifier": "a"');
+    expect(items[1]).toContain('identifier: .id  =>  ""');
+    expect(items[1]).toMatch(/no entity: .*identifier "", blueprint "fake-person"/);
+    expect(items[2]).toContain('selector: ERROR selector must return a boolean, got "yes" (resources[0].selector.query: .ok)');
+    expect(items[3]).toContain('selector: false');
+    expect(items[3]).toContain('no entity: selector returned false');
+    expect(r.stdout).toContain('summary thing-0: 1 entities from 4 items (2 passed the selector, 1 selector errors)');
+  });
+
+  it('--json prints the entity bodies as sent, even when a selector failed (exit 1)', async () => {
+    const r = await tide(['map', 'fake', '--kind', 'thing', '--input', 'items.json', '--mapping', 'mapping.yml', '--json'], { cwd });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { identifier: 'a', title: 'Ann', blueprint: 'fake-person', properties: { name: 'Ann', age: null, tag: 'x' }, relations: {} },
+    ]);
+  });
+
+  it('two runs with --input and --mapping at once: exit 0, and neither starts the embedded Port', async () => {
+    const args = ['map', 'fake', '--kind', 'thing', '--input', 'good.ndjson', '--mapping', 'mapping.yml', '--json'];
+    const runs = await Promise.all([tide(args, { cwd }), tide(args, { cwd })]);
+    for (const r of runs) {
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.stdout) as Array<{ identifier: string }>).map((e) => e.identifier)).toEqual(['a', 'b']);
+    }
+    expect(existsSync(join(cwd, '.tide'))).toBe(false);
+  });
+
+  it('uses the shipped mapping and the kind handler\'s first page without --mapping and --input', async () => {
+    const r = await tide(['map', 'fake', '--kind', 'fake-department', '--json'], { cwd });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Array<{ identifier: string }>).map((e) => e.identifier)).toEqual(['hr', 'marketing', 'finance', 'support', 'morpazia']);
+    expect(existsSync(join(cwd, '.tide'))).toBe(false);
+  });
+
+  it('names the kinds the mapping has when --kind matches none (exit 2)', async () => {
+    const r = await tide(['map', 'fake', '--kind', 'nope', '--input', 'items.json'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the mapping has no kind "nope" (kinds in it: fake-department, fake-person)');
+  });
+});
+
+describe('tide new', () => {
+  // Inside the checkout's integrations/ so that vitest's include pattern picks the generated test up.
+  const name = `tmp-cli-new-${process.pid}`;
+  const dir = join(REPO, 'integrations', name);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('scaffolds a folder whose own test passes at once, with no secret anywhere', async () => {
+    const r = await tide(['new', name, '--dir', dir, '--description', 'A scaffold under test'], { cwd });
+    expect(r.code).toBe(0);
+    for (const file of ['index.ts', '.port/spec.yaml', '.port/resources/blueprints.json', '.port/resources/port-app-config.yml', '.env.example', 'README.md', `${name}.test.ts`]) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+    }
+    const envExample = readFileSync(join(dir, '.env.example'), 'utf8');
+    const keys = envExample.split('\n').filter((l) => l.startsWith('OCEAN__'));
+    expect(keys.length).toBeGreaterThan(3);
+    for (const line of keys) expect(line).toMatch(/^OCEAN__[A-Z_]+=$/);
+    expect(readFileSync(join(dir, '.port/spec.yaml'), 'utf8')).toContain('description: "A scaffold under test"');
+
+    // Its report goes to a temp file, not over the repository's .vitest-report.json.
+    const report = join(cwd, 'new-report.json');
+    const test = await runProcess(join(REPO, 'node_modules/.bin/vitest'), ['run', dir, `--outputFile.json=${report}`], { cwd: REPO, timeoutMs: 120_000 });
+    expect(test.code, test.stdout + test.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+    expect(json).toMatchObject({ numPassedTests: 1, numFailedTests: 0 });
+
+    const again = await tide(['new', name, '--dir', dir], { cwd });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already exists and is not empty');
+  });
+});

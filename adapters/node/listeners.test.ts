@@ -1,0 +1,91 @@
+/**
+ * Each long-running listener mode through `sail()` against a loopback emulator, and graceful shutdown.
+ * Waits are bounded polls of the emulator's request log and integration record; nothing asserts timing.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sail } from './sail.ts';
+import { harness, resyncStarts, startTestPort, tempCwd, waitFor, type TestPort } from './test-support.ts';
+
+let port: TestPort;
+let cwd: ReturnType<typeof tempCwd>;
+let h: ReturnType<typeof harness>;
+
+beforeEach(async () => {
+  port = await startTestPort();
+  cwd = tempCwd();
+  h = harness();
+});
+afterEach(async () => {
+  await h.stopAll();
+  await port.emulator.close();
+  cwd.remove();
+});
+
+const start = async (env: Record<string, string>) => {
+  const result = h.track(await sail({ integration: 'fake', cwd: cwd.dir, env: port.env(env), httpPort: 0, handleSignals: false, out: h.out }));
+  expect(result.exitCode).toBeUndefined();
+  expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  return result;
+};
+const resyncStatus = async () => (await port.integration('fake-node'))?.resyncState?.status as string | undefined;
+const polls = async () => (await port.requests({ method: 'GET', path: '/v1/integration/fake-node/resync-request' })).length;
+const bulkUpserts = async () => (await port.requests({ method: 'POST', path: '/v1/blueprints/*/entities/bulk' })).length;
+
+describe('POLLING', () => {
+  it('picks up a resync request created through the emulator exactly once', async () => {
+    await start({ OCEAN__EVENT_LISTENER__TYPE: 'POLLING', OCEAN__EVENT_LISTENER__RESYNC_ON_START: 'false', OCEAN__EVENT_LISTENER__INTERVAL: '1' });
+    // The first poll fixes the watermark; a request must be newer than it.
+    await waitFor('the first poll', async () => (await polls()) >= 1);
+    expect(await resyncStarts(port)).toBe(0);
+
+    const created = await port.admin('POST', '/_emulator/integrations/fake-node/resync-request');
+    expect(created.status).toBe(200);
+    await waitFor('the requested resync to complete', async () => (await resyncStatus()) === 'completed');
+    expect((await port.entities()).length).toBe(15);
+
+    // Later polls see the same request and must not resync again.
+    const after = await polls();
+    await waitFor('three more polls', async () => (await polls()) >= after + 3);
+    expect(await resyncStarts(port)).toBe(1);
+  });
+});
+
+describe('WEBHOOK', () => {
+  it('runs exactly one resync per POST /resync and answers 200', async () => {
+    const result = await start({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOK', OCEAN__EVENT_LISTENER__APP_HOST: 'http://tide.example:8000' });
+    expect(await resyncStarts(port)).toBe(0);
+    const response = await fetch(`${result.url}/resync`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'completed' });
+    expect(await resyncStarts(port)).toBe(1);
+    expect(await resyncStatus()).toBe('completed');
+    expect((await port.entities()).length).toBe(15);
+    // The same probe WEBHOOKS_ONLY relies on does see a resync's writes.
+    expect(await bulkUpserts()).toBeGreaterThan(0);
+  });
+});
+
+describe('WEBHOOKS_ONLY', () => {
+  it('never resyncs: no resync state and no bulk upsert, and POST /resync is not served', async () => {
+    const result = await start({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', OCEAN__SCHEDULED_RESYNC_INTERVAL: '1' });
+    expect((await fetch(`${result.url}/resync`, { method: 'POST' })).ok).toBe(false);
+    // Give a would-be background resync a bounded chance to show up in the log.
+    const seen = await waitFor('a resync that must not happen', async () => (await bulkUpserts()) > 0 || (await resyncStarts(port)) > 0, 1500).catch(() => false);
+    expect(seen).toBe(false);
+    expect(await port.entities()).toEqual([]);
+  });
+});
+
+describe('shutdown', () => {
+  it('reports the running resync as aborted, then stops serving', async () => {
+    const result = await start({
+      OCEAN__EVENT_LISTENER__TYPE: 'POLLING',
+      OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS: '60000',
+      OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_BATCH_SIZE: '1',
+    });
+    await waitFor('the resync on start to be running', async () => (await resyncStatus()) === 'running');
+    await result.stop();
+    expect(await resyncStatus()).toBe('aborted');
+    await expect(fetch(`${result.url}/health`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,72 @@
+import type { ProvisionReport } from '../../src/defaults/index.ts';
+import type { Plan, ResyncReport } from '../../src/sync/index.ts';
+import { summariseDeletion } from '../../src/sync/index.ts';
+
+/** Identifiers shown per list; the counts always cover all of them. */
+const SHOWN_IDS = 10;
+
+const list = (ids: readonly string[], total: number): string => {
+  const shown = ids.slice(0, SHOWN_IDS).join(', ');
+  return total > SHOWN_IDS ? `${shown}, … (${total - SHOWN_IDS} more)` : shown;
+};
+
+/** Human lines for a provisioning report, dry or real (`tide plan` prints what it would do). */
+export function provisionLines(report: ProvisionReport, identifier: string): string[] {
+  const would = report.dryRun ? 'would ' : '';
+  const lines = [report.dryRun ? 'provisioning (dry run, nothing written):' : 'provisioning:'];
+  if (report.integration === 'created') {
+    lines.push(`  integration "${identifier}": ${would}create it with the shipped mapping (.port/resources/port-app-config)`);
+  } else {
+    lines.push(`  integration "${identifier}": exists${report.drift.length ? `; ${would}patch ${report.drift.join(', ')}` : ''}`);
+  }
+  lines.push(`  setup${report.dryRun ? ' (planned)' : ''}: ${report.setup}${report.mappingWritten ? `; ${would}write the default mapping` : ''}`);
+  const bp = report.blueprints;
+  if (bp.created.length) lines.push(`  blueprints ${report.dryRun ? 'to create' : 'created'}: ${bp.created.join(', ')}`);
+  if (bp.existing.length) lines.push(`  blueprints already present: ${bp.existing.join(', ')}`);
+  if (bp.rolledBack.length) lines.push(`  blueprints rolled back: ${bp.rolledBack.join(', ')}`);
+  if (report.skippedResources.length) lines.push(`  skipped: ${report.skippedResources.join(', ')}`);
+  for (const e of report.errors) lines.push(`  error: ${e}`);
+  return lines;
+}
+
+/** Human lines for a plan: per blueprint creates / updates / unchanged / deletes, then the deletion report. */
+export function planLines(plan: Plan): string[] {
+  const lines = [`plan ${plan.planId}: ${plan.status}`];
+  for (const e of plan.errors) lines.push(`  error: ${e}`);
+  for (const k of plan.kinds) {
+    lines.push(`  kind ${k.label}: fetched ${k.fetched}, mapped ${k.mapped}, filtered ${k.filtered}, dropped ${k.dropped}`);
+    for (const e of k.errors) lines.push(`    error: ${e}`);
+  }
+  for (const [blueprint, p] of Object.entries(plan.blueprints).sort(([a], [b]) => a.localeCompare(b))) {
+    const c = p.counts;
+    const unresolved = c.unresolved ? `, ${c.unresolved} unresolved` : '';
+    lines.push(`  blueprint ${blueprint}: ${c.creates} create, ${c.updates} update, ${c.unchanged} unchanged, ${c.deletes} delete${unresolved}`);
+    if (c.creates) lines.push(`    create: ${list(p.creates, c.creates)}`);
+    if (c.updates) lines.push(`    update: ${list(p.updates, c.updates)}`);
+    if (c.deletes) lines.push(`    delete: ${list(p.deletes, c.deletes)}`);
+  }
+  lines.push(...deletionLines(plan.deletion));
+  return lines;
+}
+
+/** Human lines for one resync: its status, per-kind counters and the deletion report. */
+export function resyncLines(report: ResyncReport): string[] {
+  const lines = [`resync ${report.resyncId}: ${report.status}${report.abortReason ? ` (${report.abortReason})` : ''}`];
+  for (const e of report.errors) lines.push(`  error: ${e}`);
+  for (const k of report.kinds) {
+    lines.push(`  kind ${k.label}: fetched ${k.fetched}, mapped ${k.mapped}, upserted ${k.upserted}, unchanged ${k.unchanged}, failed ${k.failed}`);
+    for (const e of k.errors) lines.push(`    error: ${e}`);
+  }
+  lines.push(...deletionLines(report.deletion));
+  return lines;
+}
+
+function deletionLines(deletion: Plan['deletion']): string[] {
+  const lines = [`  ${summariseDeletion(deletion)}`];
+  if (deletion.error) lines.push(`    ${deletion.error}`);
+  for (const [label, errors] of Object.entries(deletion.kindErrors ?? {})) lines.push(`    ${label}: ${errors.join('; ')}`);
+  for (const row of deletion.rows.slice(0, SHOWN_IDS)) lines.push(`    ${row.blueprint}/${row.identifier}: ${row.action} (${row.reason})`);
+  const more = deletion.rows.length - Math.min(deletion.rows.length, SHOWN_IDS) + deletion.rowsOmitted;
+  if (more > 0) lines.push(`    … ${more} more rows`);
+  return lines;
+}

@@ -1,0 +1,156 @@
+/**
+ * `sail()` end to end against a loopback emulator: ONCE, dry run, the embedded Port, and the settings
+ * errors that must stop startup before anything runs. Listener modes and shutdown: listeners.test.ts.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPortEmulator } from '../../emulator/index.ts';
+import { sail } from './sail.ts';
+import { CLIENT_ID, CLIENT_SECRET, harness, startTestPort, tempCwd, type TestPort } from './test-support.ts';
+
+let port: TestPort;
+let cwd: ReturnType<typeof tempCwd>;
+let h: ReturnType<typeof harness>;
+
+beforeEach(async () => {
+  port = await startTestPort();
+  cwd = tempCwd();
+  h = harness();
+});
+afterEach(async () => {
+  await h.stopAll();
+  await port.emulator.close();
+  cwd.remove();
+});
+
+const run = async (env: Record<string, string>, extra: Partial<Parameters<typeof sail>[0]> = {}) =>
+  h.track(await sail({ integration: 'fake', cwd: cwd.dir, env, httpPort: 0, handleSignals: false, out: h.out, ...extra }));
+
+const expectNoSecretPrinted = () => {
+  for (const line of h.lines) {
+    expect(line).not.toContain(CLIENT_SECRET);
+    expect(line).not.toContain(CLIENT_ID);
+  }
+};
+
+describe('sail: ONCE', () => {
+  it('exits 0 after a completed resync, with the whole catalog in Port and no secret printed', async () => {
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', APPLICATION__LOG_LEVEL: 'DEBUG' }));
+    expect(result.exitCode).toBe(0);
+    expect(result.report?.status).toBe('completed');
+    expect(result.report?.deletion.outcome).toBe('nothing-to-delete');
+    const entities = await port.entities();
+    expect(entities.filter((e) => e.blueprint === 'fake-department')).toHaveLength(5);
+    expect(entities.filter((e) => e.blueprint === 'fake-person')).toHaveLength(10);
+    expect((await port.integration('fake-node')).resyncState.status).toBe('completed');
+    expect(h.lines.some((l) => l.includes('deletions nothing-to-delete'))).toBe(true);
+    expect(existsSync(join(cwd.dir, '.tide', 'port.db'))).toBe(false);
+    expectNoSecretPrinted();
+  });
+
+  it('exits 1 when the resync fails (the mapping names a kind the integration lacks)', async () => {
+    const created = await port.api('POST', '/v1/integration', {
+      installationId: 'fake-node',
+      installationAppType: 'fake',
+      version: '0.1.0',
+      config: { resources: [{ kind: 'not-a-fake-kind', selector: { query: 'true' }, port: { entity: { mappings: { identifier: '.id', blueprint: '"x"' } } } }] },
+    });
+    expect(created.status).toBeLessThan(300);
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE' }));
+    expect(result.exitCode).toBe(1);
+    expect(result.report?.status).toBe('failed');
+    expect((await port.integration('fake-node')).resyncState.status).toBe('failed');
+    expect(await port.entities()).toEqual([]);
+  });
+});
+
+describe('sail: dry run', () => {
+  it('on a fresh organisation, lists the provisioning, plans every entity as a create, and writes nothing', async () => {
+    const result = await run(port.env(), { dryRun: true });
+    expect(result.exitCode).toBe(0);
+    expect(result.provision).toMatchObject({ dryRun: true, integration: 'created' });
+    expect(result.provision?.blueprints.created.sort()).toEqual(['fake-department', 'fake-person']);
+    expect(result.plan?.status).toBe('ok');
+    expect(result.plan?.blueprints['fake-department'].counts).toMatchObject({ creates: 5, updates: 0, unchanged: 0, deletes: 0 });
+    expect(result.plan?.blueprints['fake-person'].counts).toMatchObject({ creates: 10, updates: 0, unchanged: 0, deletes: 0 });
+    expect(h.lines.some((l) => /integration "fake-node": would create/.test(l))).toBe(true);
+    expect(h.lines.some((l) => /blueprint fake-person: 10 create, 0 update, 0 unchanged, 0 delete/.test(l))).toBe(true);
+
+    const writes = (await port.requests()).filter(
+      (r) => r.method !== 'GET' && !(r.method === 'POST' && /\/auth\/access_token$|\/search$|datasource-entities/.test(r.path)),
+    );
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(await port.integration('fake-node')).toBeUndefined();
+    expectNoSecretPrinted();
+  });
+
+  it('after a sync, plans everything unchanged', async () => {
+    expect((await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE' }))).exitCode).toBe(0);
+    const result = await run(port.env(), { dryRun: true });
+    expect(result.exitCode).toBe(0);
+    expect(result.provision?.integration).toBe('existing');
+    expect(result.plan?.blueprints['fake-person'].counts).toMatchObject({ creates: 0, updates: 0, unchanged: 10, deletes: 0 });
+  });
+});
+
+describe('sail: Port credentials', () => {
+  it('with neither credential, runs against the embedded Port in .tide/port.db and says where', async () => {
+    const result = await run({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '1', OCEAN__PORT__CLIENT_ID: '' });
+    expect(result.exitCode).toBe(0);
+    expect(result.embeddedPortUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(h.lines).toContain(`no Port credentials: using the embedded local Port at ${result.embeddedPortUrl} (data in .tide/port.db)`);
+    const dbFile = join(cwd.dir, '.tide', 'port.db');
+    expect(existsSync(dbFile)).toBe(true);
+    // The catalog is in the file: reopen it with a new emulator.
+    const reopened = createPortEmulator({ db: dbFile });
+    try {
+      const body = (await (await reopened.fetch('http://local/_emulator/entities')).json()) as { entities: Array<{ blueprint: string }> };
+      expect(body.entities.filter((e) => e.blueprint === 'fake-person')).toHaveLength(5);
+    } finally {
+      await reopened.close();
+    }
+    expect(await port.requests()).toEqual([]);
+  });
+
+  it.each([
+    ['OCEAN__PORT__CLIENT_ID', { OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET }],
+    ['OCEAN__PORT__CLIENT_SECRET', { OCEAN__PORT__CLIENT_ID: CLIENT_ID, OCEAN__PORT__CLIENT_SECRET: '' }],
+  ])('with only one credential, exits 2 naming %s and starts nothing', async (missing, env) => {
+    const result = await run({ OCEAN__PORT__BASE_URL: port.url, ...env });
+    expect(result.exitCode).toBe(2);
+    expect(result.tide).toBeUndefined();
+    expect(h.lines.some((l) => l.includes(missing))).toBe(true);
+    expect(existsSync(join(cwd.dir, '.tide'))).toBe(false);
+    expect(await port.requests()).toEqual([]);
+    expectNoSecretPrinted();
+  });
+
+  it('reads credentials from the working directory .env when the process env lacks them', async () => {
+    writeFileSync(join(cwd.dir, '.env'), `OCEAN__PORT__CLIENT_ID=${CLIENT_ID}\nOCEAN__PORT__CLIENT_SECRET=${CLIENT_SECRET}\n`);
+    const { OCEAN__PORT__CLIENT_ID: _id, OCEAN__PORT__CLIENT_SECRET: _secret, ...env } = port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE' });
+    const result = await run(env);
+    expect(result.exitCode).toBe(0);
+    expect(result.embeddedPortUrl).toBeUndefined();
+    expectNoSecretPrinted();
+  });
+});
+
+describe('sail: invalid settings', () => {
+  it('exits 2 naming every bad key and its source, before contacting Port', async () => {
+    writeFileSync(join(cwd.dir, 'config.yaml'), 'eventListener:\n  interval: soon\n');
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'SOMETIMES' }));
+    expect(result.exitCode).toBe(2);
+    const text = h.lines.join('\n');
+    expect(text).toMatch(/OCEAN__EVENT_LISTENER__TYPE.*env/);
+    expect(text).toMatch(/OCEAN__EVENT_LISTENER__INTERVAL.*config\.yaml/);
+    expect(await port.requests()).toEqual([]);
+    expectNoSecretPrinted();
+  });
+
+  it('exits 2 for an unknown integration, naming the bundled ones', async () => {
+    const result = await run(port.env(), { integration: 'nope' });
+    expect(result.exitCode).toBe(2);
+    expect(h.lines.join('\n')).toMatch(/bundled: fake/);
+  });
+});
