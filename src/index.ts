@@ -7,5 +7,6 @@ export type { Logger } from './logging/logger.ts';
 export type { HttpClient } from './http/index.ts';
 export { paginateCursor, paginateLinkHeader, paginateOffset, paginatePageNumber, parseLinkHeader } from './http/index.ts';
 export { createJqWasmEngine, JqRunError, type JqEngine } from './mapping/index.ts';
-export type { LiveEventProcessor, VerifyRequest, WebhookEvent, WebhookEventResult, WebhookProcessor, WebhookProcessorFactory, WebhookRegistrations } from './live/index.ts';
+export { RetryableError } from './live/index.ts';
+export type { LiveEventProcessor, ProcessorContext, VerifyRequest, WebhookEvent, WebhookEventResult, WebhookProcessor, WebhookProcessorFactory, WebhookRegistrations } from './live/index.ts';
 export type { ResourceConfig } from './mapping/index.ts';

@@ -25,6 +25,10 @@ export const BUNDLED_INTEGRATIONS: Readonly<Record<string, BundledIntegration>> 
     dir: join(integrationsRoot, 'fake'),
     description: 'Deterministic synthetic departments and persons; the demo and benchmark workload (compatible with Ocean\'s fake integration)',
   },
+  github: {
+    dir: join(integrationsRoot, 'github'),
+    description: 'GitHub repositories, pull requests, issues, teams and workflow runs; token or GitHub App auth; signed webhooks',
+  },
   http: {
     dir: join(integrationsRoot, 'http'),
     description: 'Any REST API described in config: endpoints, auth, pagination, items paths and nested endpoints, no code',

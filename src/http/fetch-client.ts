@@ -183,9 +183,9 @@ function isReplayable(body: BodyInit | null | undefined): boolean {
 }
 
 async function discard(response: Response): Promise<void> {
-  try {
-    await response.body?.cancel();
-  } catch {
+  // Free the connection without waiting: some fetch implementations (mocks, proxies) never settle
+  // the cancel of a body they produced, and a retry must not hang on it.
+  response.body?.cancel().catch(() => {
     // Already consumed or errored: nothing left to free.
-  }
+  });
 }

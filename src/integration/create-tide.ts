@@ -136,6 +136,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
   });
   const live = createLiveEvents({
     processors: integration.webhooks ?? {},
+    processorContext: { config: settings.integration.config, logger: logger.child({ component: 'webhook' }) },
     port,
     mapper,
     identifier,

@@ -10,7 +10,7 @@ import { parsePortAppConfig } from '../mapping/index.ts';
 import type { ApplyReport, LivePort, ResourceRunResult } from './apply.ts';
 import { applyResults } from './apply.ts';
 import { createEventOrdering } from './ordering.ts';
-import type { LiveEventProcessor, ProcessorRegistration, WebhookEvent, WebhookRegistrations } from './processor.ts';
+import type { LiveEventProcessor, ProcessorContext, ProcessorRegistration, WebhookEvent, WebhookRegistrations } from './processor.ts';
 import { instantiate, normalisePath, registerProcessors } from './processor.ts';
 import type { Clock, DrainResult, EventQueue } from './queue.ts';
 import { createEventQueue, systemClock } from './queue.ts';
@@ -27,6 +27,8 @@ export interface LiveEventsOptions {
   logger?: Logger;
   /** `true` (default), or why live events are off: the route then answers 503 and queues nothing. */
   enabled?: boolean | { reason: string };
+  /** Handed to every processor factory: the integration's config and a logger. */
+  processorContext?: ProcessorContext;
   /** The integration's selector schemas, as the resync uses them. */
   selectorSchemas?: ParsePortAppConfigOptions['selectorSchemas'];
   clock?: Clock;
@@ -107,7 +109,7 @@ function errorText(error: unknown): string {
  * app.post('/integration/*', (c) => live.handle(c.req.raw, c.req.path.slice('/integration'.length)));
  */
 export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
-  const registrations = registerProcessors(options.processors);
+  const registrations = registerProcessors(options.processors, options.processorContext);
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => crypto.randomUUID());

@@ -14,6 +14,7 @@ export type {
   ActionProcessor,
   LiveEventProcessor,
   ProcessorBase,
+  ProcessorContext,
   ProcessorRegistration,
   RawItem,
   VerifyRequest,

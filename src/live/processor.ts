@@ -3,6 +3,8 @@
  * required methods and a few optional hooks, created fresh for every event, and the check that turns
  * a registration which does not satisfy the contract into a startup error naming path and method.
  */
+import type { Logger } from '../logging/logger.ts';
+import { silentLogger } from '../logging/logger.ts';
 import type { ResourceConfig } from '../mapping/index.ts';
 
 /** One raw third-party object, as the webhook or the vendor API delivered it. */
@@ -81,7 +83,16 @@ export type LiveEventProcessor = WebhookProcessor | ActionProcessor;
  * - a function: `factory()` returns the processor;
  * - a plain object: a fresh object whose prototype is that object (own writes stay per event).
  */
-export type WebhookProcessorFactory = (new () => LiveEventProcessor) | (() => LiveEventProcessor) | LiveEventProcessor;
+export type WebhookProcessorFactory =
+  | (new (context: ProcessorContext) => LiveEventProcessor)
+  | ((context: ProcessorContext) => LiveEventProcessor)
+  | LiveEventProcessor;
+
+/** What a processor factory receives: the integration's resolved config and a logger (no globals). */
+export interface ProcessorContext {
+  config: Record<string, unknown>;
+  logger: Logger;
+}
 
 /**
  * What an integration definition's `webhooks` field holds: path → processor(s), each path served as
@@ -161,7 +172,10 @@ export function normalisePath(path: string): string {
  *
  * @throws WebhookRegistrationError naming the path, the processor and each missing method.
  */
-export function registerProcessors(registrations: WebhookRegistrations): Map<string, ProcessorRegistration[]> {
+export function registerProcessors(
+  registrations: WebhookRegistrations,
+  context: ProcessorContext = { config: {}, logger: silentLogger },
+): Map<string, ProcessorRegistration[]> {
   const out = new Map<string, ProcessorRegistration[]>();
   for (const [rawPath, value] of Object.entries(registrations)) {
     const path = normalisePath(rawPath);
@@ -170,7 +184,7 @@ export function registerProcessors(registrations: WebhookRegistrations): Map<str
     const regs = out.get(path) ?? [];
     for (const factory of list) {
       const index = regs.length;
-      const reg = toRegistration(path, index, factory);
+      const reg = toRegistration(path, index, factory, context);
       regs.push(reg);
     }
     out.set(path, regs);
@@ -178,23 +192,23 @@ export function registerProcessors(registrations: WebhookRegistrations): Map<str
   return out;
 }
 
-function toRegistration(path: string, index: number, factory: unknown): ProcessorRegistration {
+function toRegistration(path: string, index: number, factory: unknown, context: ProcessorContext): ProcessorRegistration {
   const fail = (name: string, problems: string[]): never => {
     throw new WebhookRegistrationError(`[tide] webhook processor ${name} at path "${path}" does not satisfy the processor contract: ${problems.join('; ')}`);
   };
   if (typeof factory === 'function') {
     const name = factory.name || `#${index}`;
     if (isClass(factory)) {
-      const Ctor = factory as new () => LiveEventProcessor;
+      const Ctor = factory as new (context: ProcessorContext) => LiveEventProcessor;
       // Checked on an instance: methods may be class fields, which the prototype does not show.
-      const problems = contractProblems(new Ctor());
+      const problems = contractProblems(new Ctor(context));
       if (problems.length > 0) fail(name, problems);
-      return { path, index, name, create: () => new Ctor() };
+      return { path, index, name, create: () => new Ctor(context) };
     }
-    const make = factory as () => LiveEventProcessor;
-    const problems = contractProblems(make());
+    const make = factory as (context: ProcessorContext) => LiveEventProcessor;
+    const problems = contractProblems(make(context));
     if (problems.length > 0) fail(name, problems);
-    return { path, index, name, create: make };
+    return { path, index, name, create: () => make(context) };
   }
   const name = `#${index}`;
   const problems = contractProblems(factory);

@@ -1,0 +1,175 @@
+/**
+ * The GitHub kinds: repository, pull-request, issue, team and workflow-run. Each resync handler yields raw
+ * pages as GitHub returns them (Link-header pagination); repository-scoped kinds add `__repository` (the
+ * repository name, which is the repository entity's identifier in the default mapping), as Ocean does.
+ */
+import { z } from 'zod';
+import type { KindContext, KindDefinition, RawItem } from '../../src/index.ts';
+import type { AuthCache } from './auth.ts';
+import { createGithubClient, PER_PAGE, repoPath } from './client.ts';
+import type { GithubClient } from './client.ts';
+import type { ConfigHolder, GithubConfig } from './config.ts';
+
+/** `GET /orgs/{org}/repos?type=` values. */
+export const REPOSITORY_TYPES = ['all', 'public', 'private', 'forks', 'sources', 'member'] as const;
+
+const repositoryType = z.enum(REPOSITORY_TYPES).default('all');
+const positiveInt = z.number().int().positive();
+
+export const repositorySelector = z.object({ repositoryType });
+export const pullRequestSelector = z.object({
+  repositoryType,
+  /** Which pull requests to fetch; both means `state=all`. */
+  states: z.array(z.enum(['open', 'closed'])).min(1).default(['open']),
+  maxResultsPerRepository: positiveInt.optional(),
+});
+export const issueSelector = z.object({
+  repositoryType,
+  state: z.enum(['open', 'closed', 'all']).default('open'),
+  maxResultsPerRepository: positiveInt.optional(),
+});
+export const teamSelector = z.object({});
+export const workflowRunSelector = z.object({
+  repositoryType,
+  /** GitHub's `status` filter (`completed`, `in_progress`, `failure`, …); all runs when unset. */
+  status: z.string().min(1).optional(),
+  /** Runs pile up quickly; only the newest this many per repository are synced. */
+  maxResultsPerRepository: positiveInt.default(100),
+});
+
+/** What every kind needs beyond its context: where config goes and the token cache. */
+export interface KindDeps {
+  holder: ConfigHolder;
+  cache: AuthCache;
+  now?: () => number;
+}
+
+type Ctx = KindContext<GithubConfig, unknown>;
+
+function clientFor(ctx: Ctx, deps: KindDeps): GithubClient {
+  deps.holder.set(ctx.config);
+  return createGithubClient({ config: deps.holder.current() ?? ctx.config, http: ctx.http, cache: deps.cache, signal: ctx.signal, now: deps.now });
+}
+
+/** The fields repository-scoped kinds need, kept for the whole resync instead of every repository object. */
+interface RepoRef {
+  name: string;
+  owner: { login: string };
+  has_issues?: boolean;
+}
+
+/** The organisation's repositories of one type, listed once per resync and shared by the kinds that need them. */
+function repositories(ctx: Ctx, client: GithubClient, type: string): Promise<RepoRef[]> {
+  const key = `github:repositories:${type}`;
+  const cached = ctx.attributes[key] as Promise<RepoRef[]> | undefined;
+  if (cached) return cached;
+  const listing = (async () => {
+    const refs: RepoRef[] = [];
+    for await (const page of client.paginate(`orgs/${encodeURIComponent(client.organization)}/repos`, { type })) {
+      for (const repo of page) {
+        refs.push({ name: String(repo.name), owner: { login: String((repo.owner as { login?: string })?.login) }, has_issues: repo.has_issues as boolean | undefined });
+      }
+    }
+    return refs;
+  })();
+  ctx.attributes[key] = listing;
+  // A failed listing must fail this kind, not be served to the next one from the cache.
+  listing.catch(() => delete ctx.attributes[key]);
+  return listing;
+}
+
+/** Pages of `path` per repository, each item tagged with its repository, at most `max` items per repository. */
+async function* perRepository(
+  ctx: Ctx,
+  client: GithubClient,
+  type: string,
+  page: (repo: RepoRef) => { path: string; params: Record<string, string>; itemsPath?: string; keep?: (item: RawItem) => boolean } | undefined,
+  max?: number,
+): AsyncGenerator<RawItem[]> {
+  for (const repo of await repositories(ctx, client, type)) {
+    const request = page(repo);
+    if (!request) continue;
+    let taken = 0;
+    // Smaller pages when only a few items are wanted; filtered endpoints keep full pages.
+    const params = max !== undefined && !request.keep ? { per_page: String(Math.min(max, PER_PAGE)), ...request.params } : request.params;
+    for await (const items of client.paginate(request.path, params, request.itemsPath)) {
+      let kept = request.keep ? items.filter(request.keep) : items;
+      if (max !== undefined) kept = kept.slice(0, max - taken);
+      taken += kept.length;
+      if (kept.length > 0) yield kept.map((item) => ({ ...item, __repository: repo.name }));
+      if (max !== undefined && taken >= max) break;
+    }
+  }
+}
+
+export function createKinds(deps: KindDeps): Record<string, KindDefinition<GithubConfig, z.ZodType>> {
+  return {
+    repository: {
+      selector: repositorySelector,
+      async *resync(ctx) {
+        const selector = repositorySelector.parse(ctx.selector);
+        const client = clientFor(ctx, deps);
+        yield* client.paginate(`orgs/${encodeURIComponent(client.organization)}/repos`, { type: selector.repositoryType });
+      },
+    },
+    'pull-request': {
+      selector: pullRequestSelector,
+      async *resync(ctx) {
+        const selector = pullRequestSelector.parse(ctx.selector);
+        const client = clientFor(ctx, deps);
+        const state = selector.states.length === 1 ? selector.states[0] : 'all';
+        yield* perRepository(
+          ctx,
+          client,
+          selector.repositoryType,
+          (repo) => ({ path: `${repoPath(repo as unknown as RawItem)}/pulls`, params: { state, sort: 'updated', direction: 'desc' } }),
+          selector.maxResultsPerRepository,
+        );
+      },
+    },
+    issue: {
+      selector: issueSelector,
+      async *resync(ctx) {
+        const selector = issueSelector.parse(ctx.selector);
+        const client = clientFor(ctx, deps);
+        yield* perRepository(
+          ctx,
+          client,
+          selector.repositoryType,
+          (repo) =>
+            repo.has_issues === false
+              ? undefined
+              : {
+                  path: `${repoPath(repo as unknown as RawItem)}/issues`,
+                  params: { state: selector.state, sort: 'updated', direction: 'desc' },
+                  // The issues endpoint also lists pull requests; those carry a `pull_request` key.
+                  keep: (item) => item.pull_request === undefined,
+                },
+          selector.maxResultsPerRepository,
+        );
+      },
+    },
+    team: {
+      selector: teamSelector,
+      async *resync(ctx) {
+        const client = clientFor(ctx, deps);
+        yield* client.paginate(`orgs/${encodeURIComponent(client.organization)}/teams`);
+      },
+    },
+    'workflow-run': {
+      selector: workflowRunSelector,
+      async *resync(ctx) {
+        const selector = workflowRunSelector.parse(ctx.selector);
+        const client = clientFor(ctx, deps);
+        const params: Record<string, string> = selector.status ? { status: selector.status } : {};
+        yield* perRepository(
+          ctx,
+          client,
+          selector.repositoryType,
+          (repo) => ({ path: `${repoPath(repo as unknown as RawItem)}/actions/runs`, params, itemsPath: 'workflow_runs' }),
+          selector.maxResultsPerRepository,
+        );
+      },
+    },
+  };
+}
