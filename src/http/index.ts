@@ -39,5 +39,5 @@ export type {
 export { createLimiter, mapConcurrent } from './concurrency.ts';
 export type { LimitFunction } from './concurrency.ts';
 export { HttpError, NetworkError, redactUrl } from './errors.ts';
-export { abortReason, anySignal, sleep } from './sleep.ts';
+export { abortReason, anySignal, raceAbort, sleep } from './sleep.ts';
 export type { SleepFn } from './sleep.ts';

@@ -64,3 +64,28 @@ export function anySignal(signals: ReadonlyArray<AbortSignal | undefined | null>
   }
   return { signal: controller.signal, dispose };
 }
+
+/**
+ * Settle with `promise`, or reject with the signal's reason as soon as it fires (the promise keeps
+ * running; its later outcome is ignored).
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(abortReason(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -4,7 +4,7 @@
  * Concurrent callers share one in-flight token request, because the token route spends the small
  * unauthenticated budget (100 per 5 minutes).
  */
-import { abortReason } from '../http/index.ts';
+import { raceAbort } from '../http/index.ts';
 import type { HttpClient } from '../http/index.ts';
 import { PortApiError, parseErrorBody, scrubSecrets } from './errors.ts';
 import type { PortLogger } from './types.ts';
@@ -142,20 +142,3 @@ function isPersonalToken(jwt: string): boolean {
   }
 }
 
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

@@ -5,6 +5,7 @@
  * page or a throwing handler is a kind error that ends only that handler. An abort stops at the
  * next await: no further page is taken.
  */
+import { raceAbort } from '../http/index.ts';
 import type { IntegrationDefinition, KindContext, RawItem, ResyncResult } from '../integration/index.ts';
 
 /** One resync handler of a resource, named for messages. */
@@ -31,25 +32,13 @@ export function resolveHandlers(integration: IntegrationDefinition<any>, kind: s
 const ABORTED = Symbol('aborted');
 
 /** Resolve with the promise, or with ABORTED as soon as the signal fires. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.resolve(ABORTED);
+async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  try {
+    return await raceAbort(promise, signal);
+  } catch (error) {
+    if (signal.aborted) return ABORTED;
+    throw error;
   }
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -107,7 +96,7 @@ export async function* extractResource(
 
   // Array-returning handlers run concurrently; their results are concatenated into the first page.
   if (arrays.length > 0) {
-    const settled = await raceAbort(Promise.allSettled(arrays.map((a) => a.result)), signal);
+    const settled = await untilAborted(Promise.allSettled(arrays.map((a) => a.result)), signal);
     if (settled === ABORTED) return;
     const first: RawItem[] = [];
     settled.forEach((outcome, i) => {
@@ -138,7 +127,7 @@ export async function* extractResource(
     for (;;) {
       let step: IteratorResult<unknown> | typeof ABORTED;
       try {
-        step = await raceAbort(iterator.next(), signal);
+        step = await untilAborted(iterator.next(), signal);
       } catch (error) {
         onError(`${handler.name} handler failed after ${page} page(s): ${message(error)}`);
         break;
