@@ -4,11 +4,11 @@
  *
  *   npm run bench:emulator -- [--entities 40000] [--concurrency 8] [--db :memory:|file]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startEmulatorProcess } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,18 +23,7 @@ const db = values.db === 'file' ? join(mkdtempSync(join(tmpdir(), 'tide-bench-')
 const BATCH = 20;
 const UA = 'port-ocean/bench/0.0.0/bench-emulator/exporter';
 
-const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=.scratch/prof'] : []), '--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--db', db, '--rate-limits', 'off'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const baseUrl = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]);
-  });
-  child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-});
+const { baseUrl, child } = await startEmulatorProcess(db, process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=.scratch/prof'] : []);
 
 try {
   const auth = await post('/v1/auth/access_token', { clientId: 'tide-local', clientSecret: 'tide-local-secret' });

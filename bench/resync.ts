@@ -5,11 +5,11 @@
  *
  *   npm run bench:resync -- [--sizes 50000,200000] [--kb 1]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startEmulatorProcess } from './support.ts';
 import { loadIntegrationFolder } from '../adapters/node/load.ts';
 import fake from '../integrations/fake/index.ts';
 import { loadSettingsOrThrow } from '../src/config/index.ts';
@@ -25,18 +25,7 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
 for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'tide-bench-resync-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0', '--db', join(dir, 'port.db'), '--rate-limits', 'off'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
+  const { baseUrl, child } = await startEmulatorProcess(join(dir, 'port.db'));
   try {
     const { settings } = loadSettingsOrThrow({
       env: {
