@@ -140,9 +140,8 @@ describe('GitHub integration against the emulator', () => {
     expect(await ids('githubPullRequest')).toEqual(['hello-world-1348', 'spoon-knife-7']);
   });
 
-  it('verify knows the secret from start() alone (no resync needed)', async () => {
+  it('verify knows the secret from the processor context, before start() or any resync', async () => {
     await tide.provision();
-    await tide.start();
     expect((await deliver('repository', repoCreated, 'wrong')).status).toBe(401);
     expect((await deliver('repository', repoCreated)).status).toBe(200);
     await tide.live.idle();

@@ -23,7 +23,7 @@ export const GITHUB_INTEGRATION_VERSION = '0.1.0';
 export interface GithubIntegrationOptions {
   /**
    * Settings known when the definition is built (e.g. from a Worker's env), winning over the settings the
-   * hooks see. Webhook processors get no context, so the secret otherwise becomes known on start.
+   * hooks and webhook processors see.
    */
   config?: Partial<GithubConfig>;
   /** Clock for App token expiry (tests). */

@@ -4,9 +4,9 @@
  * in `verify`, before anything is queued, so a bad or missing signature is answered 401. Other events
  * (ping, push, …) are acknowledged and ignored.
  */
-import type { ResourceConfig, VerifyRequest, WebhookEventResult, WebhookProcessor, WebhookRegistrations } from '../../src/index.ts';
+import type { ProcessorContext, ResourceConfig, VerifyRequest, WebhookEventResult, WebhookProcessor, WebhookRegistrations } from '../../src/index.ts';
 import type { RawItem } from '../../src/index.ts';
-import type { ConfigHolder } from './config.ts';
+import type { ConfigHolder, GithubConfig } from './config.ts';
 
 /**
  * Whether `header` is `sha256=<hex HMAC-SHA256(secret, body)>`. Web Crypto's HMAC verify compares in
@@ -167,5 +167,11 @@ export function createProcessor(spec: EventSpec, holder: ConfigHolder): WebhookP
 
 /** The webhook route: `POST /integration/webhook`, one processor per supported event. */
 export function createWebhooks(holder: ConfigHolder): WebhookRegistrations {
-  return { '/webhook': EVENT_SPECS.map((spec) => () => createProcessor(spec, holder)) };
+  // Tide hands every processor factory the resolved config, so signatures are checked from the first delivery.
+  return {
+    '/webhook': EVENT_SPECS.map((spec) => (context: ProcessorContext) => {
+      if (Object.keys(context.config).length > 0) holder.set(context.config as unknown as GithubConfig);
+      return createProcessor(spec, holder);
+    }),
+  };
 }
