@@ -23,7 +23,7 @@ export function onceExitCode(status: ResyncOutcome): 0 | 1 {
  *
  * @example
  * const { exitCode } = await runOnce({ trigger });
- * process.exitCode = exitCode; // in the Node adapter
+ * // the Node adapter then sets its exit code from `exitCode`
  */
 export async function runOnce(options: { trigger: ResyncTrigger; logger?: ListenerLogger }): Promise<OnceResult> {
   const logger = options.logger ?? silentLogger;
