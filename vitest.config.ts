@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -11,8 +11,21 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'adapters/node/**/*.test.ts', 'integrations/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.kafka.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // A real Kafka broker (KRaft, Java 17, jars fetched from Maven Central on first use).
+        test: {
+          name: 'kafka',
+          environment: 'node',
+          include: ['adapters/node/**/*.kafka.test.ts'],
+          globalSetup: ['scripts/kafka/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          env: { KAFKAJS_NO_PARTITIONER_WARNING: '1' },
         },
       },
     ],

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { kafkaPublisherFor } from './kafka-publisher.ts';
+import type { KafkaDelivery } from './kafka-publisher.ts';
 import type { HandlerContext } from './router.ts';
 import type { EmulatorState } from './state.ts';
 import type { IntegrationDoc } from './routes/integrations.ts';
@@ -16,6 +18,8 @@ export interface OutboxEntry {
   key: string;
   message: unknown;
   webhook?: { url: string; status?: number; error?: string };
+  /** Set when `PUT /_emulator/kafka` enabled a broker: the delivery of this entry to its topic. */
+  kafka?: KafkaDelivery;
 }
 
 export type IntegrationEvent = 'resyncState' | 'configChanged' | 'metadata' | 'manualResync' | 'deleted';
@@ -39,6 +43,7 @@ export function emitIntegrationEvent(
   const diffMessage = (action: string) => ({ action, resourceType: 'integration', trigger, context: { integrationId }, diff: { before, after } });
   const resyncRequestMessage = () => ({ action: 'RESYNC', context: { integrationId }, request });
 
+  const firstNew = emu.outbox.length;
   let toWebhook: unknown;
   switch (kind) {
     case 'resyncState':
@@ -61,6 +66,9 @@ export function emitIntegrationEvent(
       if (!flagOn) add(emu, changeLog, integrationId, diffMessage('DELETE'));
       break;
   }
+
+  // Kafka delivery, like the webhook POST, waits until the write has committed (a rollback sends nothing).
+  for (const entry of emu.outbox.slice(firstNew)) ctx.after.push(() => kafkaPublisherFor(emu).publish(entry));
 
   const dest = (after ?? before)?.changelogDestination as { type?: string; url?: string } | undefined;
   if (toWebhook && dest?.type === 'WEBHOOK' && typeof dest.url === 'string') {

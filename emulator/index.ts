@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { closeKafkaPublisher } from './kafka-publisher.ts';
 import { createApp, DROP_HEADER } from './pipeline.ts';
 import { Router } from './router.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -86,6 +87,7 @@ export function createPortEmulator(options: PortEmulatorOptions = {}): PortEmula
           s.close(() => resolve());
         });
       }
+      await closeKafkaPublisher(state);
       state.store.close();
     },
   };

@@ -7,6 +7,7 @@ import type { Logger } from '../../src/logging/logger.ts';
 import type { ResyncReport } from '../../src/sync/index.ts';
 import { TIDE_VERSION } from '../../src/version.ts';
 import { createFileStateStore } from './file-state-store.ts';
+import { startKafkaConsumer, type KafkaConsumerHandle } from './kafka.ts';
 import { loadIntegrationFolder, readConfigYaml, readEnvironment } from './load.ts';
 import { createNodeLogger } from './logger.ts';
 import { planLines, provisionLines, resyncLines } from './print.ts';
@@ -136,9 +137,11 @@ export async function run(definition: IntegrationDefinition<any>, dir: string, o
 
   let signalCleanup = () => {};
   let stopping: Promise<void> | undefined;
+  let kafka: KafkaConsumerHandle | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       signalCleanup();
+      await kafka?.stop();
       // 6. Shutdown: aborted state first (inside tide.stop), stop accepting, drain live events (≤ 5 s).
       await tide.stop({ stopAccepting: () => server.stopAccepting() }).catch((error: unknown) => logger.error('shutdown failed', { error: message(error) }));
       await server.close();
@@ -148,6 +151,18 @@ export async function run(definition: IntegrationDefinition<any>, dir: string, o
 
   try {
     await tide.start();
+    if (tide.listener.type === 'KAFKA') {
+      kafka = await startKafkaConsumer({
+        tide,
+        logger,
+        tuning: o.kafka,
+        // Another instance holds the partition, or the consumer is gone for good: this instance ends.
+        stopInstance: () => {
+          if (o.handleSignals ?? true) process.exitCode = 1;
+          void stop();
+        },
+      });
+    }
   } catch (error) {
     // §5.1: a listener that fails to start is fatal.
     printErr(`[tide] the ${settings.eventListener.type} listener failed to start: ${message(error)}`);

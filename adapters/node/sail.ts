@@ -3,6 +3,7 @@ import type { IntegrationDefinition } from '../../src/index.ts';
 import type { ProvisionReport } from '../../src/defaults/index.ts';
 import type { Tide } from '../../src/integration/create-tide.ts';
 import type { KindReport, Plan, ResyncReport } from '../../src/sync/index.ts';
+import type { KafkaTuning } from './kafka.ts';
 import { resolveIntegration } from './resolve.ts';
 import { run } from './run.ts';
 
@@ -29,6 +30,8 @@ export interface SailOptions {
   out?: (line: string) => void;
   /** Live per-resource counters after each page of a resync (the CLI's progress line). */
   onProgress?: (report: Readonly<KindReport>) => void;
+  /** KAFKA listener: consumer timings (tests shorten the session timeout). */
+  kafka?: KafkaTuning;
 }
 
 /** Options of {@link serve}: as {@link SailOptions}, with the definition passed directly. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseBlueprintBody } from '../blueprint-schema.ts';
 import { emitIntegrationEvent } from '../changelog.ts';
 import { writeEntity } from '../entity-writer.ts';
+import { kafkaPublisherFor, type KafkaPublisherConfig } from '../kafka-publisher.ts';
 import { invalidRequest, notFound } from '../errors.ts';
 import { ok, type HandlerContext, type Route } from '../router.ts';
 import type { Blueprint, EntityRecord } from '../types.ts';
@@ -160,6 +161,32 @@ export const adminRoutes: Route[] = [
     handler: (ctx) => {
       ctx.emu.store.setKv('kafkaCredentials', ctx.body ?? undefined);
       return ok({});
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/_emulator/kafka',
+    id: 'admin.kafka',
+    admin: true,
+    // Connecting to the broker awaits, so this handler runs outside the SQLite transaction.
+    async: true,
+    body: z.strictObject({
+      brokers: z.array(z.string().min(1)),
+      enabled: z.boolean(),
+      sasl: z.strictObject({ mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']), username: z.string(), password: z.string() }).optional(),
+      ssl: z.boolean().optional(),
+    }),
+    handler: async (ctx) => {
+      const config = ctx.body as KafkaPublisherConfig;
+      if (config.enabled && config.brokers.length === 0) throw invalidRequest('brokers: at least one broker is required when enabled');
+      const orgId = ctx.emu.organization().id;
+      const publisher = kafkaPublisherFor(ctx.emu);
+      try {
+        await publisher.configure(config, [`${orgId}.change.log`, `${orgId}.integration.resync.requests`]);
+      } catch (error) {
+        throw invalidRequest(`kafka: could not connect to ${config.brokers.join(',')}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return ok({ kafka: publisher.describe() });
     },
   },
   {
