@@ -17,6 +17,16 @@ export default defineConfig({
         },
       },
       {
+        // The real `deno` binary (npm package) running the core against the emulator.
+        test: {
+          name: 'deno',
+          environment: 'node',
+          include: ['adapters/deno/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
         // A real Kafka broker (KRaft, Java 17, jars fetched from Maven Central on first use).
         test: {
           name: 'kafka',

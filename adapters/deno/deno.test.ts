@@ -1,0 +1,200 @@
+/**
+ * The Deno adapter, run by the real deno binary (the `deno` npm package's node_modules/.bin/deno)
+ * against the real emulator, which runs here in Node on loopback. Each test spawns deno and asserts its
+ * exit code and what it left in the emulator. The Deno-side suites are *.deno-test.ts files (vitest does
+ * not collect them); adapters/deno/deno.json enables Deno KV and resolves npm packages from node_modules.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const DENO = join(ROOT, 'node_modules', '.bin', 'deno');
+const CONFIG = join(ROOT, 'adapters', 'deno', 'deno.json');
+const CLIENT_ID = 'deno-adapter-client';
+const CLIENT_SECRET = 'deno-adapter-secret-7d2e90';
+const IDENTIFIER = 'fake-deno';
+/** A bound on each deno process (type-checking the core on a loaded 2-core machine takes a while). */
+const PROCESS_TIMEOUT_MS = 150_000;
+
+interface DenoRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface RunOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Called with stdout as it grows; return true to stop calling. */
+  onStdout?: (soFar: string, child: ReturnType<typeof spawn>) => boolean | void;
+}
+
+/** The parent's environment without any OCEAN__/APPLICATION__ setting, so only `env` configures Tide. */
+function baseEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^(OCEAN__|APPLICATION__)/.test(k)) out[k] = v;
+  }
+  return { ...out, NO_COLOR: '1' };
+}
+
+function runDeno(args: string[], o: RunOptions = {}): Promise<DenoRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(DENO, args, { cwd: o.cwd ?? ROOT, env: { ...baseEnv(), ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    let watching = true;
+    const timer = setTimeout(() => {
+      stderr += `\n[deno.test.ts] killed after ${PROCESS_TIMEOUT_MS} ms`;
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }, PROCESS_TIMEOUT_MS);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (watching && o.onStdout?.(stdout, child)) watching = false;
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+const output = (r: DenoRun) => `exit ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+let emulator: PortEmulator;
+let portUrl: string;
+const portEnv = (extra: Record<string, string> = {}) => ({
+  OCEAN__PORT__BASE_URL: portUrl,
+  OCEAN__PORT__CLIENT_ID: CLIENT_ID,
+  OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET,
+  OCEAN__INTEGRATION__IDENTIFIER: IDENTIFIER,
+  OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '2',
+  ...extra,
+});
+
+async function entities(): Promise<Array<{ blueprint: string; identifier: string }>> {
+  return ((await (await fetch(`${portUrl}/_emulator/entities`)).json()) as { entities: Array<{ blueprint: string; identifier: string }> }).entities;
+}
+async function integration(): Promise<{ resyncState?: { status?: string } } | undefined> {
+  const token = ((await (await fetch(`${portUrl}/v1/auth/access_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
+  })).json()) as { accessToken: string }).accessToken;
+  const res = await fetch(`${portUrl}/v1/integration/${IDENTIFIER}`, { headers: { authorization: `Bearer ${token}` } });
+  return res.status === 200 ? ((await res.json()) as { integration: { resyncState?: { status?: string } } }).integration : undefined;
+}
+const count = (all: Array<{ blueprint: string }>, blueprint: string) => all.filter((e) => e.blueprint === blueprint).length;
+const list = (all: Array<{ blueprint: string; identifier: string }>, blueprint: string) =>
+  all
+    .filter((e) => e.blueprint === blueprint)
+    .map((e) => e.identifier)
+    .sort();
+
+beforeAll(async () => {
+  emulator = createPortEmulator({ credentials: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }] });
+  portUrl = await emulator.listen(0);
+});
+afterAll(async () => {
+  await emulator?.close();
+});
+
+// The tests share one emulator and run in order: the runtime suite creates the catalog, main.ts then
+// shrinks it (an upstream removal), then serves until SIGTERM.
+describe('Deno adapter on the real deno binary', { timeout: 2 * PROCESS_TIMEOUT_MS }, () => {
+  it('type-checks under deno check (the root tsconfig leaves adapters/deno out)', async () => {
+    const files = ['serve.ts', 'main.ts', 'kv-state-store.ts', 'load.ts', 'logger.ts', 'kv-state-store.deno-test.ts', 'runtime.deno-test.ts'];
+    const r = await runDeno(['check', '--quiet', '--config', CONFIG, ...files.map((f) => join('adapters', 'deno', f))]);
+    expect(r.code, output(r)).toBe(0);
+  });
+
+  it('the StateStore contract passes on Deno KV (file and :memory:)', async () => {
+    const r = await runDeno(['test', '-A', '--no-check', '--config', CONFIG, 'adapters/deno/kv-state-store.deno-test.ts']);
+    expect(r.code, output(r)).toBe(0);
+    expect(r.stdout, output(r)).toMatch(/ok \| 22 passed \| 0 failed/);
+  });
+
+  it('the runtime suite passes on Deno: settings, two resyncs, health, a live event, serve() ONCE and without credentials', async () => {
+    const r = await runDeno(['test', '-A', '--no-check', '--config', CONFIG, 'adapters/deno/runtime.deno-test.ts'], { env: portEnv() });
+    expect(r.code, output(r)).toBe(0);
+    expect(r.stdout, output(r)).toMatch(/ok \| 6 passed \| 0 failed/);
+    // What the Deno process left in Port: the whole catalog, and a completed resync state.
+    const list = await entities();
+    expect(count(list, 'fake-department')).toBe(5);
+    expect(count(list, 'fake-person')).toBe(10);
+    expect((await integration())?.resyncState?.status).toBe('completed');
+  });
+
+  it('main.ts --once in a fresh working directory: state in .tide/state.kv, a grown catalog, then an upstream removal deletes', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tide-deno-main-'));
+    const once = (entityAmount: number) =>
+      runDeno(['run', '-A', '--no-check', join(ROOT, 'adapters', 'deno', 'main.ts'), 'fake', '--once'], {
+        cwd,
+        env: portEnv({ OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(entityAmount), APPLICATION__PORT: '0' }),
+      });
+    const persons = (n: number) => ['finance', 'hr', 'marketing', 'morpazia', 'support'].flatMap((d) => Array.from({ length: n }, (_, i) => `${d}-${i}`)).sort();
+    try {
+      // 12 persons per department: pages of more than 10, so unchanged entities are not rewritten and
+      // stay in the deletion snapshot (the deletion rate is then 5/60, under the 0.9 threshold).
+      const grown = await once(12);
+      expect(grown.code, output(grown)).toBe(0);
+      expect(grown.stdout).toMatch(/listening on http:\/\/0\.0\.0\.0:\d+ · event listener ONCE/);
+      expect(grown.stdout).toMatch(/resync [0-9a-f-]+: completed/);
+      expect(`${grown.stdout}${grown.stderr}`).not.toContain(CLIENT_SECRET);
+      expect(existsSync(join(cwd, '.tide', 'state.kv'))).toBe(true);
+      expect(list(await entities(), 'fake-person'), output(grown)).toEqual(persons(12));
+
+      // One person fewer per department upstream: exactly the five `*-11` persons are deleted.
+      const shrunk = await once(11);
+      expect(shrunk.code, output(shrunk)).toBe(0);
+      expect(shrunk.stdout, output(shrunk)).toMatch(/deletions deleted/);
+      const after = await entities();
+      expect(list(after, 'fake-department')).toHaveLength(5);
+      expect(list(after, 'fake-person'), output(shrunk)).toEqual(persons(11));
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('main.ts serves until SIGTERM, answering /health/live over HTTP, then exits 0', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tide-deno-signal-'));
+    let health: { status: number; body: unknown } | undefined;
+    let probe: Promise<void> | undefined;
+    try {
+      const r = await runDeno(['run', '-A', '--no-check', join(ROOT, 'adapters', 'deno', 'main.ts'), 'fake'], {
+        cwd,
+        env: portEnv({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', APPLICATION__PORT: '0' }),
+        onStdout: (soFar, child) => {
+          const m = /listening on http:\/\/0\.0\.0\.0:(\d+)/.exec(soFar);
+          if (!m) return false;
+          probe = (async () => {
+            try {
+              const res = await fetch(`http://127.0.0.1:${m[1]}/health/live`);
+              health = { status: res.status, body: await res.json() };
+            } finally {
+              child.kill('SIGTERM');
+            }
+          })();
+          return true;
+        },
+      });
+      await probe;
+      expect(r.code, output(r)).toBe(0);
+      expect(health).toMatchObject({ status: 200, body: { status: 'healthy', check: 'live' } });
+      expect(r.stdout).toContain('shutting down');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
