@@ -32,6 +32,7 @@ import { createMemoryStateStore } from '../state/index.ts';
 import { extractResource, resolveHandlers } from '../sync/index.ts';
 
 export { createMemoryLogger } from '../logging/logger.ts';
+export { testStateStore } from './state-store-contract.ts';
 
 /** Options of {@link runKind}. */
 export interface RunKindOptions<Config> {
