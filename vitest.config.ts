@@ -16,6 +16,8 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      // workerd through @cloudflare/vitest-pool-workers, talking to the emulator in Node.
+      { extends: 'adapters/cloudflare/vitest.config.ts' },
       {
         // The real `deno` binary (npm package) running the core against the emulator.
         test: {

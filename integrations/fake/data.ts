@@ -220,11 +220,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * sleeps once per request). Only the current page is in memory. When `signal` aborts, the next step
  * (or the current wait) rejects with the signal's reason and no further page is produced.
  *
+ * `fromPage` skips that many pages (resuming after page `fromPage - 1`).
+ *
  * @example for await (const page of fakePersons({ entityAmount: 100 }, ctx.signal)) yield page;
  */
-export async function* fakePersons(config: Partial<FakeConfig> = {}, signal?: AbortSignal): AsyncGenerator<FakePerson[]> {
+export async function* fakePersons(config: Partial<FakeConfig> = {}, signal?: AbortSignal, fromPage = 0): AsyncGenerator<FakePerson[]> {
   const { entityKbSize, thirdPartyLatencyMs } = resolveFakeConfig(config);
+  let page = 0;
   for (const range of fakePageRanges(config)) {
+    // A page index is the fake API's cursor: a resumed resync skips the pages it already has.
+    if (page++ < fromPage) continue;
     if (signal?.aborted) throw abortReason(signal);
     if (thirdPartyLatencyMs > 0) await sleep(thirdPartyLatencyMs, signal);
     yield fakePersonPage(range, entityKbSize);

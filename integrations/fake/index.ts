@@ -7,6 +7,7 @@
 import { defineIntegration } from '../../src/index.ts';
 import { fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
 import type { FakeConfig } from './data.ts';
+import { fakePersonWebhook } from './webhook.ts';
 
 export {
   FAKE_DEFAULTS,
@@ -20,6 +21,7 @@ export {
   fakePersons,
   resolveFakeConfig,
 } from './data.ts';
+export { fakePersonWebhook } from './webhook.ts';
 export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonStatus } from './data.ts';
 
 export const FAKE_INTEGRATION_TYPE = 'fake';
@@ -28,6 +30,8 @@ export const FAKE_INTEGRATION_VERSION = '0.1.0';
 export default defineIntegration<FakeConfig>({
   type: FAKE_INTEGRATION_TYPE,
   version: FAKE_INTEGRATION_VERSION,
+  // Live events run only when `baseUrl` is set (OCEAN-BEHAVIOUR §6.1).
+  webhooks: { '/webhook': fakePersonWebhook },
   kinds: {
     'fake-department': {
       resync: () => fakeDepartments(),
@@ -36,8 +40,13 @@ export default defineIntegration<FakeConfig>({
       async *resync(ctx) {
         // Settings already apply the spec defaults; resolving again covers a definition run without its spec.
         const config = resolveFakeConfig(ctx.config);
-        ctx.logger.info('generating fake persons', { ...config, persons: fakePersonCount(config) });
-        yield* fakePersons(config, ctx.signal);
+        // The page index is the cursor: a resync resumed in a later invocation (Workers) continues after it.
+        let page = typeof ctx.cursor === 'number' ? ctx.cursor : 0;
+        ctx.logger.info('generating fake persons', { ...config, persons: fakePersonCount(config), fromPage: page });
+        for await (const persons of fakePersons(config, ctx.signal, page)) {
+          ctx.checkpoint?.((page += 1));
+          yield persons;
+        }
       },
     },
   },

@@ -3,7 +3,7 @@ import { sensitiveValues, type IntegrationSpec, type TideSettings } from '../con
 import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
 import { createListener, type Listener } from '../listeners/index.ts';
-import { createLiveEvents, liveEventsEnablement, type LiveEvents } from '../live/index.ts';
+import { createLiveEvents, liveEventsEnablement, type LiveEvents, type WebhookEvent } from '../live/index.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import { createMapper, type Mapper } from '../mapping/index.ts';
 import { createPortClient, type PortClient } from '../port/index.ts';
@@ -35,6 +35,11 @@ export interface CreateTideOptions<Config = Record<string, unknown>> {
   onProgress?: (report: Readonly<KindReport>) => void;
   /** Receives every resync's report, whoever triggered it (adapters print the deletion report). */
   onResyncReport?: (report: ResyncReport) => void;
+  /**
+   * Hand accepted live events to an external queue (e.g. a Cloudflare Queue) instead of the in-memory one;
+   * its consumer calls `live.processEvent(path, event)`.
+   */
+  dispatchLiveEvent?: (path: string, event: WebhookEvent) => Promise<void>;
 }
 
 export interface Tide {
@@ -49,6 +54,8 @@ export interface Tide {
   fetch(request: Request): Promise<Response>;
   /** Run one resync now (superseding a running one); resolves with its report. */
   resync(): Promise<ResyncReport>;
+  /** A resync carried across invocations in a checkpoint store (see `ResyncRunner.resumable`). */
+  readonly resumable: ResyncRunner['resumable'];
   /** The same pipeline with no writes. */
   plan(options?: { signal?: AbortSignal }): Promise<Plan>;
   /** Defaults provisioning (§7.1); with `dryRun`, only reads. */
@@ -143,6 +150,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     logger: logger.child({ component: 'live' }),
     enabled: liveEventsEnablement({ baseUrl: settings.baseUrl, listenerType: settings.eventListener.type }),
     selectorSchemas: selectorSchemas(integration),
+    dispatch: o.dispatchLiveEvent,
   });
   const app = createServerApp({
     coreVersion: TIDE_VERSION,
@@ -164,6 +172,18 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     app,
     fetch: (request) => Promise.resolve(app.fetch(request)),
     resync,
+    resumable: {
+      begin: (store) => runner.resumable.begin(store),
+      async step(store, budget, options) {
+        const result = await runner.resumable.step(store, budget, options);
+        if (result.status === 'done') {
+          metrics.recordResync(result.report, Date.parse(result.report.finishedAt) - Date.parse(result.report.startedAt));
+          o.onResyncReport?.(result.report);
+        }
+        return result;
+      },
+      abandon: (store, reason) => runner.resumable.abandon(store, reason),
+    },
     plan: (options) => runner.plan(options),
     provision: (options = {}) =>
       provisionDefaults({

@@ -32,6 +32,17 @@ export interface KindContext<Config = Record<string, unknown>, Selector = Record
   signal: AbortSignal;
   /** Per-resync scratch space shared by the handlers of one resync. */
   attributes: Record<string, unknown>;
+  /**
+   * Where to resume: the cursor last passed to `checkpoint` before the page this resync stopped after
+   * (a resync carried across invocations, e.g. on Workers); `undefined` when starting from the first page.
+   */
+  cursor?: unknown;
+  /**
+   * Declare, just before yielding a page, the JSON cursor that resumes right after that page. Optional to
+   * call and to provide: a runtime that resyncs in one go ignores it, and a handler that never calls it
+   * restarts from its first page when a resync is resumed (safe: upserts are idempotent, the seen set a set).
+   */
+  checkpoint?: (cursor: unknown) => void;
 }
 
 export interface KindDefinition<Config, S extends ZodType | undefined> {

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { Mapper, ParsePortAppConfigOptions, PortAppConfig } from '../mapping/index.ts';
 import { parsePortAppConfig } from '../mapping/index.ts';
-import type { ApplyReport, LivePort, ResourceRunResult } from './apply.ts';
+import type { ApplyReport, LivePort, ResourceRunResult, WriteGuard } from './apply.ts';
 import { applyResults } from './apply.ts';
 import { createEventOrdering } from './ordering.ts';
 import type { LiveEventProcessor, ProcessorContext, ProcessorRegistration, WebhookEvent, WebhookRegistrations } from './processor.ts';
@@ -73,8 +73,11 @@ export interface LiveEvents {
   readonly paths: string[];
   /** Serve `POST /integration{path}`; `path` is the part after `/integration`. */
   handle(request: Request, path: string): Promise<Response>;
-  /** Process one event now (what a queue worker does); for adapters that bring their own queue. */
-  processEvent(path: string, event: WebhookEvent, signal?: AbortSignal): Promise<EventReport>;
+  /**
+   * Process one event now (what a queue worker does); for adapters that bring their own queue. `guard`
+   * replaces the in-memory same-entity ordering with the adapter's (e.g. durable across redeliveries).
+   */
+  processEvent(path: string, event: WebhookEvent, signal?: AbortSignal, guard?: WriteGuard): Promise<EventReport>;
   /** Shutdown: stop taking events, give the queues `timeoutMs` (default 5 s), then cancel what still runs. */
   drain(timeoutMs?: number): Promise<DrainResult>;
   stats(): LiveEventStats;
@@ -91,6 +94,7 @@ interface QueuedEvent {
   event: WebhookEvent;
   instances: Instance[];
   seq: number;
+  guard?: WriteGuard;
 }
 
 const json = (status: number, body: unknown): Response =>
@@ -202,7 +206,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
 
     const current = mapping;
     const apply = await ordering.exclusive(() =>
-      applyResults(resourceRuns, { port: options.port, mapper: options.mapper, mapping: current, eventId: event.traceId, logger: log, signal, guard: ordering.guard(item.seq) }),
+      applyResults(resourceRuns, { port: options.port, mapper: options.mapper, mapping: current, eventId: event.traceId, logger: log, signal, guard: item.guard ?? ordering.guard(item.seq) }),
     );
     stats.upserted += apply.upserted;
     stats.deleted += apply.deleted;
@@ -274,13 +278,13 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   return {
     paths: [...registrations.keys()],
     handle,
-    async processEvent(rawPath, event, signal) {
+    async processEvent(rawPath, event, signal, guard) {
       const path = normalisePath(rawPath);
       const regs = registrations.get(path);
       if (!regs) throw new Error(`[tide] no webhook processor is registered for ${path}`);
       const seq = ordering.arrive();
       try {
-        return await processQueued(path, { event, instances: regs.map((reg) => ({ reg, processor: instantiate(reg) })), seq }, signal);
+        return await processQueued(path, { event, instances: regs.map((reg) => ({ reg, processor: instantiate(reg) })), seq, guard }, signal);
       } finally {
         ordering.finish(seq);
       }

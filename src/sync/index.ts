@@ -19,6 +19,9 @@ import type { KindReport, ResyncReport } from './report.ts';
 import { finishedPatch, reportResyncState } from './resync-state.ts';
 import type { ResyncDeps, ResyncSettings } from './resync.ts';
 import { runResync } from './resync.ts';
+import type { ResyncCheckpointStore } from './checkpoint.ts';
+import type { StepBudget, StepOptions, StepResult } from './steps.ts';
+import { abandonResumableResync, beginResumableResync, runResyncStep } from './steps.ts';
 
 export type { AbortReason, RunHandle } from './coordinator.ts';
 export { ResyncCoordinator } from './coordinator.ts';
@@ -51,6 +54,12 @@ export { finishedPatch, nextResync, runningPatch } from './resync-state.ts';
 export { isHttpError, readMapping, runResync } from './resync.ts';
 export type { ResyncDeps, ResyncSettings } from './resync.ts';
 export { SeenSet } from './seen.ts';
+export type { SeenKeys } from './seen.ts';
+export { createMemoryCheckpointStore } from './checkpoint.ts';
+export type { ResyncCheckpoint, ResyncCheckpointStore } from './checkpoint.ts';
+export { abandonResumableResync, beginResumableResync, runResyncStep } from './steps.ts';
+export type { PageInfo, StepBudget, StepOptions, StepResult } from './steps.ts';
+export { keyOf, plainRelationValues } from './entity-values.ts';
 export { groupByBlueprint, upsertEntities } from './upsert.ts';
 export type { FailedEntity, UpsertCounts, UpsertFlags } from './upsert.ts';
 
@@ -92,6 +101,16 @@ export interface ResyncRunner {
   abort(): Promise<void>;
   /** True while a resync runs. */
   readonly running: boolean;
+  /**
+   * A resync carried across invocations, its state in `store` (steps.ts): `begin` opens one (replacing
+   * any stored one), each `step` does a bounded share and checkpoints, the last one reconciles.
+   * Independent of `resync()`: a runtime uses one style or the other.
+   */
+  readonly resumable: {
+    begin(store: ResyncCheckpointStore): Promise<string>;
+    step(store: ResyncCheckpointStore, budget: StepBudget, options?: StepOptions): Promise<StepResult>;
+    abandon(store: ResyncCheckpointStore, reason: string): Promise<ResyncReport | undefined>;
+  };
 }
 
 /**
@@ -147,6 +166,11 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
     },
     get running() {
       return coordinator.running;
+    },
+    resumable: {
+      begin: (store) => beginResumableResync(deps, store),
+      step: (store, budget, o) => runResyncStep(deps, store, budget, o),
+      abandon: (store, reason) => abandonResumableResync(deps, store, reason),
     },
   };
 }

@@ -12,7 +12,7 @@ import { dependencyOrder, isSearchQuery, keyOf, relationTargets } from './entity
 import type { CallContext, PortEntityInput, SyncPort } from './port.ts';
 import type { DeletionReport, KindReport } from './report.ts';
 import { CANDIDATE_REASON, addRow, emptyDeletionReport } from './report.ts';
-import type { SeenSet } from './seen.ts';
+import type { SeenKeys } from './seen.ts';
 import type { FailedEntity } from './upsert.ts';
 
 /** The mapping's root flags that govern reconciliation (§3.1). */
@@ -29,7 +29,7 @@ export interface ReconcileInput {
   /** The resync start, sent as `before`. */
   startedAt: string;
   flags: ReconcileFlags;
-  seen: SeenSet;
+  seen: SeenKeys;
   /** Failed upserts of every kind, for the retry (only kept when createMissingRelatedEntities is false). */
   failed: readonly FailedEntity[];
   kinds: readonly KindReport[];

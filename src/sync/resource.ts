@@ -5,7 +5,7 @@
  * batch. Only counters leave this function: pages and entities are dropped after their batch.
  */
 import type { HttpClient } from '../http/index.ts';
-import type { IntegrationDefinition, KindContext } from '../integration/index.ts';
+import type { IntegrationDefinition, KindContext, RawItem } from '../integration/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Entity, Mapper, ResourceConfig } from '../mapping/index.ts';
 import { formatBatchReport } from '../mapping/index.ts';
@@ -64,30 +64,11 @@ export async function runResource(shared: ResourceRunShared, resource: ResourceC
     logger.error(`[tide] ${report.label}: ${text}`);
     addKindError(report, text);
   };
-  const mappings = resource.port.entity.mappings;
-  const mappingCount = Array.isArray(mappings) ? mappings.length : 1;
   const examples = shared.examples?.forResource(resource.kind);
   try {
     for await (const page of extractResource(handlers, ctx, onError)) {
       await examples?.offer(page);
-      report.fetched += page.length;
-      const { skipped, batches } = await shared.mapper.mapItems(resource, page, { resourceIndex: index });
-      if (skipped.length > 0 && batches.length === 0) {
-        for (const line of formatBatchReport({ entities: [], itemCount: 0, selectorErrors: [], dropped: { count: 0, of: 0 }, misconfigurations: [], fieldErrors: [] }, { label: report.label, skipped })) {
-          logger.warn(line.message);
-        }
-      }
-      for (const [b, batch] of batches.entries()) {
-        if (shared.signal.aborted) return report;
-        for (const line of formatBatchReport(batch, { label: report.label, skipped: b === 0 ? skipped : undefined })) logger[line.level === 'error' ? 'error' : 'warn'](line.message);
-        for (const s of batch.selectorErrors) addKindError(report, s.message);
-        const passedItems = batch.dropped.of / mappingCount;
-        report.filtered += batch.itemCount - batch.selectorErrors.length - passedItems;
-        report.dropped += batch.dropped.count;
-        const entities = batch.entities.filter((e) => e.selectorPassed).map((e) => e.entity);
-        report.mapped += entities.length;
-        if (entities.length > 0) await shared.onEntities(entities, report);
-      }
+      if (!(await processPage(shared, resource, index, report, page, logger))) return report;
       shared.onProgress?.(report);
       if (shared.signal.aborted) return report;
     }
@@ -99,4 +80,40 @@ export async function runResource(shared: ResourceRunShared, resource: ResourceC
     shared.onProgress?.(report);
   }
   return report;
+}
+
+/**
+ * Map one raw page of `resource` and hand its batches' selector-passing entities to `onEntities`,
+ * updating `report`. Returns false when the run was aborted before every batch was handed over.
+ * Shared by the one-go resync and the resumable one (steps.ts).
+ */
+export async function processPage(
+  shared: Pick<ResourceRunShared, 'mapper' | 'signal' | 'onEntities'>,
+  resource: ResourceConfig,
+  index: number,
+  report: KindReport,
+  page: RawItem[],
+  logger: Logger,
+): Promise<boolean> {
+  const mappings = resource.port.entity.mappings;
+  const mappingCount = Array.isArray(mappings) ? mappings.length : 1;
+  report.fetched += page.length;
+  const { skipped, batches } = await shared.mapper.mapItems(resource, page, { resourceIndex: index });
+  if (skipped.length > 0 && batches.length === 0) {
+    for (const line of formatBatchReport({ entities: [], itemCount: 0, selectorErrors: [], dropped: { count: 0, of: 0 }, misconfigurations: [], fieldErrors: [] }, { label: report.label, skipped })) {
+      logger.warn(line.message);
+    }
+  }
+  for (const [b, batch] of batches.entries()) {
+    if (shared.signal.aborted) return false;
+    for (const line of formatBatchReport(batch, { label: report.label, skipped: b === 0 ? skipped : undefined })) logger[line.level === 'error' ? 'error' : 'warn'](line.message);
+    for (const s of batch.selectorErrors) addKindError(report, s.message);
+    const passedItems = batch.dropped.of / mappingCount;
+    report.filtered += batch.itemCount - batch.selectorErrors.length - passedItems;
+    report.dropped += batch.dropped.count;
+    const entities = batch.entities.filter((e) => e.selectorPassed).map((e) => e.entity);
+    report.mapped += entities.length;
+    if (entities.length > 0) await shared.onEntities(entities, report);
+  }
+  return true;
 }

@@ -30,6 +30,25 @@ export interface ResyncStateOptions {
   onUpdated?: (updatedAt: string) => void;
 }
 
+/** The state-reporting options of one resync, from the engine's dependencies. */
+export function stateOptionsFor(
+  deps: { port: ResyncStateOptions['port']; settings: { integration: { identifier: string }; scheduledResyncInterval?: number } } & Pick<
+    ResyncStateOptions,
+    'processStartedAt' | 'now'
+  > & { onResyncStateUpdated?: (updatedAt: string) => void },
+  logger: Logger,
+): ResyncStateOptions {
+  return {
+    port: deps.port,
+    identifier: deps.settings.integration.identifier,
+    intervalMinutes: deps.settings.scheduledResyncInterval,
+    processStartedAt: deps.processStartedAt,
+    now: deps.now,
+    logger,
+    onUpdated: deps.onResyncStateUpdated,
+  };
+}
+
 /** The `running` body sent before a resync. */
 export function runningPatch(o: Pick<ResyncStateOptions, 'intervalMinutes' | 'processStartedAt'>, now: number): ResyncStatePatch {
   return {

@@ -7,22 +7,20 @@
 import type { HttpClient } from '../http/index.ts';
 import type { HookContext, IntegrationDefinition } from '../integration/index.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { Entity, Mapper, PortAppConfig } from '../mapping/index.ts';
-import { MappingConfigError, normaliseIdentifier, parsePortAppConfig } from '../mapping/index.ts';
+import type { Mapper, PortAppConfig } from '../mapping/index.ts';
+import { MappingConfigError, parsePortAppConfig } from '../mapping/index.ts';
 import type { StateStore } from '../state/index.ts';
 import type { RunHandle } from './coordinator.ts';
-import { skipUnchanged } from './diff.ts';
+import { createBatchWriter } from './batch-writer.ts';
 import { createExamplesCollector } from './examples.ts';
 import type { CallContext, SyncPort } from './port.ts';
 import { reconcile } from './reconcile.ts';
 import type { DeletionReport, KindReport, ResyncReport } from './report.ts';
 import { emptyDeletionReport, summariseDeletion } from './report.ts';
 import { runResource } from './resource.ts';
-import type { ResyncStateOptions } from './resync-state.ts';
-import { finishedPatch, reportResyncState, runningPatch } from './resync-state.ts';
+import { finishedPatch, reportResyncState, runningPatch, stateOptionsFor } from './resync-state.ts';
 import { SeenSet } from './seen.ts';
 import type { FailedEntity } from './upsert.ts';
-import { upsertEntities } from './upsert.ts';
 
 /** The settings a resync reads; `TideSettings` satisfies it. */
 export interface ResyncSettings {
@@ -86,15 +84,7 @@ export async function runResync(deps: ResyncDeps, handle: RunHandle): Promise<Re
   const context: CallContext = { event: { type: 'resync', id: resyncId } };
   const logger = baseLogger.child({ resyncId });
   const signal = handle.signal;
-  const stateOptions: ResyncStateOptions = {
-    port,
-    identifier: settings.integration.identifier,
-    intervalMinutes: settings.scheduledResyncInterval,
-    processStartedAt: deps.processStartedAt,
-    now: deps.now,
-    logger,
-    onUpdated: deps.onResyncStateUpdated,
-  };
+  const stateOptions = stateOptionsFor(deps, logger);
   const report: ResyncReport = {
     resyncId,
     status: 'failed',
@@ -185,18 +175,7 @@ export async function runResync(deps: ResyncDeps, handle: RunHandle): Promise<Re
       signal,
       examples,
       onProgress: deps.onProgress,
-      onEntities: async (entities: Entity[], kind: KindReport) => {
-        const { changed, unchanged } = await skipUnchanged(port, entities.map((entity) => ({ entity })), context, (error) =>
-          logger.warn('[tide] skip-unchanged lookup failed; the whole batch is upserted', { error: message(error) }),
-        );
-        for (const { entity } of unchanged) seen.add(normaliseIdentifier(entity.blueprint), normaliseIdentifier(entity.identifier), entity.relations);
-        kind.unchanged += unchanged.length;
-        if (changed.length === 0) return;
-        const counts = await upsertEntities(port, changed.map((c) => c.entity), flags, context, seen, config.createMissingRelatedEntities ? undefined : failed);
-        kind.upserted += counts.upserted;
-        kind.dropped += counts.dropped;
-        kind.failed += counts.failed;
-      },
+      onEntities: createBatchWriter({ port, context, logger, flags, seen, failed }),
     };
     for (const [index, resource] of config.resources.entries()) {
       if (signal.aborted) break;

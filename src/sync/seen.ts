@@ -6,7 +6,19 @@
  */
 import { keyOf, plainRelationValues } from './entity-values.ts';
 
-export class SeenSet {
+/**
+ * What reconciliation and upserts need of a seen set. `SeenSet` keeps it in memory; a resumable
+ * resync keeps it in durable storage (e.g. a Durable Object's SQLite) so it survives invocations.
+ * Adding a key twice is harmless: it is a set.
+ */
+export interface SeenKeys {
+  add(blueprint: string, identifier: string, relations?: Record<string, unknown>): void;
+  has(blueprint: string, identifier: string): boolean;
+  readonly size: number;
+  relationValues(): Iterable<[string, string, ReadonlySet<string>]>;
+}
+
+export class SeenSet implements SeenKeys {
   private readonly keys = new Set<string>();
   /** blueprint → relation name → target identifiers. */
   private readonly relations = new Map<string, Map<string, Set<string>>>();

@@ -8,7 +8,7 @@ import type { Entity } from '../mapping/index.ts';
 import { normaliseIdentifier } from '../mapping/index.ts';
 import { isSearchQuery } from './entity-values.ts';
 import type { CallContext, PortEntityInput, SyncPort } from './port.ts';
-import type { SeenSet } from './seen.ts';
+import type { SeenKeys } from './seen.ts';
 
 /** The upsert flags taken from the mapping root (§4.2). */
 export interface UpsertFlags {
@@ -50,7 +50,7 @@ export async function upsertEntities(
   entities: readonly Entity[],
   flags: UpsertFlags,
   context: CallContext,
-  seen: SeenSet,
+  seen: SeenKeys,
   failedOut?: FailedEntity[],
 ): Promise<UpsertCounts> {
   const counts: UpsertCounts = { upserted: 0, dropped: 0, failed: 0 };

@@ -1,0 +1,6 @@
+/** Shared by the workers vitest config (Node) and the tests (workerd). */
+export const CLIENT_ID = 'workers-test-client';
+export const CLIENT_SECRET = 'workers-test-secret-7d1e';
+export const IDENTIFIER = 'fake-workers';
+/** 5 departments × 10,000 = 50,000 persons. */
+export const PERSONS_PER_DEPARTMENT = 10_000;

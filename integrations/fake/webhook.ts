@@ -1,0 +1,31 @@
+/**
+ * The fake API's webhook: `POST /integration/webhook` with `{ "type": "person.updated", "person": {…} }`
+ * or `{ "type": "person.deleted", "person": { "id": … } }`. The person goes through the resync mapping
+ * of kind `fake-person`, so a live event ends in the same entity a resync would produce.
+ */
+import type { WebhookEvent, WebhookProcessor } from '../../src/index.ts';
+
+type PersonEvent = { type: 'person.updated' | 'person.deleted'; person: Record<string, unknown> & { id: string } };
+
+function isPersonEvent(payload: unknown): payload is PersonEvent {
+  const p = payload as Partial<PersonEvent> | null;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    (p.type === 'person.updated' || p.type === 'person.deleted') &&
+    typeof p.person === 'object' &&
+    p.person !== null &&
+    typeof p.person.id === 'string'
+  );
+}
+
+export const fakePersonWebhook: WebhookProcessor = {
+  shouldProcessEvent: (event: WebhookEvent) => isPersonEvent(event.payload),
+  getMatchingKinds: () => ['fake-person'],
+  authenticate: () => true,
+  validatePayload: (payload: unknown) => isPersonEvent(payload),
+  async handleEvent(payload: unknown) {
+    const { type, person } = payload as PersonEvent;
+    return type === 'person.updated' ? { updated: [person], deleted: [] } : { updated: [], deleted: [person] };
+  },
+};
