@@ -10,7 +10,7 @@ import { createPortClient, type PortClient } from '../port/index.ts';
 import { createServerApp } from '../server/app.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createMemoryStateStore, type StateStore } from '../state/index.ts';
-import { createResyncRunner, type KindReport, type Plan, type ResyncReport, type ResyncRunner } from '../sync/index.ts';
+import { createResyncRunner, selectorSchemas, type KindReport, type Plan, type ResyncReport, type ResyncRunner } from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import type { HookContext, IntegrationDefinition } from './define.ts';
 
@@ -212,10 +212,4 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
       await live.drain(5000);
     },
   };
-}
-
-function selectorSchemas(integration: IntegrationDefinition<any>) {
-  const out: Record<string, NonNullable<(typeof integration.kinds)[string]['selector']>> = {};
-  for (const [kind, def] of Object.entries(integration.kinds)) if (def.selector) out[kind] = def.selector;
-  return out;
 }

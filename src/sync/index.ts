@@ -51,7 +51,7 @@ export type {
   ResyncStatus,
 } from './report.ts';
 export { finishedPatch, nextResync, runningPatch } from './resync-state.ts';
-export { isHttpError, readMapping, runResync } from './resync.ts';
+export { isHttpError, readMapping, runResync, selectorSchemas } from './resync.ts';
 export type { ResyncDeps, ResyncSettings } from './resync.ts';
 export { SeenSet } from './seen.ts';
 export type { SeenKeys } from './seen.ts';
