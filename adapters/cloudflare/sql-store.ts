@@ -32,8 +32,14 @@ export function createKv(sql: SqlStorageLike) {
       sql.exec(`DELETE FROM tide_kv WHERE key = ?`, key);
     },
     keys(prefix: string): string[] {
-      // Range scan rather than LIKE, so that `%` and `_` in a prefix mean themselves.
-      return sql.exec(`SELECT key FROM tide_kv WHERE key >= ? AND key < ? ORDER BY key`, prefix, `${prefix}\uffff`).toArray().map((r) => r.key as string);
+      // substr rather than LIKE, so that `%` and `_` in a prefix mean themselves (and rather than an upper
+      // bound like `prefix + '\uffff'`, which astral characters sort past in SQLite's UTF-8 byte order).
+      // Sorted here: JavaScript's UTF-16 order is the StateStore contract's, SQLite's differs.
+      return sql
+        .exec(`SELECT key FROM tide_kv WHERE key >= ? AND substr(key, 1, length(?)) = ?`, prefix, prefix, prefix)
+        .toArray()
+        .map((r) => r.key as string)
+        .sort();
     },
   };
 }

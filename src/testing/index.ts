@@ -33,6 +33,8 @@ import { extractResource, resolveHandlers } from '../sync/index.ts';
 
 export { createMemoryLogger } from '../logging/logger.ts';
 export { testStateStore } from './state-store-contract.ts';
+export { runtimeContract } from './runtime-contract.ts';
+export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance } from './runtime-contract.ts';
 
 /** Options of {@link runKind}. */
 export interface RunKindOptions<Config> {

@@ -1,7 +1,8 @@
 /**
  * Writes an integration's `.port/` files into a TypeScript module, so that a Worker bundle carries them
  * (a Worker has no file system, and the integration folder stays as the Node adapter reads it).
- *   npx tsx adapters/cloudflare/scripts/port-files.ts [--check]   (fake integration → fake-port-files.ts)
+ *   npx tsx adapters/cloudflare/scripts/port-files.ts [--check]
+ * (integrations/fake → fake-port-files.ts, integrations/github → github-port-files.ts, integrations/http → http-port-files.ts)
  * With --check it fails when the module is stale instead of writing it (CI).
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -31,15 +32,28 @@ export function renderPortFiles(integrationDir: string): string {
   ].join('\n');
 }
 
-const target = join(here, '../fake-port-files.ts');
-const text = renderPortFiles(join(root, 'integrations/fake'));
-if (process.argv.includes('--check')) {
-  if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
-    console.error('adapters/cloudflare/fake-port-files.ts is stale: run npx tsx adapters/cloudflare/scripts/port-files.ts');
-    process.exit(1);
+/** Each bundled integration and the module its `.port/` files go to. */
+const TARGETS = [
+  { integration: 'integrations/fake', module: 'fake-port-files.ts' },
+  { integration: 'integrations/github', module: 'github-port-files.ts' },
+  { integration: 'integrations/http', module: 'http-port-files.ts' },
+];
+
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const { integration, module } of TARGETS) {
+  const target = join(here, '..', module);
+  const text = renderPortFiles(join(root, integration));
+  if (check) {
+    if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
+      console.error(`adapters/cloudflare/${module} is stale: run npx tsx adapters/cloudflare/scripts/port-files.ts`);
+      stale += 1;
+    } else {
+      console.log(`${module} is up to date`);
+    }
+  } else {
+    writeFileSync(target, text);
+    console.log(`wrote ${target.slice(root.length + 1)}`);
   }
-  console.log('fake-port-files.ts is up to date');
-} else {
-  writeFileSync(target, text);
-  console.log(`wrote ${target.slice(root.length + 1)}`);
 }
+if (stale > 0) process.exit(1);

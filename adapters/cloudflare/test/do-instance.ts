@@ -1,0 +1,52 @@
+/**
+ * The resync Durable Object class of fake-worker.ts (`TideResync`) with bindings of a test's choosing,
+ * over the real SQLite storage of a Durable Object in workerd. The namespace's own instance is built by
+ * the runtime with the wrangler bindings; this builds a second instance of the same class in that
+ * object's context (`runInDurableObject`), with `env` given here and the object's own SQLite storage.
+ * Its alarms are recorded, not set: the caller runs `alarm()` itself (the runtime would run them on
+ * the other instance, with the wrangler bindings).
+ */
+import { env as workerEnv, runInDurableObject } from 'cloudflare:test';
+import { TideResync } from '../fake-worker.ts';
+import type { DurableObjectStateLike, DurableObjectStorageLike, TideEnv } from '../types.ts';
+
+type ResyncObject = InstanceType<typeof TideResync>;
+
+export interface ObjectDriver {
+  /** Run `fn` inside the object, on this driver's instance (built on first use, then kept, as in a live object). */
+  run<T>(fn: (object: ResyncObject) => Promise<T>): Promise<T>;
+  /** The object asked for an alarm (`setAlarm`) since the last `clearAlarm()`. */
+  alarmPending(): boolean;
+  clearAlarm(): void;
+}
+
+export function objectDriver(name: string, env: () => TideEnv): ObjectDriver {
+  const namespace = (workerEnv as unknown as TideEnv).TIDE_RESYNC;
+  const stub = namespace.get(namespace.idFromName(name));
+  let alarm: number | null = null;
+  let instance: ResyncObject | undefined;
+  return {
+    run(fn) {
+      return runInDurableObject(stub as never, (_runtimeInstance, state) => {
+        if (!instance) {
+          // The base class accepts only the runtime's DurableObjectState; the object then uses
+          // `this.state` (DurableObjectStateLike), swapped here for one whose alarms are recorded.
+          instance = new TideResync(state as never, env());
+          const storage: DurableObjectStorageLike = {
+            sql: state.storage.sql,
+            setAlarm: async (at: number) => {
+              alarm = at;
+            },
+            getAlarm: async () => alarm,
+          };
+          (instance as unknown as { state: DurableObjectStateLike }).state = { storage };
+        }
+        return fn(instance);
+      });
+    },
+    alarmPending: () => alarm !== null,
+    clearAlarm: () => {
+      alarm = null;
+    },
+  };
+}

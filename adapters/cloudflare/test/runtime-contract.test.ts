@@ -1,0 +1,100 @@
+/**
+ * The runtime contract (src/testing/runtime-contract.ts) inside workerd, against its own real emulator
+ * (global-setup.ts). An instance is the Worker of fake-worker.ts with per-check bindings: its `fetch`
+ * and `queue` handlers are called with an env whose `OCEAN__…` values are the check's, whose queue
+ * collects live events (delivered to `queue()` right after the request that sent them), and whose
+ * TIDE_RESYNC namespace reaches the real resync Durable Object class (`TideResync`) over the real
+ * SQLite storage of a Durable Object, one per identifier (see do-instance.ts). `resync()` is
+ * `startResync()` then the object's alarm steps, run in turn until no alarm is set.
+ */
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, inject, it } from 'vitest';
+import { FAKE_DEPARTMENTS, fakePerson } from '../../../integrations/fake/index.ts';
+import type { RuntimeHarness, RuntimeInstance } from '../../../src/testing/runtime-contract.ts';
+import { runtimeContract } from '../../../src/testing/runtime-contract.ts';
+import worker from '../fake-worker.ts';
+import type { LiveEventMessage, ResyncObjectRpc, TideEnv } from '../types.ts';
+import { CLIENT_ID, CLIENT_SECRET } from './constants.ts';
+import { objectDriver } from './do-instance.ts';
+
+/** A bound on alarm steps per resync (a resync of 65 entities takes one or two). */
+const MAX_STEPS = 200;
+
+function workersHarness(): RuntimeHarness {
+  const emulatorUrl = inject('contractEmulatorUrl');
+  return {
+    name: 'workerd',
+    emulatorUrl,
+    credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
+    async configure(vars): Promise<RuntimeInstance> {
+      const queued: LiveEventMessage[] = [];
+      const bindings: Record<string, string> = {
+        OCEAN__PORT__BASE_URL: emulatorUrl,
+        OCEAN__PORT__CLIENT_ID: CLIENT_ID,
+        OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET,
+        TIDE_STEP_MAX_ITEMS: '2000',
+        TIDE_STEP_MAX_MS: '20000',
+        ...vars,
+      };
+      // Same storage for every instance of one identifier, as one deployment's object.
+      const object = objectDriver(`runtime-contract/${vars.OCEAN__INTEGRATION__IDENTIFIER}`, () => env);
+      const rpc: ResyncObjectRpc = {
+        startResync: (trigger) => object.run((o) => o.startResync(trigger)),
+        poll: () => object.run((o) => o.poll()),
+        liveEvent: (message) => object.run((o) => o.liveEvent(message)),
+        status: () => object.run((o) => o.status()),
+      };
+      const env: TideEnv = {
+        ...bindings,
+        TIDE_RESYNC: { idFromName: (name: string) => name, get: () => rpc },
+        TIDE_LIVE_EVENTS: { send: async (message) => void queued.push(message) },
+      };
+      const call = async (request: Request): Promise<Response> => {
+        const ctx = createExecutionContext();
+        const response = await worker.fetch(request, env, ctx);
+        await waitOnExecutionContext(ctx);
+        return response;
+      };
+      // The Worker reads its settings on the first request: invalid bindings reject here.
+      const probe = await call(new Request('https://tide.test/health/live'));
+      await probe.body?.cancel();
+
+      return {
+        async resync() {
+          const { resyncId } = await rpc.startResync('runtime-contract');
+          for (let steps = 0; object.alarmPending(); steps += 1) {
+            if (steps >= MAX_STEPS) throw new Error(`resync ${resyncId}: still running after ${MAX_STEPS} steps`);
+            object.clearAlarm();
+            await object.run((o) => o.alarm());
+          }
+          const status = await rpc.status();
+          const report = status.lastReport as { resyncId?: string; status?: 'completed' | 'failed' | 'aborted' } | undefined;
+          if (status.running || report?.resyncId !== resyncId || !report.status) throw new Error(`resync ${resyncId} did not finish: ${JSON.stringify(status)}`);
+          return report.status;
+        },
+        async fetch(request) {
+          const response = await call(request);
+          // The queue consumer: what fetch enqueued, applied through the Worker's queue() handler.
+          while (queued.length) {
+            const bodies = queued.splice(0);
+            const batch = createMessageBatch('tide-fake-live-events', bodies.map((body, i) => ({ id: `${body.traceId}-${i}`, timestamp: new Date(), attempts: 1, body })));
+            const ctx = createExecutionContext();
+            await worker.queue(batch as never, env, ctx);
+            const result = await getQueueResult(batch, ctx);
+            if (result.retryMessages.length) throw new Error(`queue(): ${result.retryMessages.length} live event(s) retried`);
+          }
+          return response;
+        },
+        async stop() {},
+      };
+    },
+  };
+}
+
+describe('runtime contract in workerd (Worker handlers, resync Durable Object, real emulator)', () => {
+  runtimeContract(workersHarness, {
+    test: (name, fn) => it(name, fn),
+    fake: { departments: FAKE_DEPARTMENTS.map((d) => d.id), person: (d, i) => fakePerson(FAKE_DEPARTMENTS[d], i) },
+  });
+});
