@@ -9,7 +9,7 @@ import { normaliseIdentifier } from '../mapping/index.ts';
 import type { DeleteCandidate } from './delete.ts';
 import { deleteCandidates } from './delete.ts';
 import { dependencyOrder, isSearchQuery, keyOf, relationTargets } from './entity-values.ts';
-import type { CallContext, PortEntityInput, SyncPort } from './port.ts';
+import type { CallContext, PortEntity, PortEntityInput, SyncPort } from './port.ts';
 import type { DeletionReport, KindReport } from './report.ts';
 import { CANDIDATE_REASON, addRow, emptyDeletionReport } from './report.ts';
 import type { SeenKeys } from './seen.ts';
@@ -76,19 +76,26 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
   // Owned snapshot; only the candidates (owned and not seen) are kept.
   let owned = 0;
   const candidates: DeleteCandidate[] = [];
-  try {
-    for await (const page of input.port.ownedEntities({ ...input.context, before: input.startedAt })) {
-      for (const e of page) {
-        owned += 1;
-        if (seen.has(e.blueprint, e.identifier)) continue;
-        candidates.push({
-          blueprint: e.blueprint,
-          identifier: e.identifier,
-          // Relations matter only for one-at-a-time delete ordering.
-          ...(flags.deleteDependentEntities ? {} : { relations: e.relations ?? {} }),
-        });
-      }
+  const take = (step: IteratorResult<PortEntity[]>): boolean => {
+    if (step.done) return false;
+    for (const e of step.value) {
+      owned += 1;
+      if (seen.has(e.blueprint, e.identifier)) continue;
+      candidates.push({
+        blueprint: e.blueprint,
+        identifier: e.identifier,
+        // Relations matter only for one-at-a-time delete ordering.
+        ...(flags.deleteDependentEntities ? {} : { relations: e.relations ?? {} }),
+      });
     }
+    return true;
+  };
+  try {
+    // Not `for await`: its loop binding (a local of this suspended frame) would keep the previous
+    // page of up to 5000 full entities alive while the next one is fetched and parsed. Each page goes
+    // straight into `take` and is garbage once it returns.
+    const pages = input.port.ownedEntities({ ...input.context, before: input.startedAt })[Symbol.asyncIterator]();
+    while (take(await pages.next()));
   } catch (error) {
     const message = (error as Error).message;
     logger.error('[tide] could not read the entities this integration owns; nothing is deleted', { error: message });
