@@ -10,16 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmulatorProcess } from './support.ts';
-import { loadIntegrationFolder } from '../adapters/node/load.ts';
-import fake from '../integrations/fake/index.ts';
-import { loadSettingsOrThrow } from '../src/config/index.ts';
-import { createTide } from '../src/integration/index.ts';
+import { createFakeTide, startEmulatorProcess } from './support.ts';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '50000' }, kb: { type: 'string', default: '1' }, every: { type: 'string', default: '20' } } });
 const size = Number(values.size);
 const every = Number(values.every);
-const folder = loadIntegrationFolder('integrations/fake');
 const mb = (n: number) => (n / 1024 / 1024).toFixed(0).padStart(4);
 const gc = (globalThis as { gc?: () => void }).gc;
 // Capture wasm memories (jq-wasm instantiates through WebAssembly.instantiate) to report their size.
@@ -47,23 +42,8 @@ const dir = mkdtempSync(join(tmpdir(), 'tide-bench-mem-'));
 const { baseUrl, child } = await startEmulatorProcess(join(dir, 'port.db'));
 line('start');
 try {
-  const { settings } = loadSettingsOrThrow({
-    env: {
-      OCEAN__PORT__BASE_URL: baseUrl,
-      OCEAN__PORT__CLIENT_ID: 'tide-local',
-      OCEAN__PORT__CLIENT_SECRET: 'tide-local-secret',
-      OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
-      OCEAN__SEND_RAW_DATA_EXAMPLES: 'false',
-      OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(Math.ceil(size / 5)),
-      OCEAN__INTEGRATION__CONFIG__ENTITY_KB_SIZE: values.kb!,
-    },
-    spec: folder.spec,
-    integrationDefaults: { type: fake.type, version: fake.version },
-  });
   let pages = 0;
-  const tide = createTide({
-    integration: { ...fake, spec: folder.spec, resources: folder.resources },
-    settings,
+  const tide = createFakeTide(baseUrl, size, values.kb!, {
     onProgress: () => {
       if (++pages % every === 0) line(`  page ${pages}`);
       else peak = Math.max(peak, process.memoryUsage().rss);

@@ -9,15 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmulatorProcess } from './support.ts';
-import { loadIntegrationFolder } from '../adapters/node/load.ts';
-import fake from '../integrations/fake/index.ts';
-import { loadSettingsOrThrow } from '../src/config/index.ts';
-import { createTide } from '../src/integration/index.ts';
+import { createFakeTide, startEmulatorProcess } from './support.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '50000,200000' }, kb: { type: 'string', default: '1' } } });
 const sizes = values.sizes!.split(',').map(Number);
-const folder = loadIntegrationFolder('integrations/fake');
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -27,20 +22,7 @@ for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'tide-bench-resync-'));
   const { baseUrl, child } = await startEmulatorProcess(join(dir, 'port.db'));
   try {
-    const { settings } = loadSettingsOrThrow({
-      env: {
-        OCEAN__PORT__BASE_URL: baseUrl,
-        OCEAN__PORT__CLIENT_ID: 'tide-local',
-        OCEAN__PORT__CLIENT_SECRET: 'tide-local-secret',
-        OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
-        OCEAN__SEND_RAW_DATA_EXAMPLES: 'false',
-        OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(Math.ceil(size / 5)),
-        OCEAN__INTEGRATION__CONFIG__ENTITY_KB_SIZE: values.kb!,
-      },
-      spec: folder.spec,
-      integrationDefaults: { type: fake.type, version: fake.version },
-    });
-    const tide = createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings });
+    const tide = createFakeTide(baseUrl, size, values.kb!);
     await tide.provision();
     peakRss = process.memoryUsage().rss;
     for (const run of ['first (creates)', 'second (unchanged)']) {

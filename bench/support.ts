@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { loadIntegrationFolder } from '../adapters/node/load.ts';
+import fake from '../integrations/fake/index.ts';
+import { loadSettingsOrThrow } from '../src/config/index.ts';
+import { createTide, type CreateTideOptions, type Tide } from '../src/integration/index.ts';
 
 /**
  * Start the emulator in its own process, as `npm run port-local` runs it, with Port's rate limits
@@ -18,4 +22,26 @@ export async function startEmulatorProcess(db: string, nodeArgs: string[] = []):
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });
   return { baseUrl, child };
+}
+
+/**
+ * The fake integration as a Tide instance writing into the emulator at `baseUrl` (the `port-local`
+ * default credentials): `size` persons in all, `kb` KB each, raw examples off.
+ */
+export function createFakeTide(baseUrl: string, size: number, kb: string, options: Pick<CreateTideOptions, 'onProgress'> = {}): Tide {
+  const folder = loadIntegrationFolder('integrations/fake');
+  const { settings } = loadSettingsOrThrow({
+    env: {
+      OCEAN__PORT__BASE_URL: baseUrl,
+      OCEAN__PORT__CLIENT_ID: 'tide-local',
+      OCEAN__PORT__CLIENT_SECRET: 'tide-local-secret',
+      OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
+      OCEAN__SEND_RAW_DATA_EXAMPLES: 'false',
+      OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(Math.ceil(size / 5)),
+      OCEAN__INTEGRATION__CONFIG__ENTITY_KB_SIZE: kb,
+    },
+    spec: folder.spec,
+    integrationDefaults: { type: fake.type, version: fake.version },
+  });
+  return createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings, ...options });
 }

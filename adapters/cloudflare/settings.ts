@@ -35,7 +35,7 @@ export function settingsFromEnv(integration: IntegrationDefinition<any>, env: Re
   const { settings, warnings } = loadSettingsOrThrow({
     env: stringBindings(env),
     spec: integration.spec,
-    integrationDefaults: { type: integration.type ?? integration.spec?.type, version: integration.version },
+    integrationDefaults: { type: integration.type, version: integration.version },
   });
   for (const w of warnings) console.warn(`[tide] ${w}`);
   return settings;

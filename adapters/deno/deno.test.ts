@@ -4,73 +4,20 @@
  * exit code and what it left in the emulator. The Deno-side suites are *.deno-test.ts files (vitest does
  * not collect them); adapters/deno/deno.json enables Deno KV and resolves npm packages from node_modules.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { DENO_CONFIG as CONFIG, ROOT, output, runDeno as runDenoWithin, type RunDenoOptions } from './run-deno.ts';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const DENO = join(ROOT, 'node_modules', '.bin', 'deno');
-const CONFIG = join(ROOT, 'adapters', 'deno', 'deno.json');
 const CLIENT_ID = 'deno-adapter-client';
 const CLIENT_SECRET = 'deno-adapter-secret-7d2e90';
 const IDENTIFIER = 'fake-deno';
 /** A bound on each deno process (type-checking the core on a loaded 2-core machine takes a while). */
 const PROCESS_TIMEOUT_MS = 150_000;
+const runDeno = (args: string[], o: Omit<RunDenoOptions, 'timeoutMs'> = {}) => runDenoWithin(args, { ...o, timeoutMs: PROCESS_TIMEOUT_MS });
 
-interface DenoRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface RunOptions {
-  env?: Record<string, string>;
-  cwd?: string;
-  /** Called with stdout as it grows; return true to stop calling. */
-  onStdout?: (soFar: string, child: ReturnType<typeof spawn>) => boolean | void;
-}
-
-/** The parent's environment without any OCEAN__/APPLICATION__ setting, so only `env` configures Tide. */
-function baseEnv(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(OCEAN__|APPLICATION__)/.test(k)) out[k] = v;
-  }
-  return { ...out, NO_COLOR: '1' };
-}
-
-function runDeno(args: string[], o: RunOptions = {}): Promise<DenoRun> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(DENO, args, { cwd: o.cwd ?? ROOT, env: { ...baseEnv(), ...o.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    let watching = true;
-    const timer = setTimeout(() => {
-      stderr += `\n[deno.test.ts] killed after ${PROCESS_TIMEOUT_MS} ms`;
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    }, PROCESS_TIMEOUT_MS);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      if (watching && o.onStdout?.(stdout, child)) watching = false;
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-const output = (r: DenoRun) => `exit ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 let emulator: PortEmulator;
 let portUrl: string;

@@ -5,62 +5,18 @@
  * integrations.deno-test.ts under `deno test` with their URLs in the environment, and checks what the Deno
  * process asked of the vendors and left in Port.
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
 import { startTestGithubApi, type TestGithubApi } from '../../integrations/github/test-server.ts';
 import { startTestApi, type TestApi } from '../../integrations/http/test-support.ts';
+import { DENO_CONFIG as CONFIG, output, runDeno } from './run-deno.ts';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const DENO = join(ROOT, 'node_modules', '.bin', 'deno');
-const CONFIG = join(ROOT, 'adapters', 'deno', 'deno.json');
 const CLIENT_ID = 'deno-integrations-client';
 const CLIENT_SECRET = 'deno-integrations-secret-41c9';
 const GITHUB_TOKEN = 'ghp_deno_integrations_token';
 /** A bound on the deno process (type-checking the core and both integrations on a loaded 2-core machine). */
 const PROCESS_TIMEOUT_MS = 240_000;
 
-interface DenoRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The parent's environment without any OCEAN__/APPLICATION__/TIDE_TEST_ setting, so only `env` configures the run. */
-function baseEnv(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(OCEAN__|APPLICATION__|TIDE_TEST_)/.test(k)) out[k] = v;
-  }
-  return { ...out, NO_COLOR: '1' };
-}
-
-function runDeno(args: string[], env: Record<string, string>): Promise<DenoRun> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(DENO, args, { cwd: ROOT, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      stderr += `\n[integrations.test.ts] killed after ${PROCESS_TIMEOUT_MS} ms`;
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    }, PROCESS_TIMEOUT_MS);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-const output = (r: DenoRun) => `exit ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 let emulator: PortEmulator;
 let portUrl: string;
@@ -86,12 +42,15 @@ async function ids(blueprint: string): Promise<string[]> {
 describe('bundled integrations on the real deno binary', { timeout: 2 * PROCESS_TIMEOUT_MS }, () => {
   it('type-checks, then GitHub and http resync into the emulator from loopback vendor APIs; a signed webhook is applied, a bad one answered 401', async () => {
     const r = await runDeno(['test', '-A', '--config', CONFIG, 'adapters/deno/integrations.deno-test.ts'], {
-      OCEAN__PORT__BASE_URL: portUrl,
-      OCEAN__PORT__CLIENT_ID: CLIENT_ID,
-      OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET,
-      TIDE_TEST_GITHUB_API_URL: github.url,
-      TIDE_TEST_GITHUB_TOKEN: GITHUB_TOKEN,
-      TIDE_TEST_HTTP_API_URL: httpApi.url,
+      timeoutMs: PROCESS_TIMEOUT_MS,
+      env: {
+        OCEAN__PORT__BASE_URL: portUrl,
+        OCEAN__PORT__CLIENT_ID: CLIENT_ID,
+        OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET,
+        TIDE_TEST_GITHUB_API_URL: github.url,
+        TIDE_TEST_GITHUB_TOKEN: GITHUB_TOKEN,
+        TIDE_TEST_HTTP_API_URL: httpApi.url,
+      },
     });
     expect(r.code, output(r)).toBe(0);
     expect(r.stdout, output(r)).toMatch(/ok \| 3 passed \| 0 failed/);

@@ -90,10 +90,8 @@ export async function serve(definition: IntegrationDefinition<any>, options: Den
     configYaml,
     overrides: options.overrides ?? {},
     spec,
-    integrationDefaults: {
-      type: definition.type ?? (spec?.type ? undefined : folder.packageJson.type),
-      version: definition.version ?? folder.packageJson.version,
-    },
+    integrationDefaults: { type: definition.type, version: definition.version },
+    packageJson: folder.packageJson,
   });
   if (!loaded.ok) {
     printErr('[tide] invalid settings:');

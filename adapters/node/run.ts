@@ -43,10 +43,8 @@ export async function run(definition: IntegrationDefinition<any>, dir: string, o
     configYaml: readConfigYaml(o.cwd),
     overrides,
     spec,
-    integrationDefaults: {
-      type: definition.type ?? (spec?.type ? undefined : folder.packageJson.type),
-      version: definition.version ?? folder.packageJson.version,
-    },
+    integrationDefaults: { type: definition.type, version: definition.version },
+    packageJson: folder.packageJson,
   });
   if (!loaded.ok) {
     printErr('[tide] invalid settings:');

@@ -59,11 +59,11 @@ export const DEFAULT_OPTIONS = {
 } as const;
 
 /** The lowest layer: static defaults, the integration's own type, and spec defaults. */
-export function defaultsLayer(spec: IntegrationSpec | undefined, integrationType: string | undefined): OptionsLayer {
+export function defaultsLayer(spec: IntegrationSpec | undefined, integrationType: string | undefined, packageJsonType?: string): OptionsLayer {
   const layer = emptyLayer();
   const config: Record<string, unknown> = {};
   for (const c of spec?.configurations ?? []) if (c.default !== undefined) config[c.name] = c.default;
-  const type = integrationType ?? spec?.type;
+  const type = integrationType ?? spec?.type ?? packageJsonType;
   layer.values = structuredClone({
     ...DEFAULT_OPTIONS,
     integration: type === undefined ? { config } : { type, config },

@@ -66,6 +66,16 @@ describe('defaults', () => {
     expect(fromSpec.ok && fromSpec.settings.integration).toMatchObject({ type: 'jira', identifier: 'my-jira-integration' });
   });
 
+  it('falls back for type and version: the definition, then the spec, then package.json (§2.4)', () => {
+    const pkg = { type: 'acme-pkg', version: '9.9.9' };
+    const fromDefinition = loadSettings({ spec, env: host, integrationDefaults: { type: 'defined', version: '1.0.0' }, packageJson: pkg });
+    expect(fromDefinition.ok && fromDefinition.settings.integration).toMatchObject({ type: 'defined', version: '1.0.0' });
+    const fromSpec = loadSettings({ spec, env: host, packageJson: pkg });
+    expect(fromSpec.ok && fromSpec.settings.integration).toMatchObject({ type: 'jira', version: '9.9.9' });
+    const fromPackage = loadSettings({ packageJson: pkg });
+    expect(fromPackage.ok && fromPackage.settings.integration).toMatchObject({ type: 'acme-pkg', version: '9.9.9', identifier: 'my-acme-pkg-integration' });
+  });
+
   it('requires an integration type from somewhere, and refuses one containing "/"', () => {
     const r = loadSettings({});
     expect(r.ok).toBe(false);

@@ -65,6 +65,11 @@ export interface LoadSettingsOptions {
   spec?: IntegrationSpec;
   /** From the integration definition; `type` wins over the spec's `type`. */
   integrationDefaults?: { type?: string; version?: string };
+  /**
+   * The nearest package.json's `name` (as a type) and `version`: the last fallbacks, after the
+   * definition and the spec (OCEAN-BEHAVIOUR.md §2.4).
+   */
+  packageJson?: { type?: string; version?: string };
 }
 
 export type SettingsResult =
@@ -88,7 +93,7 @@ export function loadSettings(opts: LoadSettingsOptions = {}): SettingsResult {
     overridesToOptions(opts.overrides ?? {}, { spec }),
     envToOptions(env, { spec }),
     opts.configYaml === undefined ? undefined : parseConfigYaml(opts.configYaml, env, { spec }),
-    defaultsLayer(spec, opts.integrationDefaults?.type),
+    defaultsLayer(spec, opts.integrationDefaults?.type, opts.packageJson?.type),
   ].filter((l) => l !== undefined);
   const merged = mergeLayers(layers);
   const parsed = buildSettingsSchema(spec).safeParse(merged.values);
@@ -104,7 +109,7 @@ export function loadSettings(opts: LoadSettingsOptions = {}): SettingsResult {
   if (errors.length > 0 || !parsed.success) {
     return { ok: false, errors: errors.map((e) => ({ ...e, message: redact(e.message) })), warnings: warnings.map(redact) };
   }
-  const settings = finalize(parsed.data, merged, opts.integrationDefaults?.version, warnings);
+  const settings = finalize(parsed.data, merged, opts.integrationDefaults?.version ?? opts.packageJson?.version, warnings);
   return { ok: true, settings, warnings: warnings.map(redact) };
 }
 

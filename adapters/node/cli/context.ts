@@ -27,6 +27,8 @@ export interface LoadedIntegration {
   definition: IntegrationDefinition<any>;
   spec: IntegrationSpec | undefined;
   resources: PortResources;
+  /** The nearest package.json's name and version: the last type/version fallbacks (§2.4). */
+  packageJson: { type?: string; version?: string };
 }
 
 /** Resolve a bundled name or folder and read its `.port/` files; problems exit 2. */
@@ -48,9 +50,10 @@ export async function loadIntegration(nameOrPath: string, cwd: string): Promise<
   return {
     dir: resolved.dir,
     name: resolved.name,
-    definition: { ...resolved.definition, spec, resources, type: resolved.definition.type ?? spec?.type ?? folder.packageJson.type, version: resolved.definition.version ?? folder.packageJson.version },
+    definition: { ...resolved.definition, spec, resources },
     spec,
     resources,
+    packageJson: folder.packageJson,
   };
 }
 
@@ -67,6 +70,7 @@ export function settingsFor(loaded: LoadedIntegration, cwd: string, overrides: R
     overrides,
     spec: loaded.spec,
     integrationDefaults: { type: loaded.definition.type, version: loaded.definition.version },
+    packageJson: loaded.packageJson,
   });
   if (!result.ok) throw new CliError(`[tide] invalid settings:\n${formatSettingsErrors(result.errors)}`, 2);
   return { settings: result.settings, warnings: result.warnings };
