@@ -91,6 +91,37 @@ describe('pagination styles against a real server', () => {
   });
 });
 
+describe('a 200 page carrying an error object instead of the items', () => {
+  const offset = { type: 'offset', limit: 3 };
+  const walk = async (item: Record<string, unknown>) => {
+    const seen: RawItem[][] = [];
+    const error = await (async () => {
+      for await (const page of resyncKind(context('item', config({ item })))) seen.push(page);
+    })().catch((e: unknown) => e);
+    return { seen, error: error as Error | undefined };
+  };
+
+  it('fails the kind after the good pages when the body itself should be the array (default itemsPath)', async () => {
+    const { seen, error } = await walk({ path: '/error-page/items', pagination: offset });
+    expect(seen).toEqual([ITEMS.slice(0, 3)]);
+    expect(error?.message).toBe('endpoints.item.itemsPath: "." gave object, expected the array of items (the response was {"error":"not a list"})');
+  });
+
+  it.each(['data', '.data'])('fails the kind when the items path %s is missing from the page, instead of ending the walk', async (itemsPath) => {
+    const { seen, error } = await walk({ path: '/error-page/items', params: { wrapped: 1 }, itemsPath, pagination: offset });
+    expect(seen).toEqual([ITEMS.slice(0, 3)]);
+    expect(error?.message).toBe(`endpoints.item.itemsPath: "${itemsPath}" is not in the response, expected the array of items (the response was {"error":"not a list"})`);
+  });
+
+  it('a jq program that iterates fails on the error object too; on a good page one output is one item', async () => {
+    const { seen, error } = await walk({ path: '/error-page/items', params: { wrapped: 1 }, itemsPath: '.data[]', pagination: offset });
+    expect(seen).toEqual([ITEMS.slice(0, 3)]);
+    expect(error?.message).toMatch(/^endpoints\.item\.itemsPath: jq runtime error in "\.data\[\]": .*Cannot iterate over null/);
+    const one = await pages(context('item', config({ item: { path: '/plain/items', itemsPath: '.[] | select(.id == "item-1")' } })));
+    expect(one).toEqual([[ITEMS[0]]]);
+  });
+});
+
 describe('auth', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['bearer', { auth: { type: 'bearer' }, token: SECRETS.token }, '/bearer'],
