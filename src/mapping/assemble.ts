@@ -1,4 +1,5 @@
 import type { LeafRef, ResourcePlan, Template } from './compile.ts';
+import { isMissingValueText } from './entity-key.ts';
 import type { FieldOutcome, Row } from './evaluate.ts';
 
 /** An entity body as mapped: only the keys the mapping defines (§3.6). Values are whatever jq produced. */
@@ -152,7 +153,9 @@ export async function assemble(
         }
       };
       const entity = Object.fromEntries(mapping.entity.map(([k, t]) => [k, build(t, fields, onLeaf)])) as unknown as Entity;
-      if (isFalsy(entity.identifier) || isFalsy(entity.blueprint)) {
+      const idTemplate = mapping.entity.find(([key]) => key === 'identifier')?.[1];
+      const idProgram = idTemplate?.t === 'leaf' ? idTemplate.leaf.program : undefined;
+      if (isFalsy(entity.identifier) || isFalsy(entity.blueprint) || isMissingValueText(entity.identifier, idProgram)) {
         dropped += 1;
         continue;
       }
