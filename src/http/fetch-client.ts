@@ -25,7 +25,10 @@ export interface HttpClientOptions {
   baseUrl?: string;
   /** Sent with every request; per-request headers win. */
   headers?: HeadersInit;
-  /** Per-attempt timeout until the response headers arrive. Default 60 s; 0 disables. */
+  /**
+   * Per-attempt deadline covering the response headers and the whole body: `request()` resolves once the body
+   * has arrived, and a stall past the deadline is a retryable network error. Default 60 s; 0 disables.
+   */
   timeoutMs?: number;
   /** Overrides on top of `retryBase`. */
   retry?: Partial<RetryPolicy>;
@@ -42,7 +45,7 @@ export interface HttpClientOptions {
 export interface RequestOptions extends RequestInit {
   /** Force retries on (e.g. an idempotent POST) or off; default: the policy's methods. */
   retryable?: boolean;
-  /** Overrides the client's per-attempt timeout; 0 disables. */
+  /** Overrides the client's per-attempt deadline (headers and body); 0 disables. */
   timeoutMs?: number;
 }
 
@@ -92,6 +95,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (signal?.aborted) throw abortReason(signal);
       const release = limiter ? await limiter.acquire(signal) : undefined;
 
+      // One deadline per attempt covers the headers and the whole body: a server that stalls mid-body
+      // would otherwise hang its caller for ever (docs/behaviour.md §4.2).
       const timeout = timeoutMs > 0 ? new AbortController() : undefined;
       const timer = timeout
         ? setTimeout(() => timeout.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs)
@@ -104,11 +109,21 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       } catch (error) {
         failure = error;
       } finally {
-        clearTimeout(timer);
-        combined.dispose();
         if (response) limiter?.update(response);
         release?.();
       }
+      const retryStatus =
+        response !== undefined && canRetry && attempt < policy.retries && isRetryableResponse(response, policy);
+      if (response && !retryStatus && !signal?.aborted) {
+        try {
+          response = await readWhole(response, combined.signal);
+        } catch (error) {
+          failure = error;
+          response = undefined;
+        }
+      }
+      clearTimeout(timer);
+      combined.dispose();
 
       if (signal?.aborted) {
         if (response) await discard(response);
@@ -119,12 +134,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (response === undefined) {
         const timedOut = timeout?.signal.aborted === true;
         if (!canRetry || !policy.retryNetworkErrors || attempt >= policy.retries) {
-          throw new NetworkError({ method, url, attempts: attempt + 1, timedOut, cause: failure });
+          throw new NetworkError({ method, url, attempts: attempt + 1, timedOut, cause: timedOut ? timeout?.signal.reason : failure });
         }
         delayMs = retryDelay(undefined, attempt + 1, policy, now(), random);
-        options.onRetry?.({ attempt: attempt + 1, delayMs, method, url: shownUrl, error: failure });
+        options.onRetry?.({ attempt: attempt + 1, delayMs, method, url: shownUrl, error: timedOut ? timeout?.signal.reason : failure });
       } else {
-        if (!canRetry || attempt >= policy.retries || !isRetryableResponse(response, policy)) return response;
+        if (!retryStatus) return response;
         delayMs = retryDelay(response, attempt + 1, policy, now(), random);
         // An unread body would hold its connection open.
         await discard(response);
@@ -180,6 +195,48 @@ function isReplayable(body: BodyInit | null | undefined): boolean {
   if (typeof Blob !== 'undefined' && body instanceof Blob) return true;
   if (typeof FormData !== 'undefined' && body instanceof FormData) return true;
   return false;
+}
+
+// Statuses whose Response may not carry a body (the Fetch standard's null body statuses).
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The response with its body read to the end, or a rejection as soon as `signal` aborts (the deadline or the
+ * caller) or the body breaks off. Aborting cancels the stream itself, since not every transport ties the body
+ * to the request's signal (undici does; mocks and in-process apps do not).
+ */
+async function readWhole(response: Response, signal: AbortSignal): Promise<Response> {
+  if (response.body === null) return response;
+  const reader = response.body.getReader();
+  const onAbort = (): void => {
+    reader.cancel(abortReason(signal)).catch(() => {
+      // A stream that cannot be cancelled is dropped with the reader.
+    });
+  };
+  const chunks: Uint8Array[] = [];
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (signal.aborted) onAbort();
+    for (;;) {
+      const { done, value } = await reader.read();
+      // A cancelled stream reads as done: only the signal tells a cut-off body from a complete one.
+      if (signal.aborted) throw abortReason(signal);
+      if (done) break;
+      chunks.push(value);
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  // The chunks as they came, not joined: a page is not held twice while its caller decodes it.
+  const body = NULL_BODY_STATUSES.has(response.status)
+    ? null
+    : new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 async function discard(response: Response): Promise<void> {

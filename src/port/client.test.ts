@@ -184,3 +184,14 @@ describe('errors', () => {
     expect(waits).toHaveLength(2);
   });
 });
+
+describe('a Port response that stalls mid-body', () => {
+  it.each(['inProcess', 'loopback'] as const)('over %s: the attempt ends at the deadline and is retried', async (transport) => {
+    const { port, fault, requests, waits } = await setup(transport, { timeoutMs: 200 });
+    await fault({ match: { method: 'GET', path: '/v1/blueprints/service' }, action: { type: 'stall' } });
+    expect(await port.getBlueprint('service')).toMatchObject({ identifier: 'service', title: 'Service' });
+    const log = await requests('/v1/blueprints/service');
+    expect(log.map((r) => r.status)).toEqual([200, 200]);
+    expect(waits).toHaveLength(1);
+  });
+});
