@@ -16,7 +16,7 @@ describe('the default GitHub mapping keys repository-scoped kinds only on values
     ['workflow-run', runs.workflow_runs[0] as Record<string, unknown>, 'id', 'hello-world-30433642'],
   ];
   it.each(cases)('%s', async (kind, fixture, key, expected) => {
-    const good = { ...fixture, __repository: 'hello-world' };
+    const good: Record<string, unknown> = { ...fixture, __repository: 'hello-world' };
     const { [key]: _, ...withoutKey } = good;
     const { __repository: __, ...withoutRepository } = good;
     const result = await mapKind(mapping, kind, [good, withoutKey, withoutRepository, { ...good, [key]: null }]);

@@ -3,6 +3,7 @@ import { loadIntegrationFolder } from '../../adapters/node/load.ts';
 import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
 import { loadSettingsOrThrow } from '../../src/config/index.ts';
 import { createTide, type Tide } from '../../src/integration/index.ts';
+import { createMemoryLogger, type Logger } from '../../src/logging/logger.ts';
 import http from './index.ts';
 import { MANY_POSTS, POSTS, SECRETS, TODOS, USERS, startTestApi, type TestApi } from './test-support.ts';
 
@@ -30,7 +31,7 @@ const routedFetch: typeof fetch = (input, init) => {
   return url.startsWith(PORT) ? emulator.fetch(input, init) : fetch(input, init);
 };
 
-function build(env: Record<string, string>): Tide {
+function build(env: Record<string, string>, logger?: Logger): Tide {
   const { settings } = loadSettingsOrThrow({
     env: {
       OCEAN__PORT__CLIENT_ID: CREDS.clientId,
@@ -42,7 +43,7 @@ function build(env: Record<string, string>): Tide {
     spec: folder.spec,
     integrationDefaults: { type: http.type, version: http.version },
   });
-  return createTide({ integration: { ...http, spec: folder.spec, resources: folder.resources }, settings, fetch: routedFetch });
+  return createTide({ integration: { ...http, spec: folder.spec, resources: folder.resources }, settings, fetch: routedFetch, logger });
 }
 
 interface Entity {
@@ -163,5 +164,29 @@ describe('the http integration resyncing into the Port emulator', () => {
     expect(api.requests.filter((r) => r.path === '/many/posts').map((r) => r.query._start)).toEqual(
       [...Array.from({ length: 21 }, (_, i) => String(i * 100)), ...Array.from({ length: 10 }, (_, i) => String(i * 100))],
     );
+  });
+
+  it('retry set in the config: the listed statuses are retried and every retry is a WARN line naming the host', async () => {
+    const endpoints = ['user: { path: /flaky/500/2/users }', 'post: { path: /posts }', 'todo: { path: "/users/{user.id}/todos", parent: user }'].join('\n');
+    const logger = createMemoryLogger();
+    const tide = build(
+      {
+        OCEAN__INTEGRATION__CONFIG__BASE_URL: api.url,
+        OCEAN__INTEGRATION__CONFIG__ENDPOINTS_YAML: endpoints,
+        OCEAN__INTEGRATION__CONFIG__RETRY: '{"statuses": [500], "attempts": 3}',
+      },
+      logger,
+    );
+    await tide.provision();
+    const report = await tide.resync();
+    expect(report.kinds.flatMap((k) => k.errors)).toEqual([]);
+    await expectExampleEntities();
+    const host = new URL(api.url).host;
+    const retries = logger.records.filter((r) => r.fields.component === 'http');
+    expect(retries.map((r) => [r.level, r.message.replace(/ in [\d.]+ s$/, '')])).toEqual([
+      ['warn', `[tide] GET ${host} answered 500; retry 1 of 2`],
+      ['warn', `[tide] GET ${host} answered 500; retry 2 of 2`],
+    ]);
+    expect(retries[0].fields).toMatchObject({ method: 'GET', host, attempt: 1, retries: 2, reason: '500' });
   });
 });

@@ -122,6 +122,23 @@ describe('a 200 page carrying an error object instead of the items', () => {
   });
 });
 
+describe('retry {statuses, attempts}', () => {
+  const retrying = (retry: Record<string, unknown>) => ({ ...context('item', config({ item: { path: '/flaky/500/2/items' } }, { retry })), http: createHttpClient({ sleep: async () => {} }) });
+
+  it('retries the statuses it lists, up to the attempts', async () => {
+    expect((await pages(retrying({ statuses: [500], attempts: 3 }))).flat()).toEqual(ITEMS);
+    expect(paths()).toEqual(['/flaky/500/2/items', '/flaky/500/2/items', '/flaky/500/2/items']);
+  });
+
+  it('fails the kind with the status once the attempts are spent, and never retries a status it does not list', async () => {
+    await expect(pages(retrying({ statuses: [500], attempts: 2 }))).rejects.toThrow(/HTTP 500 from GET/);
+    expect(paths()).toHaveLength(2);
+    api.requests.length = 0;
+    await expect(pages(retrying({ statuses: [503] }))).rejects.toThrow(/HTTP 500 from GET/);
+    expect(paths()).toHaveLength(1);
+  });
+});
+
 describe('auth', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['bearer', { auth: { type: 'bearer' }, token: SECRETS.token }, '/bearer'],

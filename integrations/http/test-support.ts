@@ -111,6 +111,13 @@ export async function startTestApi(): Promise<TestApi> {
     return c.req.query('wrapped') === '1' ? c.json({ data: page }) : c.json(page);
   });
 
+  // Answers `status` to the first `failures` requests on its path, then the items (or the example users).
+  app.get('/flaky/:status/:failures/:what', (c) => {
+    const seen = requests.filter((r) => r.path === c.req.path).length;
+    if (seen <= Number(c.req.param('failures'))) return c.json({ message: 'Internal Server Error' }, Number(c.req.param('status')) as 500);
+    return c.json(c.req.param('what') === 'users' ? USERS : ITEMS);
+  });
+
   app.get('/groups', (c) => c.json(GROUPS));
   app.get('/groups/:id/members', (c) => {
     const page = intParam(c, 'page', 1);

@@ -1,7 +1,9 @@
 import { HttpError, NetworkError, redactUrl } from './errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { isRetryableResponse, resolveRetryPolicy, retryDelay, VENDOR_RETRY_POLICY } from './retry-policy.ts';
-import type { RetryPolicy } from './retry-policy.ts';
+import { logRetry } from './retry-log.ts';
+import type { RetryLogger } from './retry-log.ts';
+import { isDnsFailure, isRetryableResponse, resolveRetryPolicy, retryDelay, retrySettings, VENDOR_RETRY_POLICY } from './retry-policy.ts';
+import type { RetryPolicy, RetrySettings } from './retry-policy.ts';
 import { abortReason, anySignal, sleep as defaultSleep } from './sleep.ts';
 import type { SleepFn } from './sleep.ts';
 
@@ -40,6 +42,8 @@ export interface HttpClientOptions {
   now?: () => number;
   random?: () => number;
   onRetry?: (info: RetryInfo) => void;
+  /** Every retry is a WARN line here (method, host, reason, attempt, wait; never the path or a header). */
+  logger?: RetryLogger;
 }
 
 export interface RequestOptions extends RequestInit {
@@ -47,6 +51,8 @@ export interface RequestOptions extends RequestInit {
   retryable?: boolean;
   /** Overrides the client's per-attempt deadline (headers and body); 0 disables. */
   timeoutMs?: number;
+  /** Statuses retried (replacing the client's list) and attempts in all, for this request. */
+  retry?: RetrySettings;
 }
 
 export interface HttpClient {
@@ -59,6 +65,13 @@ export interface HttpClient {
   json<T = unknown>(input: string | URL, init?: RequestOptions): Promise<T>;
   /** The policy in force, after overrides. */
   readonly retryPolicy: RetryPolicy;
+  /**
+   * The same client (transport, deadline, rate limiter, logger) retrying these statuses, replacing its list,
+   * with at most `attempts` attempts in all. Throws naming the field when a setting is out of range.
+   *
+   * @example const http = ctx.http.withRetry({ statuses: [500, 502, 503], attempts: 4 });
+   */
+  withRetry(settings: RetrySettings): HttpClient;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -73,15 +86,19 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * const repos = await client.json<Repo[]>('/repos', { signal });
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  return clientWith(options, resolveRetryPolicy(options.retry, options.retryBase ?? VENDOR_RETRY_POLICY));
+}
+
+function clientWith(options: HttpClientOptions, clientPolicy: RetryPolicy): HttpClient {
   const transport = options.fetch ?? ((input, init) => fetch(input, init));
-  const policy = resolveRetryPolicy(options.retry, options.retryBase ?? VENDOR_RETRY_POLICY);
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const limiter = options.rateLimiter;
 
   async function request(input: string | URL, init: RequestOptions = {}): Promise<Response> {
-    const { retryable, timeoutMs: requestTimeout, signal: callerSignal, headers, ...rest } = init;
+    const { retryable, timeoutMs: requestTimeout, signal: callerSignal, headers, retry, ...rest } = init;
+    const policy = retry ? resolveRetryPolicy(retrySettings(retry), clientPolicy) : clientPolicy;
     const url = resolveUrl(options.baseUrl, input);
     const method = (init.method ?? 'GET').toUpperCase();
     const mergedHeaders = mergeHeaders(options.headers, headers);
@@ -90,6 +107,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     // A stream is consumed by the first attempt, so it cannot be sent twice.
     const canRetry = isReplayable(init.body) && (retryable ?? policy.methods.has(method));
     const shownUrl = redactUrl(url);
+    let dnsFailures = 0;
 
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortReason(signal);
@@ -131,19 +149,28 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
 
       let delayMs: number;
+      let retries = policy.retries;
       if (response === undefined) {
         const timedOut = timeout?.signal.aborted === true;
-        if (!canRetry || !policy.retryNetworkErrors || attempt >= policy.retries) {
-          throw new NetworkError({ method, url, attempts: attempt + 1, timedOut, cause: timedOut ? timeout?.signal.reason : failure });
+        const error = timedOut ? timeout?.signal.reason : failure;
+        if (!timedOut && isDnsFailure(failure)) {
+          // A host name that does not resolve: at most `dnsRetries` retries for such failures.
+          dnsFailures += 1;
+          retries = Math.min(retries, attempt + 1 + policy.dnsRetries - dnsFailures);
+        }
+        if (!canRetry || !policy.retryNetworkErrors || attempt >= retries) {
+          throw new NetworkError({ method, url, attempts: attempt + 1, timedOut, cause: error });
         }
         delayMs = retryDelay(undefined, attempt + 1, policy, now(), random);
-        options.onRetry?.({ attempt: attempt + 1, delayMs, method, url: shownUrl, error: timedOut ? timeout?.signal.reason : failure });
+        options.onRetry?.({ attempt: attempt + 1, delayMs, method, url: shownUrl, error });
+        if (options.logger) logRetry(options.logger, { method, url, attempt: attempt + 1, retries, delayMs, error, timedOut });
       } else {
         if (!retryStatus) return response;
         delayMs = retryDelay(response, attempt + 1, policy, now(), random);
         // An unread body would hold its connection open.
         await discard(response);
         options.onRetry?.({ attempt: attempt + 1, delayMs, method, url: shownUrl, status: response.status });
+        if (options.logger) logRetry(options.logger, { method, url, attempt: attempt + 1, retries, delayMs, status: response.status });
       }
       await sleep(delayMs, signal);
     }
@@ -158,7 +185,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     return readJson<T>(response, method, url);
   }
 
-  return { request, json, retryPolicy: policy };
+  return {
+    request,
+    json,
+    retryPolicy: clientPolicy,
+    withRetry: (settings) => clientWith(options, resolveRetryPolicy(retrySettings(settings), clientPolicy)),
+  };
 }
 
 /**

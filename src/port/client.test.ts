@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPortEmulator } from '../../emulator/index.ts';
+import { createMemoryLogger } from '../logging/logger.ts';
 import { startEmulator, TEST_CREDENTIALS, type TestEmulator, type Transport } from '../../emulator/test-helpers.ts';
 import { createPortClient, PortApiError, type PortClientOptions } from './index.ts';
 
@@ -187,11 +189,33 @@ describe('errors', () => {
 
 describe('a Port response that stalls mid-body', () => {
   it.each(['inProcess', 'loopback'] as const)('over %s: the attempt ends at the deadline and is retried', async (transport) => {
-    const { port, fault, requests, waits } = await setup(transport, { timeoutMs: 200 });
+    const { t, port, fault, requests, waits, warnings } = await setup(transport, { timeoutMs: 200 });
     await fault({ match: { method: 'GET', path: '/v1/blueprints/service' }, action: { type: 'stall' } });
     expect(await port.getBlueprint('service')).toMatchObject({ identifier: 'service', title: 'Service' });
     const log = await requests('/v1/blueprints/service');
     expect(log.map((r) => r.status)).toEqual([200, 200]);
     expect(waits).toHaveLength(1);
+    expect(warnings).toEqual([`[tide] GET ${new URL(t.baseUrl).host} timed out after 200 ms; retry 1 of 10 in ${Math.round(waits[0] / 100) / 10} s`]);
+  });
+});
+
+describe('an unreachable Port', () => {
+  it('logs every retry at WARN with the attempt, the wait and the reason, naming the host and no secret', async () => {
+    const gone = createPortEmulator({ credentials: [TEST_CREDENTIALS] });
+    const baseUrl = await gone.listen(0);
+    await gone.close();
+    const logger = createMemoryLogger();
+    const waits: number[] = [];
+    const port = createPortClient({ baseUrl, ...TEST_CREDENTIALS, userAgent: UA, random: () => 0.5, sleep: async (ms) => void waits.push(ms), logger });
+    await expect(port.getOrganization()).rejects.toMatchObject({ name: 'NetworkError', attempts: 11 });
+    const host = new URL(baseUrl).host;
+    expect(logger.records).toHaveLength(10);
+    expect(logger.records[0]).toEqual({
+      level: 'warn',
+      message: `[tide] POST ${host} failed (ECONNREFUSED); retry 1 of 10 in 0.3 s`,
+      fields: { method: 'POST', host, attempt: 1, retries: 10, waitMs: 300, reason: 'ECONNREFUSED' },
+    });
+    expect(logger.records.map((r) => [r.level, r.fields.attempt, r.fields.waitMs])).toEqual(waits.map((ms, i) => ['warn', i + 1, ms]));
+    expect(JSON.stringify(logger.records)).not.toContain(TEST_CREDENTIALS.clientSecret);
   });
 });

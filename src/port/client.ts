@@ -92,15 +92,8 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
     sleep: options.sleep,
     now,
     random: options.random,
-    onRetry: (info: { attempt: number; delayMs: number; method: string; url: string; status?: number; error?: unknown }) =>
-      logger.debug('[tide] retrying Port request', {
-        attempt: info.attempt,
-        delayMs: info.delayMs,
-        method: info.method,
-        url: info.url,
-        status: info.status,
-        error: info.error instanceof Error ? info.error.message : info.error,
-      }),
+    // Every retry is a WARN line: an unreachable or failing Port must be visible at once (docs/behaviour.md §4.2).
+    logger,
   };
   const http: HttpClient = createHttpClient(common);
   // One permit pool per client: every upsert, bulk or single, from any caller shares it.
