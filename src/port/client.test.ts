@@ -89,14 +89,37 @@ describe('token', () => {
     expect(log.filter((r) => r.status === 401)).toHaveLength(0);
   });
 
-  it('a second 401 after the replay is final', async () => {
+  it('a second 401 on one request refreshes the token again, once: the token expired again before the replay', async () => {
+    const t = await startEmulator({ transport: 'loopback' });
+    current = t;
+    let expireAfterNextToken = false;
+    // The emulator's token-expiry control, fired right after Port issues the refreshed token.
+    const transport: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith(TOKEN_ROUTE) && expireAfterNextToken) {
+        expireAfterNextToken = false;
+        await t.admin('POST', '/tokens/expire', {});
+      }
+      return response;
+    };
+    const port = createPortClient({ baseUrl: t.baseUrl, ...TEST_CREDENTIALS, userAgent: UA, fetch: transport });
+    await port.getOrganization();
+    await t.admin('POST', '/tokens/expire', {});
+    expireAfterNextToken = true;
+    expect(await port.getOrganization()).toMatchObject({ id: 'org_emulator' });
+    const log = (await t.admin('GET', '/requests?limit=1000')).body.requests as Array<{ path: string; status: number; tokenJti: string | null }>;
+    expect(log.filter((r) => r.path === '/v1/organization').map((r) => r.status)).toEqual([200, 401, 401, 200]);
+    expect(log.filter((r) => r.path === TOKEN_ROUTE)).toHaveLength(3);
+  });
+
+  it('a third 401 on one request is final', async () => {
     const { port, fault, requests } = await setup();
-    await fault({ match: { path: '/v1/organization' }, times: 2, action: { type: 'status', status: 401 } });
+    await fault({ match: { path: '/v1/organization' }, times: 3, action: { type: 'status', status: 401 } });
     const error = await port.getOrganization().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortApiError);
     expect((error as PortApiError).status).toBe(401);
-    expect(await requests('/v1/organization')).toHaveLength(2);
-    expect(await requests(TOKEN_ROUTE)).toHaveLength(2);
+    expect(await requests('/v1/organization')).toHaveLength(3);
+    expect(await requests(TOKEN_ROUTE)).toHaveLength(3);
   });
 
   it('a caller that aborts while the token is being fetched does not cancel it for the others', async () => {
