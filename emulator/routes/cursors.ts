@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { conflict, invalidRequest, notFound } from '../errors.ts';
+import { ok, type HandlerContext, type Route } from '../router.ts';
+import type { Cursor } from '../runs-store.ts';
+
+/**
+ * Incremental-sync cursors (PORT-API.md §11.8): one per `(integration, kind, index)`, read with GET,
+ * written with PUT (404 when none exists yet) and created with POST (409 when one does).
+ */
+const body = z.strictObject({ primary: z.iso.datetime({ offset: true }) });
+
+function key(ctx: HandlerContext): { integrationId: string; kind: string; index: number } {
+  const integrationId = ctx.params.id;
+  if (!ctx.emu.store.integration(integrationId)) throw notFound(`Integration "${integrationId}" was not found`);
+  const kind = ctx.query.get('kind');
+  const index = ctx.query.get('index');
+  if (kind === null || kind === '') throw invalidRequest('query.kind: required, a non-empty string');
+  if (index === null || !/^\d+$/.test(index)) throw invalidRequest(`query.index: required, an integer >= 0${index === null ? '' : `, got "${index}"`}`);
+  return { integrationId, kind, index: Number(index) };
+}
+
+function write(ctx: HandlerContext, k: ReturnType<typeof key>): Cursor {
+  const cursor = { kind: k.kind, index: k.index, primary: (ctx.body as { primary: string }).primary, updatedAt: ctx.emu.clock.stamp() };
+  ctx.emu.runs.putCursor(k.integrationId, cursor);
+  return cursor;
+}
+
+const where = (k: ReturnType<typeof key>) => `kind "${k.kind}", index ${k.index} of integration "${k.integrationId}"`;
+
+export const cursorRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/v1/integration/:id/cursor',
+    id: 'cursor.get',
+    handler: (ctx) => {
+      const k = key(ctx);
+      return ok({ cursor: ctx.emu.runs.cursor(k.integrationId, k.kind, k.index) ?? null });
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/integration/:id/cursor',
+    id: 'cursor.put',
+    body,
+    handler: (ctx) => {
+      const k = key(ctx);
+      if (!ctx.emu.runs.cursor(k.integrationId, k.kind, k.index)) throw notFound(`No cursor for ${where(k)}; create it with POST`);
+      return ok({ cursor: write(ctx, k) });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/integration/:id/cursor',
+    id: 'cursor.create',
+    body,
+    handler: (ctx) => {
+      const k = key(ctx);
+      if (ctx.emu.runs.cursor(k.integrationId, k.kind, k.index)) throw conflict(`A cursor already exists for ${where(k)}; update it with PUT`);
+      return ok({ cursor: write(ctx, k) }, 201);
+    },
+  },
+];
