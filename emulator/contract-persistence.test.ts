@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SERVICE_BLUEPRINT, TEAM_BLUEPRINT, TRANSPORTS, createBlueprints, startEmulator } from './test-helpers.ts';
 
-/** A file database survives a restart: blueprints, entities (with `$datasource`), integrations, migrations, stamps. */
+/**
+ * A file database survives a restart: blueprints, entities (with `$datasource`), integrations, migrations, stamps,
+ * and actions, runs, cursors and provision-enabled.
+ */
 const UA = 'port-ocean/jira/0.3.1/my-jira/exporter';
 
 describe.each(TRANSPORTS)('persistence with a file database (%s)', (transport) => {
@@ -85,41 +88,11 @@ describe.each(TRANSPORTS)('persistence with a file database (%s)', (transport) =
       await second.close();
     }
   });
-});
-
-describe('blueprint stamps', () => {
-  it('updatedAt strictly increases across back-to-back blueprint writes', async () => {
-    const t = await startEmulator();
-    try {
-      const created = (await t.call('POST', '/v1/blueprints', TEAM_BLUEPRINT)).body.blueprint;
-      let last: string = created.updatedAt;
-      for (let i = 0; i < 5; i++) {
-        const r = await t.call('PATCH', '/v1/blueprints/team', { description: `d${i}` });
-        expect(r.body.blueprint.updatedAt > last).toBe(true);
-        expect(r.body.blueprint.createdAt).toBe(created.createdAt);
-        last = r.body.blueprint.updatedAt;
-      }
-    } finally {
-      await t.close();
-    }
-  });
-});
-
-describe.each(TRANSPORTS)('runs, actions, cursors and settings in a file database (%s)', (transport) => {
-  let dir: string;
-  let db: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'tide-emulator-'));
-    db = join(dir, 'port.sqlite');
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   const claim = (t: Awaited<ReturnType<typeof startEmulator>>, path: string) =>
     t.call('POST', path, { installationId: 'my-github', limit: 10, visibilityTimeoutMs: 600_000 });
 
-  it('survive a restart: pending, claimed and ended runs with logs and history, actions, cursors, provision-enabled', async () => {
+  it('runs, actions, cursors and provision-enabled survive a restart: pending, claimed and ended runs with logs and history, actions, cursors, provision-enabled', async () => {
     const first = await startEmulator({ transport, db });
     await first.call('POST', '/v1/integration', { installationId: 'my-github', installationAppType: 'github', version: '1' });
     await first.call('POST', '/v1/integration/my-github/cursor?kind=issue&index=0', { primary: '2026-05-01T10:00:00.000Z' });
@@ -195,6 +168,24 @@ describe.each(TRANSPORTS)('runs, actions, cursors and settings in a file databas
       expect((await second.call('POST', '/v1/integration/old/cursor?kind=k&index=0', { primary: '2026-05-01T10:00:00Z' })).status).toBe(201);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('blueprint stamps', () => {
+  it('updatedAt strictly increases across back-to-back blueprint writes', async () => {
+    const t = await startEmulator();
+    try {
+      const created = (await t.call('POST', '/v1/blueprints', TEAM_BLUEPRINT)).body.blueprint;
+      let last: string = created.updatedAt;
+      for (let i = 0; i < 5; i++) {
+        const r = await t.call('PATCH', '/v1/blueprints/team', { description: `d${i}` });
+        expect(r.body.blueprint.updatedAt > last).toBe(true);
+        expect(r.body.blueprint.createdAt).toBe(created.createdAt);
+        last = r.body.blueprint.updatedAt;
+      }
+    } finally {
+      await t.close();
     }
   });
 });

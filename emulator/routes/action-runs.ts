@@ -5,7 +5,7 @@ import {
   ackRun, actionRunDoc, actionRunLogs, claimRuns, end, insertRun, isEnded, loadRun, newId, publicRun, record, save,
   type RunContext,
 } from '../runs.ts';
-import type { StoredRun } from '../runs-store.ts';
+import type { RunKind, StoredRun } from '../runs-store.ts';
 
 /**
  * Self-service actions and their runs (PORT-API.md §11.9): the routes an execution agent calls to
@@ -20,16 +20,49 @@ export const runContext = (ctx: HandlerContext): RunContext => ({
 
 export const reservedUsage = (ctx: HandlerContext) => ctx.request.headers.get('x-port-reserved-usage') === 'true';
 
-/** The claim body of both claim routes, with the route's published bounds. */
-export const claimBody = (limitMax: number, timeoutMin: number) =>
-  z.object({
+/**
+ * The claim and ack routes of one run kind: `POST {base}/claim-pending` (with the route's published
+ * bounds on `limit` and `visibilityTimeoutMs`) and `PATCH {base}/ack`.
+ */
+export function claimAndAckRoutes(o: {
+  kind: RunKind;
+  base: string;
+  idPrefix: string;
+  limitMax: number;
+  timeoutMin: number;
+  ackField: string;
+  listKey: string;
+}): Route[] {
+  const claimBody = z.object({
     installationId: z.string().min(1),
-    limit: z.number().int().min(1).max(limitMax),
-    visibilityTimeoutMs: z.number().int().min(timeoutMin).max(600_000),
+    limit: z.number().int().min(1).max(o.limitMax),
+    visibilityTimeoutMs: z.number().int().min(o.timeoutMin).max(600_000),
     exclude: z.array(z.string()).optional(),
   });
+  return [
+    {
+      method: 'POST',
+      path: `${o.base}/claim-pending`,
+      id: `${o.idPrefix}.claimPending`,
+      body: claimBody,
+      handler: (ctx) => {
+        const runs = claimRuns(runContext(ctx), o.kind, ctx.body as z.infer<typeof claimBody>, reservedUsage(ctx));
+        return ok({ [o.listKey]: runs.map((r) => publicRun(ctx.emu, r)) });
+      },
+    },
+    {
+      method: 'PATCH',
+      path: `${o.base}/ack`,
+      id: `${o.idPrefix}.ack`,
+      body: z.object({ [o.ackField]: z.string().min(1) }),
+      handler: (ctx) => {
+        ackRun(runContext(ctx), o.kind, (ctx.body as Record<string, string>)[o.ackField], reservedUsage(ctx));
+        return ok({});
+      },
+    },
+  ];
+}
 
-const actionClaimBody = claimBody(1000, 1);
 const termination = z.enum(['SUCCESS', 'FAILURE']);
 const patchBody = z.strictObject({
   status: termination.optional(),
@@ -171,26 +204,8 @@ function listRuns(ctx: HandlerContext) {
 }
 
 export const actionRunRoutes: Route[] = [
-  {
-    method: 'POST',
-    path: '/v1/actions/runs/claim-pending',
-    id: 'actionRuns.claimPending',
-    body: actionClaimBody,
-    handler: (ctx) => {
-      const runs = claimRuns(runContext(ctx), 'action', ctx.body as z.infer<typeof actionClaimBody>, reservedUsage(ctx));
-      return ok({ runs: runs.map((r) => r.doc) });
-    },
-  },
-  {
-    method: 'PATCH',
-    path: '/v1/actions/runs/ack',
-    id: 'actionRuns.ack',
-    body: z.object({ runId: z.string().min(1) }),
-    handler: (ctx) => {
-      ackRun(runContext(ctx), 'action', (ctx.body as { runId: string }).runId, reservedUsage(ctx));
-      return ok({});
-    },
-  },
+  // The action route's limit ceiling (1000) is Ocean's bound on its buffer watermark (PORT-API.md §15, 24).
+  ...claimAndAckRoutes({ kind: 'action', base: '/v1/actions/runs', idPrefix: 'actionRuns', limitMax: 1000, timeoutMin: 1, ackField: 'runId', listKey: 'runs' }),
   { method: 'GET', path: '/v1/actions/runs', id: 'actionRuns.list', query: { active: 'boolean', limit: 'integer' }, handler: listRuns },
   {
     method: 'GET',

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { conflict, invalidRequest, notFound } from '../errors.ts';
 import { ok, type HandlerContext, type Route } from '../router.ts';
-import type { Cursor } from '../runs-store.ts';
 
 /**
  * Incremental-sync cursors (PORT-API.md §11.8): one per `(integration, kind, index)`, read with GET,
@@ -19,13 +18,26 @@ function key(ctx: HandlerContext): { integrationId: string; kind: string; index:
   return { integrationId, kind, index: Number(index) };
 }
 
-function write(ctx: HandlerContext, k: ReturnType<typeof key>): Cursor {
-  const cursor = { kind: k.kind, index: k.index, primary: (ctx.body as { primary: string }).primary, updatedAt: ctx.emu.clock.stamp() };
-  ctx.emu.runs.putCursor(k.integrationId, cursor);
-  return cursor;
-}
-
 const where = (k: ReturnType<typeof key>) => `kind "${k.kind}", index ${k.index} of integration "${k.integrationId}"`;
+
+/** PUT updates a cursor (404 when none exists, so Ocean falls back to POST); POST creates one (409 when it exists). */
+function writeRoute(method: 'PUT' | 'POST'): Route {
+  return {
+    method,
+    path: '/v1/integration/:id/cursor',
+    id: method === 'PUT' ? 'cursor.put' : 'cursor.create',
+    body,
+    handler: (ctx) => {
+      const k = key(ctx);
+      const exists = ctx.emu.runs.cursor(k.integrationId, k.kind, k.index) !== undefined;
+      if (method === 'PUT' && !exists) throw notFound(`No cursor for ${where(k)}; create it with POST`);
+      if (method === 'POST' && exists) throw conflict(`A cursor already exists for ${where(k)}; update it with PUT`);
+      const cursor = { kind: k.kind, index: k.index, primary: (ctx.body as { primary: string }).primary, updatedAt: ctx.emu.clock.stamp() };
+      ctx.emu.runs.putCursor(k.integrationId, cursor);
+      return ok({ cursor }, method === 'POST' ? 201 : 200);
+    },
+  };
+}
 
 export const cursorRoutes: Route[] = [
   {
@@ -37,26 +49,6 @@ export const cursorRoutes: Route[] = [
       return ok({ cursor: ctx.emu.runs.cursor(k.integrationId, k.kind, k.index) ?? null });
     },
   },
-  {
-    method: 'PUT',
-    path: '/v1/integration/:id/cursor',
-    id: 'cursor.put',
-    body,
-    handler: (ctx) => {
-      const k = key(ctx);
-      if (!ctx.emu.runs.cursor(k.integrationId, k.kind, k.index)) throw notFound(`No cursor for ${where(k)}; create it with POST`);
-      return ok({ cursor: write(ctx, k) });
-    },
-  },
-  {
-    method: 'POST',
-    path: '/v1/integration/:id/cursor',
-    id: 'cursor.create',
-    body,
-    handler: (ctx) => {
-      const k = key(ctx);
-      if (ctx.emu.runs.cursor(k.integrationId, k.kind, k.index)) throw conflict(`A cursor already exists for ${where(k)}; update it with PUT`);
-      return ok({ cursor: write(ctx, k) }, 201);
-    },
-  },
+  writeRoute('PUT'),
+  writeRoute('POST'),
 ];

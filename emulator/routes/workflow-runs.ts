@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { alreadyEnded, invalidRequest } from '../errors.ts';
 import { ok, type HandlerContext, type Route } from '../router.ts';
-import { ackRun, claimRuns, end, isEnded, loadRun, publicRun, record, save, type RunContext } from '../runs.ts';
+import { end, isEnded, loadRun, publicRun, record, save, type RunContext } from '../runs.ts';
 import type { StoredRun } from '../runs-store.ts';
-import { claimBody, reservedUsage, runContext } from './action-runs.ts';
+import { claimAndAckRoutes, runContext } from './action-runs.ts';
 
 /**
  * Workflow node runs (PORT-API.md §11.10): claimed and acknowledged like action runs, reported by
  * PATCH (status, result, output, links) and log posts.
  */
-// Port's published limits for this route: limit 1-100, visibilityTimeoutMs 1,000-600,000.
-const nodeClaimBody = claimBody(100, 1000);
 const LEVEL = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']);
 const patchBody = z.strictObject({
   status: z.enum(['IN_PROGRESS', 'COMPLETED']).optional(),
@@ -53,26 +51,10 @@ function lookupView(ctx: HandlerContext, run: StoredRun) {
 }
 
 export const workflowRunRoutes: Route[] = [
-  {
-    method: 'POST',
-    path: '/v1/workflows/runs/claim-pending',
-    id: 'workflowRuns.claimPending',
-    body: nodeClaimBody,
-    handler: (ctx) => {
-      const runs = claimRuns(runContext(ctx), 'workflow_node', ctx.body as z.infer<typeof nodeClaimBody>, reservedUsage(ctx));
-      return ok({ nodeRuns: runs.map((r) => publicRun(ctx.emu, r)) });
-    },
-  },
-  {
-    method: 'PATCH',
-    path: '/v1/workflows/runs/ack',
-    id: 'workflowRuns.ack',
-    body: z.object({ nodeRunIdentifier: z.string().min(1) }),
-    handler: (ctx) => {
-      ackRun(runContext(ctx), 'workflow_node', (ctx.body as { nodeRunIdentifier: string }).nodeRunIdentifier, reservedUsage(ctx));
-      return ok({});
-    },
-  },
+  // Port's published limits for this route: limit 1-100, visibilityTimeoutMs 1,000-600,000.
+  ...claimAndAckRoutes({
+    kind: 'workflow_node', base: '/v1/workflows/runs', idPrefix: 'workflowRuns', limitMax: 100, timeoutMin: 1000, ackField: 'nodeRunIdentifier', listKey: 'nodeRuns',
+  }),
   {
     method: 'GET',
     path: '/v1/workflows/nodes/runs',
