@@ -26,7 +26,7 @@ export function newId(prefix: string): string {
   return `${prefix}_${out}`;
 }
 
-export const KIND_NAME: Record<RunKind, string> = { action: 'Action run', workflow_node: 'Workflow node run' };
+const KIND_NAME: Record<RunKind, string> = { action: 'Action run', workflow_node: 'Workflow node run' };
 
 export function loadRun(emu: EmulatorState, kind: RunKind, id: string): StoredRun {
   const run = emu.runs.run(id);

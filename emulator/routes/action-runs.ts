@@ -1,68 +1,14 @@
 import { z } from 'zod';
 import { alreadyEnded, conflict, invalidRequest, notFound } from '../errors.ts';
 import { ok, type HandlerContext, type Route } from '../router.ts';
-import {
-  ackRun, actionRunDoc, actionRunLogs, claimRuns, end, insertRun, isEnded, loadRun, newId, publicRun, record, save,
-  type RunContext,
-} from '../runs.ts';
-import type { RunKind, StoredRun } from '../runs-store.ts';
+import { actionRunDoc, actionRunLogs, end, insertRun, isEnded, loadRun, newId, publicRun, record, save } from '../runs.ts';
+import type { StoredRun } from '../runs-store.ts';
+import { claimAndAckRoutes, runContext } from './run-claims.ts';
 
 /**
  * Self-service actions and their runs (PORT-API.md §11.9): the routes an execution agent calls to
  * claim, acknowledge and report runs, and the ones that create actions and runs.
  */
-export const runContext = (ctx: HandlerContext): RunContext => ({
-  emu: ctx.emu,
-  traceId: ctx.traceId,
-  clientId: ctx.principal?.clientId ?? null,
-  runIds: ctx.runIds,
-});
-
-export const reservedUsage = (ctx: HandlerContext) => ctx.request.headers.get('x-port-reserved-usage') === 'true';
-
-/**
- * The claim and ack routes of one run kind: `POST {base}/claim-pending` (with the route's published
- * bounds on `limit` and `visibilityTimeoutMs`) and `PATCH {base}/ack`.
- */
-export function claimAndAckRoutes(o: {
-  kind: RunKind;
-  base: string;
-  idPrefix: string;
-  limitMax: number;
-  timeoutMin: number;
-  ackField: string;
-  listKey: string;
-}): Route[] {
-  const claimBody = z.object({
-    installationId: z.string().min(1),
-    limit: z.number().int().min(1).max(o.limitMax),
-    visibilityTimeoutMs: z.number().int().min(o.timeoutMin).max(600_000),
-    exclude: z.array(z.string()).optional(),
-  });
-  return [
-    {
-      method: 'POST',
-      path: `${o.base}/claim-pending`,
-      id: `${o.idPrefix}.claimPending`,
-      body: claimBody,
-      handler: (ctx) => {
-        const runs = claimRuns(runContext(ctx), o.kind, ctx.body as z.infer<typeof claimBody>, reservedUsage(ctx));
-        return ok({ [o.listKey]: runs.map((r) => publicRun(ctx.emu, r)) });
-      },
-    },
-    {
-      method: 'PATCH',
-      path: `${o.base}/ack`,
-      id: `${o.idPrefix}.ack`,
-      body: z.object({ [o.ackField]: z.string().min(1) }),
-      handler: (ctx) => {
-        ackRun(runContext(ctx), o.kind, (ctx.body as Record<string, string>)[o.ackField], reservedUsage(ctx));
-        return ok({});
-      },
-    },
-  ];
-}
-
 const termination = z.enum(['SUCCESS', 'FAILURE']);
 const patchBody = z.strictObject({
   status: termination.optional(),

@@ -3,7 +3,7 @@ import { alreadyEnded, invalidRequest } from '../errors.ts';
 import { ok, type HandlerContext, type Route } from '../router.ts';
 import { end, isEnded, loadRun, publicRun, record, save, type RunContext } from '../runs.ts';
 import type { StoredRun } from '../runs-store.ts';
-import { claimAndAckRoutes, runContext } from './action-runs.ts';
+import { claimAndAckRoutes, runContext } from './run-claims.ts';
 
 /**
  * Workflow node runs (PORT-API.md §11.10): claimed and acknowledged like action runs, reported by
