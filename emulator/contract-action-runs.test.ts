@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBlueprints, expectError, SERVICE_BLUEPRINT, startEmulator, TEAM_BLUEPRINT, TEST_CREDENTIALS, TRANSPORTS, type TestEmulator } from './test-helpers.ts';
 
-/** Contract: PORT-API.md §11.9 (action runs and actions) and the §13.6 controls that create and read runs. */
+/** Contract: docs/port-api.md §11.9 (action runs and actions) and the §13.6 controls that create and read runs. */
 
 const RESERVED = { 'x-port-reserved-usage': 'true' };
 const claimBody = (extra: Record<string, unknown> = {}) => ({ installationId: 'my-github', limit: 10, visibilityTimeoutMs: 60_000, ...extra });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectError, seg, startEmulator, TRANSPORTS, type TestEmulator } from './test-helpers.ts';
 
-/** Contract: PORT-API.md §11.8 (incremental cursors) and `GET /_emulator/integrations/{id}/cursors` (§13.6). */
+/** Contract: docs/port-api.md §11.8 (incremental cursors) and `GET /_emulator/integrations/{id}/cursors` (§13.6). */
 
 describe.each(TRANSPORTS)('cursors over %s', (transport) => {
   let t: TestEmulator;

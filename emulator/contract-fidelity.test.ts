@@ -4,7 +4,7 @@ import { createBlueprints, expectError, SERVICE_BLUEPRINT, startEmulator, TEAM_B
 /**
  * What real Ocean needs from the emulator: sync metrics by PUT on the ingest URL, ingest traffic in the
  * bounded request log, a settable `provision-enabled`, and a choice of `updatedAt` on no-op writes
- * (PORT-API.md §11.2, §13, §15 assumption 3).
+ * (docs/port-api.md §11.2, §13.1, §13.5, §15.3).
  */
 const UA = 'port-ocean/jira/0.3.1/my-jira/exporter';
 

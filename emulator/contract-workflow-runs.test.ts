@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectError, startEmulator, TRANSPORTS, type TestEmulator } from './test-helpers.ts';
 
-/** Contract: PORT-API.md §11.10 (workflow node runs) and the §13.6 control that creates them. */
+/** Contract: docs/port-api.md §11.10 (workflow node runs) and the §13.6 control that creates them. */
 
 const claimBody = (extra: Record<string, unknown> = {}) => ({ installationId: 'my-github', limit: 10, visibilityTimeoutMs: 60_000, ...extra });
 

@@ -50,7 +50,7 @@ export function writeEntity(emu: EmulatorState, bp: Blueprint, body: unknown, op
   const stamp = opts.validationOnly ? emu.clock.iso() : emu.clock.entityStamp();
   const datasource = opts.userAgent || null;
   // With `noOpUpdatedAt: 'keep'`, a write that leaves every stored field (ownership included) as it
-  // was keeps the entity's stamps and is not written (PORT-API.md §15, assumption 3).
+  // was keeps the entity's stamps and is not written (docs/port-api.md §15.3).
   const keep = existing !== undefined && emu.settings.noOpUpdatedAt === 'keep' && existing.datasource === datasource && sameContent(existing, content);
   const record: EntityRecord = {
     rowId: existing?.rowId ?? 0,

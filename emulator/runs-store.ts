@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
  */
 export type RunKind = 'action' | 'workflow_node';
 
-/** The public JSON of a run (PORT-API.md §11.9 / §11.10), as Port returns it. */
+/** The public JSON of a run (docs/port-api.md §11.9 / §11.10), as Port returns it. */
 export type RunDoc = Record<string, unknown> & { createdAt: string; updatedAt: string; claimedUntil: string | null; pendingExecution: boolean };
 
 export interface StoredRun {

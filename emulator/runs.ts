@@ -4,7 +4,7 @@ import type { RunDoc, RunEvent, RunKind, StoredRun } from './runs-store.ts';
 import type { EmulatorState } from './state.ts';
 
 /**
- * The run lifecycle shared by action runs (PORT-API.md §11.9) and workflow node runs (§11.10):
+ * The run lifecycle shared by action runs (docs/port-api.md §11.9) and workflow node runs (§11.10):
  * creation, claims with a visibility timeout on the emulator clock, acknowledgement, the end of a run,
  * and the history each step leaves for `GET /_emulator/runs/{id}` (§13.6).
  */

@@ -29,7 +29,7 @@ export interface PortEmulatorOptions {
   requestLogBounds?: { entries?: number; bytes?: number };
   /**
    * Whether an entity write that changes nothing bumps `updatedAt`: `'bump'` (default) or `'keep'`.
-   * Port's behaviour is unconfirmed (PORT-API.md §15, assumption 3), so tests can run under both;
+   * Port's behaviour is unconfirmed (docs/port-api.md §15.3), so tests can run under both;
    * `PUT /_emulator/settings` flips it at run time.
    */
   noOpUpdatedAt?: NoOpUpdatedAt;

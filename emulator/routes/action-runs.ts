@@ -6,7 +6,7 @@ import type { StoredRun } from '../runs-store.ts';
 import { claimAndAckRoutes, runContext } from './run-claims.ts';
 
 /**
- * Self-service actions and their runs (PORT-API.md §11.9): the routes an execution agent calls to
+ * Self-service actions and their runs (docs/port-api.md §11.9): the routes an execution agent calls to
  * claim, acknowledge and report runs, and the ones that create actions and runs.
  */
 const termination = z.enum(['SUCCESS', 'FAILURE']);
@@ -150,7 +150,7 @@ function listRuns(ctx: HandlerContext) {
 }
 
 export const actionRunRoutes: Route[] = [
-  // The action route's limit ceiling (1000) is Ocean's bound on its buffer watermark (PORT-API.md §15, 24).
+  // The action route's limit ceiling (1000) is Ocean's bound on its buffer watermark (docs/port-api.md §15.24).
   ...claimAndAckRoutes({ kind: 'action', base: '/v1/actions/runs', idPrefix: 'actionRuns', limitMax: 1000, timeoutMin: 1, ackField: 'runId', listKey: 'runs' }),
   { method: 'GET', path: '/v1/actions/runs', id: 'actionRuns.list', query: { active: 'boolean', limit: 'integer' }, handler: listRuns },
   {

@@ -7,7 +7,7 @@ import { NO_OP_UPDATED_AT } from '../state.ts';
 import type { ActionDoc } from './action-runs.ts';
 
 /**
- * Emulator controls for runs and cursors (PORT-API.md §13.6), and the settings tests flip per case:
+ * Emulator controls for runs and cursors (docs/port-api.md §13.6), and the settings tests flip per case:
  * what `provision-enabled` answers and whether a write that changes nothing bumps `updatedAt`.
  */
 const properties = z.record(z.string(), z.unknown());

@@ -3,7 +3,7 @@ import { conflict, invalidRequest, notFound } from '../errors.ts';
 import { ok, type HandlerContext, type Route } from '../router.ts';
 
 /**
- * Incremental-sync cursors (PORT-API.md §11.8): one per `(integration, kind, index)`, read with GET,
+ * Incremental-sync cursors (docs/port-api.md §11.8): one per `(integration, kind, index)`, read with GET,
  * written with PUT (404 when none exists yet) and created with POST (409 when one does).
  */
 const body = z.strictObject({ primary: z.iso.datetime({ offset: true }) });

@@ -6,7 +6,7 @@ import type { StoredRun } from '../runs-store.ts';
 import { claimAndAckRoutes, runContext } from './run-claims.ts';
 
 /**
- * Workflow node runs (PORT-API.md §11.10): claimed and acknowledged like action runs, reported by
+ * Workflow node runs (docs/port-api.md §11.10): claimed and acknowledged like action runs, reported by
  * PATCH (status, result, output, links) and log posts.
  */
 const LEVEL = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']);
