@@ -1,10 +1,10 @@
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NetworkError } from './errors.ts';
 import { createHttpClient } from './fetch-client.ts';
 import type { HttpClientOptions, RetryInfo } from './fetch-client.ts';
 import { paginateOffset } from './pagination.ts';
+import { startServer, type TestServer } from './test-support.ts';
 
 // docs/behaviour.md §4.2: one deadline per attempt covers the headers and the whole body.
 
@@ -46,22 +46,13 @@ app.get('/posts', (c) => {
   return c.json(CATALOG.slice(start, start + Number(c.req.query('_limit'))));
 });
 
+let server: TestServer;
 let baseUrl = '';
-let close: () => Promise<void> = async () => {};
 beforeAll(async () => {
-  await new Promise<void>((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      baseUrl = `http://127.0.0.1:${info.port}`;
-      close = () =>
-        new Promise<void>((done) => {
-          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-          server.close(() => done());
-        });
-      resolve();
-    });
-  });
+  server = await startServer(app);
+  baseUrl = server.url;
 });
-afterAll(() => close());
+afterAll(() => server.close());
 beforeEach(() => {
   hits = {};
 });

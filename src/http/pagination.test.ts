@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError } from './errors.ts';
@@ -12,21 +11,7 @@ import {
   valueAt,
   withParams,
 } from './pagination.ts';
-
-async function startServer(app: Hono): Promise<{ url: string; close: () => Promise<void> }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
+import { startServer } from './test-support.ts';
 
 async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

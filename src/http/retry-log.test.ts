@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../logging/logger.ts';
@@ -6,6 +5,7 @@ import { NetworkError } from './errors.ts';
 import { createHttpClient } from './fetch-client.ts';
 import type { HttpClientOptions } from './fetch-client.ts';
 import { PORT_RETRY_POLICY, retrySettings } from './retry-policy.ts';
+import { startServer } from './test-support.ts';
 
 // docs/behaviour.md §4.2: every retry is a WARN line; DNS failures are retried at most twice; callers set statuses.
 
@@ -20,22 +20,8 @@ app.get('/flaky/:status/:failures', (c) => {
 let baseUrl = '';
 let host = '';
 let close: () => Promise<void> = async () => {};
-async function listen(target: Hono): Promise<{ url: string; close: () => Promise<void> }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: target.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
 beforeAll(async () => {
-  const server = await listen(app);
+  const server = await startServer(app);
   baseUrl = server.url;
   host = new URL(baseUrl).host;
   close = server.close;
@@ -73,7 +59,7 @@ describe('every retry is logged at WARN', () => {
   });
 
   it('with the error code when no response came, and for timeouts', async () => {
-    const gone = await listen(new Hono());
+    const gone = await startServer(new Hono());
     await gone.close();
     const { client: c, logger } = client({ baseUrl: gone.url, retry: { retries: 2 } });
     await expect(c.request('/x')).rejects.toBeInstanceOf(NetworkError);
@@ -85,7 +71,7 @@ describe('every retry is logged at WARN', () => {
     expect(logger.records.every((r) => r.level === 'warn' && r.fields.reason === 'ECONNREFUSED')).toBe(true);
 
     const stalls = new Hono().get('/slow', () => new Promise<Response>(() => {}));
-    const slow = await listen(stalls);
+    const slow = await startServer(stalls);
     const timed = client({ baseUrl: slow.url, retry: { retries: 1 }, timeoutMs: 50 });
     await expect(timed.client.request('/slow')).rejects.toMatchObject({ timedOut: true });
     expect(timed.logger.records.map((r) => [r.message, r.fields.reason])).toEqual([
