@@ -1,0 +1,25 @@
+/**
+ * The core's one runtime-facing module: what an adapter (Node, Deno, Workers) and the `tide` CLI need
+ * beyond the public API (`src/index.ts`). Adapters import only these two; everything a second runtime
+ * would also need to decide is decided behind them.
+ */
+export { boot, DEFAULT_HOST } from './boot.ts';
+export type { BootOptions, BootResult, BootRuntime, EmbeddedPort, Listening } from './boot.ts';
+export { configure, configureOrThrow, consoleWrite, createRuntimeLogger, streamOf } from './configure.ts';
+export type { ConfigureOptions, Configured, RuntimeLoggerOptions, Stream } from './configure.ts';
+export { folderFromPortFiles, loadIntegrationFolder, resolvePosix, withFolder } from './folder.ts';
+export type { FolderReader, IntegrationFolder, PortFiles } from './folder.ts';
+export { BUNDLED_INTEGRATION_DESCRIPTIONS, definitionFromModule, ENTRY_FILES, isPathLike, noEntryFile } from './entry.ts';
+export { planLines, provisionLines, resyncLines } from './report-lines.ts';
+export { MapPreviewError, parseRawItems, previewJson, previewMapping, previewText } from './map.ts';
+export type { FieldPreview, ItemPreview, MapPreview, MapPreviewInput, ResourcePreview } from './map.ts';
+
+export { TIDE_VERSION } from '../version.ts';
+export { createRedactor, formatSettingsErrors, loadSettings, sensitiveValues, SettingsError } from '../config/index.ts';
+export type { IntegrationSpec, TideSettings } from '../config/index.ts';
+export { cleanDefaults, defaultsPortFor, ProvisionError } from '../defaults/index.ts';
+export type { PortResources, ProvisionReport } from '../defaults/index.ts';
+export { createLineLogger, normaliseLevel } from '../logging/lines.ts';
+export type { Level, LineLoggerOptions } from '../logging/lines.ts';
+export type { Logger } from '../logging/logger.ts';
+export type { KindReport, Plan, ResyncReport } from '../sync/index.ts';
