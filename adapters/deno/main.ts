@@ -1,7 +1,7 @@
 /**
  * Run an integration on Deno:
  *
- *   deno run -A adapters/deno/main.ts <integration-folder | fake> [--once]
+ *   deno run -A adapters/deno/main.ts <integration-folder | bundled name> [--once]
  *
  * Settings come from the environment (`OCEAN__…`, as on Node; add `--env-file=.env` for a file), the
  * folder's `index.ts` default-exports the definition, its `.port/` holds spec and resources.
@@ -9,22 +9,19 @@
  * checkout's node_modules (`npm ci` first).
  */
 import type { IntegrationDefinition } from '../../src/index.ts';
-import { absolute } from './load.ts';
-import { serve } from './serve.ts';
-
-const BUNDLED: Record<string, string> = { fake: decodeURIComponent(new URL('../../integrations/fake/', import.meta.url).pathname) };
-const ENTRY_FILES = ['index.ts', 'index.mts', 'index.js', 'index.mjs'];
+import { BUNDLED_INTEGRATION_DESCRIPTIONS, definitionFromModule, ENTRY_FILES, isPathLike, noEntryFile } from '../../src/runtime/index.ts';
+import { denoFiles, serve } from './serve.ts';
 
 async function main(args: string[]): Promise<number> {
   const once = args.includes('--once');
   const positional = args.filter((a) => !a.startsWith('--'));
   if (positional.length !== 1 || args.includes('--help')) {
-    console.error('usage: deno run -A adapters/deno/main.ts <integration-folder | fake> [--once]');
+    console.error('usage: deno run -A adapters/deno/main.ts <integration-folder | bundled name> [--once]');
     return 2;
   }
   const name = positional[0]!;
-  const pathLike = name === '.' || name.includes('/');
-  const dir = !pathLike && Object.hasOwn(BUNDLED, name) ? BUNDLED[name]! : absolute(name);
+  const bundled = !isPathLike(name) && Object.hasOwn(BUNDLED_INTEGRATION_DESCRIPTIONS, name);
+  const dir = bundled ? decodeURIComponent(new URL(`../../integrations/${name}/`, import.meta.url).pathname) : denoFiles.resolve(name);
   let definition: IntegrationDefinition<any>;
   try {
     definition = await importDefinition(dir);
@@ -38,20 +35,9 @@ async function main(args: string[]): Promise<number> {
 }
 
 async function importDefinition(dir: string): Promise<IntegrationDefinition<any>> {
-  for (const file of ENTRY_FILES) {
-    const path = `${dir.replace(/\/+$/, '')}/${file}`;
-    try {
-      await Deno.stat(path);
-    } catch {
-      continue;
-    }
-    const mod = (await import(new URL(`file://${path}`).href)) as Record<string, unknown>;
-    const definition = (mod.default ?? mod.integration) as IntegrationDefinition<any> | undefined;
-    if (!definition || typeof definition !== 'object' || typeof definition.kinds !== 'object' || definition.kinds === null)
-      throw new Error(`[tide] ${path} must default-export defineIntegration({ kinds: … })`);
-    return definition;
-  }
-  throw new Error(`[tide] ${dir}: no integration entry file (expected one of ${ENTRY_FILES.join(', ')})`);
+  const entry = ENTRY_FILES.map((file) => `${dir.replace(/\/+$/, '')}/${file}`).find((path) => denoFiles.readText(path) !== undefined);
+  if (!entry) throw noEntryFile(dir);
+  return definitionFromModule((await import(new URL(`file://${entry}`).href)) as Record<string, unknown>, entry);
 }
 
 if (import.meta.main) {

@@ -7,7 +7,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, it } from 'vitest';
 import type { StateStore } from '../../../src/state/index.ts';
-import { testStateStore } from '../../../src/testing/state-store-contract.ts';
+import { testStateStore } from '../../../src/testing/index.ts';
 import { createSqlStateStore, migrate } from '../sql-store.ts';
 import type { TideEnv } from '../types.ts';
 
