@@ -5,15 +5,13 @@
  * during reconciliation without holding every key in the 128 MB isolate.
  */
 import type { StateStore } from '../../src/index.ts';
-import type { ResyncCheckpoint, ResyncCheckpointStore, SeenKeys } from '../../src/sync/index.ts';
-import { keyOf, plainRelationValues } from '../../src/sync/index.ts';
+import { keyOf, plainRelationValues, type LiveLedger, type ResyncCheckpoint, type ResyncCheckpointStore, type SeenKeys } from '../../src/runtime/index.ts';
 import type { SqlStorageLike } from './types.ts';
 
 export function migrate(sql: SqlStorageLike): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_seen (key TEXT PRIMARY KEY)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_seen_relations (blueprint TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (blueprint, name, value))`);
-  sql.exec(`CREATE TABLE IF NOT EXISTS tide_steps (n INTEGER PRIMARY KEY AUTOINCREMENT, resync_id TEXT NOT NULL, items INTEGER NOT NULL, pages INTEGER NOT NULL, outcome TEXT NOT NULL)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_live_applied (trace_id TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_live_writers (key TEXT PRIMARY KEY, created_at INTEGER NOT NULL, at INTEGER NOT NULL)`);
 }
@@ -125,7 +123,7 @@ const LIVE_MEMORY_MS = 15 * 24 * 3600 * 1000;
  * Live events across redeliveries: which events were applied (by trace id), and per entity key the
  * arrival time of the newest event that wrote it, so an older event delivered late is stale.
  */
-export function createLiveLedger(sql: SqlStorageLike, now: () => number) {
+export function createLiveLedger(sql: SqlStorageLike, now: () => number): LiveLedger {
   return {
     applied: (traceId: string): boolean => sql.exec(`SELECT 1 AS hit FROM tide_live_applied WHERE trace_id = ?`, traceId).toArray().length > 0,
     markApplied(traceId: string): void {

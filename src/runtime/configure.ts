@@ -18,7 +18,8 @@ export const streamOf = (level: Level): Stream => (level === 'warn' || level ===
 
 export interface ConfigureOptions {
   definition: IntegrationDefinition<any>;
-  folder: Pick<IntegrationFolder, 'spec' | 'resources' | 'packageJson'>;
+  /** Fills what the definition lacks: spec, resources, and the package.json fallbacks for type and version. */
+  folder?: Partial<Pick<IntegrationFolder, 'spec' | 'resources' | 'packageJson'>>;
   /** Settings as `OCEAN__…` variables (unset and empty values count as unset). */
   env: Record<string, string | undefined>;
   configYaml?: string;
@@ -43,7 +44,7 @@ export type Configured =
 
 /** Settings for `definition`; invalid settings come back as every issue, each naming its variable and source. */
 export function configure(o: ConfigureOptions): Configured {
-  const integration = withFolder(o.definition, o.folder);
+  const integration = withFolder(o.definition, o.folder ?? {});
   const spec = integration.spec;
   const loaded = loadSettings({
     env: o.env,
@@ -51,7 +52,7 @@ export function configure(o: ConfigureOptions): Configured {
     overrides: o.overrides ?? {},
     spec,
     integrationDefaults: { type: o.definition.type, version: o.definition.version },
-    packageJson: o.folder.packageJson,
+    packageJson: o.folder?.packageJson,
   });
   if (!loaded.ok) return { ok: false, errors: loaded.errors };
   const env = Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === 'string'));

@@ -72,7 +72,7 @@ export function folderFromPortFiles(files: PortFiles = {}): IntegrationFolder {
 }
 
 /** The definition with its spec and resources filled from the folder; the definition's own win. */
-export function withFolder<C>(definition: IntegrationDefinition<C>, folder: Pick<IntegrationFolder, 'spec' | 'resources'>): IntegrationDefinition<C> {
+export function withFolder<C>(definition: IntegrationDefinition<C>, folder: Partial<Pick<IntegrationFolder, 'spec' | 'resources'>>): IntegrationDefinition<C> {
   return { ...definition, spec: definition.spec ?? folder.spec, resources: definition.resources ?? folder.resources };
 }
 

@@ -14,6 +14,11 @@ export { planLines, provisionLines, resyncLines } from './report-lines.ts';
 export { MapPreviewError, parseRawItems, previewJson, previewMapping, previewText } from './map.ts';
 export type { FieldPreview, ItemPreview, MapPreview, MapPreviewInput, ResourcePreview } from './map.ts';
 
+export { createDurableHost, MAX_STEP_FAILURES } from './durable.ts';
+export type { DurableHost, DurableHostOptions, DurableStatus, DurableStore, LiveEventOutcome, LiveLedger, PollResult, StepRecord } from './durable.ts';
+export { liveEventFromMessage, toLiveEventMessage } from './live-message.ts';
+export type { LiveEventMessage } from './live-message.ts';
+
 export { TIDE_VERSION } from '../version.ts';
 export { createRedactor, formatSettingsErrors, loadSettings, sensitiveValues, SettingsError } from '../config/index.ts';
 export type { IntegrationSpec, TideSettings } from '../config/index.ts';
@@ -22,4 +27,5 @@ export type { PortResources, ProvisionReport } from '../defaults/index.ts';
 export { createLineLogger, normaliseLevel } from '../logging/lines.ts';
 export type { Level, LineLoggerOptions } from '../logging/lines.ts';
 export type { Logger } from '../logging/logger.ts';
-export type { KindReport, Plan, ResyncReport } from '../sync/index.ts';
+export { keyOf, plainRelationValues } from '../sync/index.ts';
+export type { KindReport, Plan, ResyncCheckpoint, ResyncCheckpointStore, ResyncReport, SeenKeys, StepOptions } from '../sync/index.ts';
