@@ -6,6 +6,5 @@ export { createWorker, resyncObject } from './worker.ts';
 export { workerTide } from './settings.ts';
 export type { CreateWorkerOptions, TideWorker } from './worker.ts';
 export { MAX_STEP_FAILURES, createResyncObject } from './resync-object.ts';
-export { toLiveEventMessage } from '../../src/runtime/index.ts';
-export { createKv, createLiveLedger, createSqlCheckpointStore, createSqlSeenKeys, createSqlStateStore, migrate } from './sql-store.ts';
+export { createKv, createLiveLedger, createSqlCheckpointStore, createSqlSeenKeys, createSqlStateStore, migrate, toLiveEventMessage } from '../../src/runtime/index.ts';
 export type * from './types.ts';

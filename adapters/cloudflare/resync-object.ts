@@ -5,8 +5,8 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { IntegrationDefinition } from '../../src/index.ts';
-import { createDurableHost, type DurableHost, type LiveEventMessage, type StepOptions } from '../../src/runtime/index.ts';
-import { createKv, createLiveLedger, createSqlCheckpointStore, createSqlStateStore, migrate } from './sql-store.ts';
+import { createDurableHost, createKv, createLiveLedger, createSqlCheckpointStore, createSqlStateStore, migrate } from '../../src/runtime/index.ts';
+import type { DurableHost, LiveEventMessage, StepOptions } from '../../src/runtime/index.ts';
 import type { DurableObjectStateLike, ResyncObjectRpc, TideEnv } from './types.ts';
 import { workerTide } from './settings.ts';
 

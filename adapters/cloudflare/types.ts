@@ -5,13 +5,10 @@
  */
 import type { DurableStatus, LiveEventMessage, LiveEventOutcome, PollResult } from '../../src/runtime/index.ts';
 
-export type { LiveEventMessage, LiveEventOutcome, PollResult, PortFiles, StepRecord } from '../../src/runtime/index.ts';
-export type ResyncObjectStatus = DurableStatus;
+import type { SqlStorageLike } from '../../src/runtime/index.ts';
 
-/** `ctx.storage.sql` of a SQLite-backed Durable Object. Synchronous by design. */
-export interface SqlStorageLike {
-  exec(query: string, ...bindings: unknown[]): { toArray(): Array<Record<string, unknown>> };
-}
+export type { LiveEventMessage, LiveEventOutcome, PollResult, PortFiles, SqlStorageLike, StepRecord } from '../../src/runtime/index.ts';
+export type ResyncObjectStatus = DurableStatus;
 
 export interface DurableObjectStorageLike {
   sql: SqlStorageLike;

@@ -19,6 +19,9 @@ export type { DurableHost, DurableHostOptions, DurableStatus, DurableStore, Live
 export { liveEventFromMessage, toLiveEventMessage } from './live-message.ts';
 export type { LiveEventMessage } from './live-message.ts';
 
+export { createKv, createLiveLedger, createSqlCheckpointStore, createSqlSeenKeys, createSqlStateStore, migrate } from '../state/sqlite.ts';
+export type { Kv, SqlStorageLike } from '../state/sqlite.ts';
+
 export { TIDE_VERSION } from '../version.ts';
 export { createRedactor, formatSettingsErrors, loadSettings, sensitiveValues, SettingsError } from '../config/index.ts';
 export type { IntegrationSpec, TideSettings } from '../config/index.ts';

@@ -1,12 +1,17 @@
 /**
- * Durable Object SQLite storage for Tide: a small key-value table (resync checkpoint, polling watermark,
- * integration state), the resync's seen set, and what live events need to be idempotent and ordered
- * across queue redeliveries. `ctx.storage.sql` is synchronous, so the seen set answers `has` inline
- * during reconciliation without holding every key in the 128 MB isolate.
+ * Tide's stores on a synchronous SQLite connection (a Durable Object's `ctx.storage.sql`, or a wrapper
+ * over any SQLite binding): a small key-value table (resync checkpoint, polling state, integration
+ * state), the resync's seen set, and what live events need to be idempotent and ordered across queue
+ * redeliveries. Synchronous, so the seen set answers `has` inline during reconciliation without holding
+ * every key in memory (a Worker isolate has 128 MB).
  */
-import type { StateStore } from '../../src/index.ts';
-import { keyOf, plainRelationValues, type LiveLedger, type ResyncCheckpoint, type ResyncCheckpointStore, type SeenKeys } from '../../src/runtime/index.ts';
-import type { SqlStorageLike } from './types.ts';
+import { keyOf, plainRelationValues, type ResyncCheckpoint, type ResyncCheckpointStore, type SeenKeys } from '../sync/index.ts';
+import type { StateStore } from './store.ts';
+
+/** A synchronous SQLite connection, shaped like Cloudflare's `SqlStorage`. */
+export interface SqlStorageLike {
+  exec(query: string, ...bindings: unknown[]): { toArray(): Array<Record<string, unknown>> };
+}
 
 export function migrate(sql: SqlStorageLike): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
@@ -123,7 +128,7 @@ const LIVE_MEMORY_MS = 15 * 24 * 3600 * 1000;
  * Live events across redeliveries: which events were applied (by trace id), and per entity key the
  * arrival time of the newest event that wrote it, so an older event delivered late is stale.
  */
-export function createLiveLedger(sql: SqlStorageLike, now: () => number): LiveLedger {
+export function createLiveLedger(sql: SqlStorageLike, now: () => number) {
   return {
     applied: (traceId: string): boolean => sql.exec(`SELECT 1 AS hit FROM tide_live_applied WHERE trace_id = ?`, traceId).toArray().length > 0,
     markApplied(traceId: string): void {
