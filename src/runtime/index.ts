@@ -14,6 +14,8 @@ export { planLines, provisionLines, resyncLines } from './report-lines.ts';
 export { MapPreviewError, parseRawItems, previewJson, previewMapping, previewText } from './map.ts';
 export type { FieldPreview, ItemPreview, MapPreview, MapPreviewInput, ResourcePreview } from './map.ts';
 
+export { startKafkaConsumer } from './kafka.ts';
+export type { KafkaClientOptions, KafkaConnect, KafkaConsumer, KafkaConsumerHandle, KafkaGroupEvents, KafkaMessage, StartKafkaOptions } from './kafka.ts';
 export { createDurableHost, MAX_STEP_FAILURES } from './durable.ts';
 export type { DurableHost, DurableHostOptions, DurableStatus, DurableStore, LiveEventOutcome, LiveLedger, PollResult, StepRecord } from './durable.ts';
 export { liveEventFromMessage, toLiveEventMessage } from './live-message.ts';
