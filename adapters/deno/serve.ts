@@ -30,7 +30,7 @@ const notFound = (error: unknown) => error instanceof Deno.errors.NotFound || er
 
 /** The core's folder reads, on Deno's file API (`--allow-read`). */
 export const denoFiles: FolderReader = {
-  resolve: (path) => resolvePosix(Deno.cwd(), path),
+  resolve: (path, base) => resolvePosix(base ?? Deno.cwd(), path),
   readText(path) {
     try {
       return Deno.readTextFileSync(path);
@@ -79,6 +79,7 @@ export function serve(definition: IntegrationDefinition<any>, options: DenoServe
         return () => handlers.forEach(([signal, h]) => Deno.removeSignalListener(signal, h));
       },
       exit: (code) => Deno.exit(code),
+      exitCode: (code) => void (Deno.exitCode = code),
     },
   });
 }

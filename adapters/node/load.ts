@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { loadIntegrationFolder as loadFolder, type FolderReader, type IntegrationFolder } from '../../src/runtime/index.ts';
@@ -7,10 +7,10 @@ export type { IntegrationFolder } from '../../src/runtime/index.ts';
 
 /** The core's folder reads, on node:fs. */
 export const nodeFiles: FolderReader = {
-  resolve: (path) => resolve(path),
-  readText: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
+  resolve: (path, base) => resolve(base ?? process.cwd(), path),
+  readText: (path) => (existsSync(path) && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined),
   listFiles: (path) =>
-    existsSync(path)
+    existsSync(path) && statSync(path).isDirectory()
       ? readdirSync(path, { withFileTypes: true })
           .filter((e) => e.isFile())
           .map((e) => e.name)

@@ -1,4 +1,4 @@
-import { createLineLogger, streamOf, type LineLoggerOptions, type Logger } from '../../src/runtime/index.ts';
+import { createLineLogger, streamOf, type LineLoggerOptions, type Logger, type Stream } from '../../src/runtime/index.ts';
 
 export { normaliseLevel } from '../../src/runtime/index.ts';
 
@@ -12,5 +12,8 @@ export type NodeLoggerOptions = Omit<LineLoggerOptions, 'write'> & { write?: Lin
  * const logger = createNodeLogger({ level: settings.application.logLevel, format: 'json', redact: createRedactor(secrets) });
  */
 export function createNodeLogger(options: NodeLoggerOptions = {}): Logger {
-  return createLineLogger({ ...options, write: options.write ?? ((line, level) => (streamOf(level) === 'err' ? process.stderr : process.stdout).write(`${line}\n`)) });
+  return createLineLogger({ ...options, write: options.write ?? ((line, level) => writeLine(line, streamOf(level))) });
 }
+
+/** One line to stdout or stderr. */
+export const writeLine = (line: string, stream: Stream): void => void (stream === 'err' ? process.stderr : process.stdout).write(`${line}\n`);

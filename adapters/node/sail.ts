@@ -1,10 +1,12 @@
-import { serve as honoServe, type ServerType } from '@hono/node-server';
+import { serve as honoServe } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { IntegrationDefinition } from '../../src/index.ts';
 import { boot, type BootOptions, type BootResult, type BootRuntime, type Listening } from '../../src/runtime/index.ts';
 import { createFileStateStore } from './file-state-store.ts';
 import type { KafkaTuning } from './kafka.ts';
 import { nodeFiles, readEnvironment } from './load.ts';
+import { writeLine } from './logger.ts';
 import { resolveIntegration } from './resolve.ts';
 
 /** Options of {@link sail}: what `tide sail` and `tide plan` pass (the rest as in the core's `BootOptions`). */
@@ -41,15 +43,14 @@ export type SailResult = BootResult;
  * process.exitCode = run.exitCode;
  */
 export async function sail(options: SailOptions): Promise<SailResult> {
-  const cwd = resolve(options.cwd ?? process.cwd());
   let resolved;
   try {
-    resolved = await resolveIntegration(options.integration, cwd);
+    resolved = await resolveIntegration(options.integration, resolve(options.cwd ?? process.cwd()));
   } catch (error) {
-    (options.out ?? ((line: string) => process.stderr.write(`${line}\n`)))(error instanceof Error ? error.message : String(error));
+    (options.out ?? ((line: string) => writeLine(line, 'err')))(error instanceof Error ? error.message : String(error));
     return { exitCode: 2, stop: async () => {} };
   }
-  return boot(resolved.definition, { ...options, dir: resolved.dir, port: options.httpPort }, nodeRuntime({ ...options, cwd }));
+  return serve(resolved.definition, { ...options, dir: resolved.dir });
 }
 
 /**
@@ -65,42 +66,30 @@ export async function serve(definition: IntegrationDefinition<any>, options: Ser
   return boot(definition, { ...options, dir: resolve(cwd, options.dir ?? '.'), port: options.httpPort }, nodeRuntime({ ...options, cwd }));
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 /** Node's parts of a run: node:fs, process.env over `.env`, @hono/node-server, process signals, files for state. */
 function nodeRuntime(o: Omit<ServeOptions, 'dir'> & { cwd: string }): BootRuntime {
-  const handleSignals = o.handleSignals ?? true;
   return {
     name: 'Node',
     version: process.version,
     files: nodeFiles,
     env: readEnvironment(o.cwd, (o.env ?? process.env) as NodeJS.ProcessEnv),
     cwd: o.cwd,
-    write: o.out ? (line) => o.out!(line) : (line, stream) => (stream === 'err' ? process.stderr : process.stdout).write(`${line}\n`),
+    write: o.out ? (line) => o.out!(line) : writeLine,
     listen,
     openState: async (identifier) => ({ store: createFileStateStore(join(o.cwd, '.tide', 'state', encodeURIComponent(identifier))) }),
     signals: {
       listen(handler) {
-        process.on('SIGINT', handler);
-        process.on('SIGTERM', handler);
-        return () => {
-          process.off('SIGINT', handler);
-          process.off('SIGTERM', handler);
-        };
+        for (const signal of SIGNALS) process.on(signal, handler);
+        return () => SIGNALS.forEach((signal) => process.off(signal, handler));
       },
       exit: (code) => process.exit(code),
+      exitCode: (code) => void (process.exitCode = code),
     },
     // Loaded on use: SQLite and kafkajs only where a run needs them.
     embeddedPort: async () => (await import('./runtime.ts')).startEmbeddedPort(o.cwd),
-    kafka: async (tide, k) =>
-      (await import('./kafka.ts')).startKafkaConsumer({
-        tide,
-        logger: k.logger,
-        tuning: o.kafka,
-        // Another instance holds the partition, or the consumer is gone for good: this instance ends.
-        stopInstance: (reason) => {
-          if (handleSignals) process.exitCode = 1;
-          k.stopInstance(reason);
-        },
-      }),
+    kafka: async (tide, k) => (await import('./kafka.ts')).startKafkaConsumer({ tide, ...k, tuning: o.kafka }),
   };
 }
 
@@ -108,22 +97,22 @@ function nodeRuntime(o: Omit<ServeOptions, 'dir'> & { cwd: string }): BootRuntim
 function listen(fetch: (request: Request) => Promise<Response>, at: { host: string; port: number }): Promise<Listening> {
   return new Promise((resolvePromise, reject) => {
     let closed: Promise<void> | undefined;
-    const server: ServerType = honoServe({ fetch: (request: Request) => fetch(request), port: at.port, hostname: at.host }, (info) =>
+    const server = honoServe({ fetch: (request: Request) => fetch(request), port: at.port, hostname: at.host }, (info) =>
       resolvePromise({
         port: info.port,
         stopAccepting,
         async close() {
           stopAccepting();
-          asNode().closeAllConnections?.();
+          node.closeAllConnections();
           await closed;
         },
       }),
     );
-    const asNode = () => server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+    const node = server as unknown as Server;
     // Idle keep-alive connections are closed too; requests in flight finish.
     function stopAccepting(): void {
       closed ??= new Promise<void>((done) => server.close(() => done()));
-      asNode().closeIdleConnections?.();
+      node.closeIdleConnections();
     }
     server.once('error', reject);
   });

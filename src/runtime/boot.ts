@@ -54,8 +54,8 @@ export interface BootRuntime {
   listen(fetch: (request: Request) => Promise<Response>, at: { host: string; port: number }): Promise<Listening>;
   /** The integration's StateStore; `close` runs at shutdown. A thrown message is printed as it is. */
   openState(identifier: string): Promise<{ store: StateStore; close?(): void | Promise<void> }>;
-  /** Process signals: `listen` returns its own removal; `exit` ends the process. */
-  signals?: { listen(handler: (signal: string) => void): () => void; exit(code: number): void };
+  /** Process signals: `listen` returns its own removal; `exit` ends the process; `exitCode` is its status when it ends by itself. */
+  signals?: { listen(handler: (signal: string) => void): () => void; exit(code: number): void; exitCode(code: number): void };
   timers?: ScheduleTimers;
   /** Starts the local Port when no credentials are set; without it, missing credentials are fatal. */
   embeddedPort?(): Promise<EmbeddedPort>;
@@ -307,7 +307,14 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
 
   try {
     await tide.start();
-    if (tide.listener.type === 'KAFKA') kafka = await rt.kafka!(tide, { logger, stopInstance: () => void stop() });
+    if (tide.listener.type === 'KAFKA') {
+      // Another instance holds the partition, or the consumer is gone for good: this instance ends, failed.
+      const stopInstance = () => {
+        if (o.handleSignals ?? true) rt.signals?.exitCode(1);
+        void stop();
+      };
+      kafka = await rt.kafka!(tide, { logger, stopInstance });
+    }
   } catch (error) {
     // §5.1: a listener that fails to start is fatal.
     print.err(`[tide] the ${settings.eventListener.type} listener failed to start: ${message(error)}`);

@@ -4,6 +4,7 @@
  * `defineIntegration(...)`. The runtime does the file checks and the dynamic import.
  */
 import type { IntegrationDefinition } from '../integration/index.ts';
+import type { FolderReader } from './folder.ts';
 
 /** The integrations shipped with Tide, runnable by name (`tide sail fake`); their folders are `integrations/<name>`. */
 export const BUNDLED_INTEGRATION_DESCRIPTIONS: Readonly<Record<string, string>> = Object.freeze({
@@ -29,7 +30,37 @@ export function definitionFromModule(mod: Record<string, unknown>, entry: string
   return definition;
 }
 
-/** The error for a folder without an entry file. */
-export function noEntryFile(dir: string): Error {
-  return new Error(`[tide] ${dir}: no integration entry file (expected one of ${ENTRY_FILES.join(', ')})`);
+/** What {@link resolveIntegration} found: the folder (for `.port/`), the definition and a display name. */
+export interface ResolvedIntegration {
+  dir: string;
+  definition: IntegrationDefinition<any>;
+  name: string;
+}
+
+export interface ResolveDeps {
+  files: FolderReader;
+  /** The absolute folder of a bundled integration. */
+  bundledDir(name: string): string;
+  /** Import an entry file (absolute path); the runtime explains its own import failures. */
+  importModule(path: string): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Find an integration by bundled name or folder path (relative to `cwd`): a bare bundled name wins
+ * (write `./fake` for a folder called `fake`); anything else is a folder whose entry file
+ * ({@link ENTRY_FILES}) default-exports the definition.
+ */
+export async function resolveIntegration(nameOrPath: string, cwd: string, deps: ResolveDeps): Promise<ResolvedIntegration> {
+  const bundled = !isPathLike(nameOrPath) && Object.hasOwn(BUNDLED_INTEGRATION_DESCRIPTIONS, nameOrPath);
+  const dir = bundled ? deps.bundledDir(nameOrPath) : deps.files.resolve(nameOrPath, cwd);
+  if (!bundled && deps.files.listFiles(dir) === undefined) {
+    throw new Error(
+      `[tide] integration "${nameOrPath}" is neither a folder (${dir} does not exist) nor a bundled integration; bundled: ${Object.keys(BUNDLED_INTEGRATION_DESCRIPTIONS).join(', ')}`,
+    );
+  }
+  const trimmed = dir.replace(/[/\\]+$/, '');
+  const entry = ENTRY_FILES.map((file) => `${trimmed}/${file}`).find((path) => deps.files.readText(path) !== undefined);
+  if (!entry) throw new Error(`[tide] ${dir}: no integration entry file (expected one of ${ENTRY_FILES.join(', ')})`);
+  const name = bundled ? nameOrPath : trimmed.slice(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
+  return { dir, definition: definitionFromModule(await deps.importModule(entry), entry), name };
 }

@@ -9,8 +9,8 @@ import type { IntegrationDefinition } from '../integration/index.ts';
 
 /** Synchronous reads of a runtime's files. Paths are the reader's own (absolute after `resolve`). */
 export interface FolderReader {
-  /** `path` made absolute (against the working directory). */
-  resolve(path: string): string;
+  /** `path` made absolute against `base` (default: the working directory). */
+  resolve(path: string, base?: string): string;
   /** The text of a file, or `undefined` when there is none. */
   readText(path: string): string | undefined;
   /** The names of the regular files in a folder, or `undefined` when there is no such folder. */

@@ -9,7 +9,8 @@ export { configure, configureOrThrow, consoleWrite, createRuntimeLogger, streamO
 export type { ConfigureOptions, Configured, RuntimeLoggerOptions, Stream } from './configure.ts';
 export { folderFromPortFiles, loadIntegrationFolder, resolvePosix, withFolder } from './folder.ts';
 export type { FolderReader, IntegrationFolder, PortFiles } from './folder.ts';
-export { BUNDLED_INTEGRATION_DESCRIPTIONS, definitionFromModule, ENTRY_FILES, isPathLike, noEntryFile } from './entry.ts';
+export { BUNDLED_INTEGRATION_DESCRIPTIONS, definitionFromModule, ENTRY_FILES, isPathLike, resolveIntegration } from './entry.ts';
+export type { ResolveDeps, ResolvedIntegration } from './entry.ts';
 export { planLines, provisionLines, resyncLines } from './report-lines.ts';
 export { MapPreviewError, parseRawItems, previewJson, previewMapping, previewText } from './map.ts';
 export type { FieldPreview, ItemPreview, MapPreview, MapPreviewInput, ResourcePreview } from './map.ts';
@@ -23,6 +24,8 @@ export type { LiveEventMessage } from './live-message.ts';
 
 export { createKv, createLiveLedger, createSqlCheckpointStore, createSqlSeenKeys, createSqlStateStore, migrate } from '../state/sqlite.ts';
 export type { Kv, SqlStorageLike } from '../state/sqlite.ts';
+export { createFolderStateStore } from '../state/files.ts';
+export type { StateFiles } from '../state/files.ts';
 
 export { TIDE_VERSION } from '../version.ts';
 export { createRedactor, formatSettingsErrors, loadSettings, sensitiveValues, SettingsError } from '../config/index.ts';
