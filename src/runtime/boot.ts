@@ -5,7 +5,7 @@
  * ONCE the summary and the exit status. The runtime's own parts arrive as arguments ({@link BootRuntime}):
  * this module decides, the adapter only translates.
  */
-import { createRedactor, formatSettingsErrors, type TideSettings } from '../config/index.ts';
+import { createRedactor, formatSettingsErrors, type EventListenerType, type TideSettings } from '../config/index.ts';
 import { ProvisionError, type ProvisionReport } from '../defaults/index.ts';
 import { createTide, type IntegrationDefinition, type Tide } from '../integration/index.ts';
 import type { ScheduleTimers } from '../listeners/index.ts';
@@ -19,6 +19,9 @@ import { planLines, provisionLines, resyncLines } from './report-lines.ts';
 
 /** Where the integration's HTTP server binds unless told otherwise. */
 export const DEFAULT_HOST = '0.0.0.0';
+
+/** Whether a run with this listener serves HTTP (a dry run never does). Today every listener does, ONCE included. */
+export const servesHttp = (_listener: EventListenerType): boolean => true;
 
 /** A listening HTTP server, taken down in two steps. */
 export interface Listening {
@@ -158,26 +161,10 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
   const { identifier, type, version } = settings.integration;
   print.out(`tide ${TIDE_VERSION} · integration ${identifier} (${type} ${version ?? 'version unknown'}) · ${rt.name.toLowerCase()} ${rt.version}${o.dryRun ? ' · dry run' : ''}`);
 
-  // Port: the configured one, else the local Port where the runtime has one (exactly one of them fails in settings).
-  let embedded: EmbeddedPort | undefined;
-  if (settings.port.mode === 'embedded') {
-    if (!rt.embeddedPort) {
-      print.err(
-        `[tide] no Port credentials: the embedded local Port runs only under Node (\`npx tide sail\`). On ${rt.name} set OCEAN__PORT__CLIENT_ID and ` +
-          'OCEAN__PORT__CLIENT_SECRET (and OCEAN__PORT__BASE_URL for a local emulator, e.g. `npm run port-local`).',
-      );
-      return finished(2);
-    }
-    try {
-      embedded = await rt.embeddedPort();
-    } catch (error) {
-      print.err(`[tide] could not start the embedded local Port: ${message(error)}`);
-      return finished(1);
-    }
-    print.mask([...configured.secrets, embedded.clientSecret]);
-    settings = { ...settings, port: { ...settings.port, baseUrl: embedded.url, clientId: embedded.clientId, clientSecret: embedded.clientSecret } };
-    print.out(`no Port credentials: using the embedded local Port at ${embedded.url} (data in ${embedded.dbFile})`);
-  }
+  const port = await portFor(configured, rt, print);
+  if (typeof port === 'number') return finished(port);
+  const { embedded } = port;
+  settings = port.settings;
   const base: Partial<BootResult> = { embeddedPortUrl: embedded?.url };
   const closeEmbedded = async () => {
     await embedded?.close().catch((error: unknown) => logger.warn('closing the embedded Port failed', { error: message(error) }));
@@ -236,6 +223,32 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
   return serve({ tide, settings, o, rt, print, logger, release, base, lastReport: () => lastReport });
 }
 
+/**
+ * Port: the configured one, else the local Port where the runtime has one (exactly one of the two
+ * credentials missing fails in settings). An exit status when neither is possible.
+ */
+async function portFor(configured: Extract<Configured, { ok: true }>, rt: BootRuntime, print: Printer): Promise<{ settings: TideSettings; embedded?: EmbeddedPort } | number> {
+  const { settings } = configured;
+  if (settings.port.mode !== 'embedded') return { settings };
+  if (!rt.embeddedPort) {
+    print.err(
+      `[tide] no Port credentials: the embedded local Port runs only under Node (\`npx tide sail\`). On ${rt.name} set OCEAN__PORT__CLIENT_ID and ` +
+        'OCEAN__PORT__CLIENT_SECRET (and OCEAN__PORT__BASE_URL for a local emulator, e.g. `npm run port-local`).',
+    );
+    return 2;
+  }
+  let embedded: EmbeddedPort;
+  try {
+    embedded = await rt.embeddedPort();
+  } catch (error) {
+    print.err(`[tide] could not start the embedded local Port: ${message(error)}`);
+    return 1;
+  }
+  print.mask([...configured.secrets, embedded.clientSecret]);
+  print.out(`no Port credentials: using the embedded local Port at ${embedded.url} (data in ${embedded.dbFile})`);
+  return { embedded, settings: { ...settings, port: { ...settings.port, baseUrl: embedded.url, clientId: embedded.clientId, clientSecret: embedded.clientSecret } } };
+}
+
 /** Dry run: read-only provisioning and a plan; nothing is written to Port. */
 async function dryRun(tide: Tide, identifier: string, print: Printer): Promise<BootResult> {
   const result = finished(1, { tide });
@@ -278,18 +291,21 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
     // §7.1: other provisioning errors do not stop startup.
     logger.error('provisioning failed; starting anyway', { error: message(error) });
   }
-  const host = o.host ?? DEFAULT_HOST;
-  const port = o.port ?? settings.application.port;
-  let server: Listening;
-  try {
-    server = await rt.listen((request) => tide.fetch(request), { host, port });
-  } catch (error) {
-    print.err(`[tide] could not start the HTTP server on ${host}:${port}: ${message(error)}`);
-    await release();
-    return finished(1, base);
+  let server: Listening | undefined;
+  let url: string | undefined;
+  if (servesHttp(settings.eventListener.type)) {
+    const host = o.host ?? DEFAULT_HOST;
+    const port = o.port ?? settings.application.port;
+    try {
+      server = await rt.listen((request) => tide.fetch(request), { host, port });
+    } catch (error) {
+      print.err(`[tide] could not start the HTTP server on ${host}:${port}: ${message(error)}`);
+      await release();
+      return finished(1, base);
+    }
+    url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${server.port}`;
+    print.out(`listening on http://${host}:${server.port} · event listener ${settings.eventListener.type}`);
   }
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${server.port}`;
-  print.out(`listening on http://${host}:${server.port} · event listener ${settings.eventListener.type}`);
 
   let removeSignals = () => {};
   let stopping: Promise<void> | undefined;
@@ -299,8 +315,8 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
       removeSignals();
       await kafka?.stop();
       // Shutdown: aborted state first (inside tide.stop), stop accepting, drain live events (≤ 5 s).
-      await tide.stop({ stopAccepting: () => server.stopAccepting() }).catch((error: unknown) => logger.error('shutdown failed', { error: message(error) }));
-      await server.close().catch(() => {});
+      await tide.stop({ stopAccepting: () => server?.stopAccepting() }).catch((error: unknown) => logger.error('shutdown failed', { error: message(error) }));
+      await server?.close().catch(() => {});
       await release();
     })());
   if ((o.handleSignals ?? true) && rt.signals) removeSignals = onSignals(rt.signals, stop, logger, settings.eventListener.type === 'ONCE' ? 1 : 0);
