@@ -3,7 +3,8 @@ import { loadIntegrationFolder } from '../../adapters/node/index.ts';
 import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
 import { loadSettingsOrThrow } from '../../src/config/index.ts';
 import { createTide, type Tide } from '../../src/integration/index.ts';
-import { createMemoryLogger, type Logger } from '../../src/logging/logger.ts';
+import type { Logger } from '../../src/index.ts';
+import { createMemoryLogger } from '../../src/testing/index.ts';
 import http from './index.ts';
 import { MANY_POSTS, POSTS, SECRETS, TODOS, USERS, startTestApi, type TestApi } from './test-support.ts';
 

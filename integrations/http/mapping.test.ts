@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/load.ts';
+import { loadIntegrationFolder } from '../../adapters/node/index.ts';
 import { mapKind } from '../../src/testing/index.ts';
 import { POSTS, TODOS, USERS } from './test-support.ts';
 
