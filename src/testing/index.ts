@@ -63,7 +63,7 @@ export interface MapKindResult {
   selectorErrors: string[];
   fieldErrors: FieldError[];
   misconfigurations: Misconfiguration[];
-  /** Entities dropped for a falsy identifier or blueprint. */
+  /** Entities dropped: a falsy identifier or blueprint, or one of a type Port cannot take (logged as an error). */
   dropped: number;
 }
 
