@@ -110,7 +110,7 @@ export interface IntegrationDefinition<Config = Record<string, unknown>, Kinds e
 /** What {@link defineIntegration} takes: the config and selector types come from the schemas given. */
 export interface IntegrationInput<Kinds extends Record<string, unknown>, ConfigSchema extends ZodType | undefined> extends IntegrationFields<ConfigOf<ConfigSchema>> {
   config?: ConfigSchema;
-  kinds: { [K in keyof Kinds]: KindDefinition<ConfigOf<ConfigSchema>, Kinds[K]> };
+  kinds: { [K in keyof Kinds]: KindDefinition<ConfigOf<ConfigSchema>, Kinds[K]> & { selector?: ZodType } };
 }
 
 /** A kind declared without a selector schema has `undefined` for one. */
