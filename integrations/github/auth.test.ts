@@ -8,7 +8,7 @@ import { createAppJwt, createAuthCache, importPrivateKey, REFRESH_BEFORE_EXPIRY_
 import type { AuthCache } from './auth.ts';
 import type { GithubConfig } from './config.ts';
 import { createKinds } from './kinds.ts';
-import { bufferedFetch, createMockGithub, GITHUB, ORG } from './mock-github.ts';
+import { bufferedFetch, createGithubStandIn, GITHUB, ORG } from './github-stand-in.ts';
 
 const APP_ID = '123456';
 const INSTALLATION_ID = '2';
@@ -49,7 +49,7 @@ async function checkJwt(authorization: string | null, now: number): Promise<stri
 let clock = START;
 let minted = 0;
 const exchanges: string[] = [];
-const mock = createMockGithub();
+const mock = createGithubStandIn();
 const server = setupServer(
   http.post(`${GITHUB}/app/installations/:id/access_tokens`, async ({ request, params }) => {
     const problem = await checkJwt(request.headers.get('authorization'), clock);

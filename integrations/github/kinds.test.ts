@@ -6,11 +6,11 @@ import type { KindContext, KindDefinition, Logger, RawItem } from '../../src/ind
 import { createAuthCache } from './auth.ts';
 import type { GithubConfig } from './config.ts';
 import { createKinds } from './kinds.ts';
-import { ALL_REPOS, bufferedFetch, createMockGithub, ORG } from './mock-github.ts';
+import { ALL_REPOS, bufferedFetch, createGithubStandIn, ORG } from './github-stand-in.ts';
 
 const TOKEN = 'ghp_test_token';
 const NOW = Date.parse('2024-05-06T12:00:00Z');
-const mock = createMockGithub({ token: TOKEN, rateLimitReset: () => NOW / 1000 + 3600 });
+const mock = createGithubStandIn({ token: TOKEN, rateLimitReset: () => NOW / 1000 + 3600 });
 const server = setupServer(...mock.handlers);
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
@@ -85,7 +85,7 @@ describe('repository', () => {
   });
 
   it('uses githubHost for GitHub Enterprise', async () => {
-    const enterprise = createMockGithub({ base: 'https://ghe.example.com/api/v3', token: TOKEN });
+    const enterprise = createGithubStandIn({ base: 'https://ghe.example.com/api/v3', token: TOKEN });
     server.use(...enterprise.handlers);
     const { items } = await run('repository', {}, { githubHost: 'https://ghe.example.com/api/v3/' });
     expect(items).toHaveLength(4);
