@@ -145,7 +145,8 @@ export function createGithubStandIn(options: GithubStandInOptions = {}): GithubS
   let server: ServerType | undefined;
   return {
     fetch: answer,
-    handlers: [http.all(`${base}/*`, ({ request }) => answer(request))],
+    // msw types its request with the DOM's Request; under workers-types (the Workers project's global setup) that differs.
+    handlers: [http.all(`${base}/*`, ({ request }) => answer(request as unknown as Request))],
     requests,
     accepted,
     inject: (injection) => void injected.push(injection),
