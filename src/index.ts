@@ -10,16 +10,6 @@ export type { HttpClient } from './http/index.ts';
 export { paginateCursor, paginateLinkHeader, paginateOffset, paginatePageNumber, parseLinkHeader } from './http/index.ts';
 export { createJqWasmEngine, JqRunError, type JqEngine } from './mapping/index.ts';
 export { RetryableError, signHmacSha256, verifyHmacSha256 } from './live/index.ts';
-export type {
-  HmacSha256Options,
-  LiveEventProcessor,
-  ProcessorContext,
-  VerifyRequest,
-  WebhookEvent,
-  WebhookEventResult,
-  WebhookProcessor,
-  WebhookProcessorFactory,
-  WebhookRegistrations,
-  WebhookRoute,
-} from './live/index.ts';
+export type { HmacSha256Options, LiveEventProcessor, ProcessorContext, VerifyRequest, WebhookEvent, WebhookEventResult } from './live/index.ts';
+export type { WebhookProcessor, WebhookProcessorFactory, WebhookRegistrations, WebhookRoute } from './live/index.ts';
 export type { ResourceConfig } from './mapping/index.ts';

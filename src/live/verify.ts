@@ -7,8 +7,8 @@ import type { VerifyRequest } from './processor.ts';
 
 /** How a vendor signs its deliveries. */
 export interface HmacSha256Options {
-  /** The shared secret; an empty or missing secret verifies nothing (the check fails). */
-  secret: string | Uint8Array;
+  /** The shared secret; an empty or missing one verifies nothing (the check fails). */
+  secret: string | Uint8Array | undefined;
   /** The header carrying the signature, any case (e.g. `x-hub-signature-256`). */
   header: string;
   /** Text before the digest; default `sha256=`. Use `''` for a bare digest. */
