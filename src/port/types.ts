@@ -51,7 +51,7 @@ export interface SearchRule {
 /**
  * An entity body as Tide sends it: only `identifier` is required, and it may be a search query (§9.4). Port takes
  * a string or null `title` and `icon`, and a string, list or search query `team`; Tide sends them as the mapping
- * produced them and reports Port's refusal of an entity as that entity's failure (§9.1).
+ * produced them and reports Port's refusal of an entity as that entity's failure (Port API §9.1; behaviour §4.11).
  */
 export interface PortEntityInput {
   identifier: string | SearchQuery;
