@@ -12,7 +12,7 @@ import { silentLogger } from '../../../src/logging/logger.ts';
 import { createMemoryStateStore } from '../../../src/state/index.ts';
 import { extractResource, resolveHandlers } from '../../../src/sync/index.ts';
 import { requiredFieldsOf } from '../../../src/testing/index.ts';
-import type { IntegrationDefinition, KindContext } from '../../../src/index.ts';
+import { IntegrationConfigError, parseIntegrationConfig, type IntegrationDefinition, type KindContext } from '../../../src/index.ts';
 import { CliError, environment, loadIntegration, settingsFor, type LoadedIntegration } from './context.ts';
 import { previewResource, type ItemPreview, type ResourcePreview } from './map-preview.ts';
 
@@ -68,6 +68,16 @@ function loadMapping(loaded: LoadedIntegration, opts: MapOptions, cwd: string): 
   }
 }
 
+/** The settings through the integration's config schema, as at startup; a bad one is a usage error. */
+function integrationConfig(loaded: LoadedIntegration, raw: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return parseIntegrationConfig(loaded.definition.config, raw);
+  } catch (error) {
+    if (error instanceof IntegrationConfigError) throw new CliError(error.message, 2);
+    throw error;
+  }
+}
+
 /** The first page the kind's handler yields, with the integration's settings as `ctx.config`. */
 async function firstPage(loaded: LoadedIntegration, config: PortAppConfig, resourceIndex: number, cwd: string): Promise<unknown[]> {
   const resource = config.resources[resourceIndex]!;
@@ -78,7 +88,7 @@ async function firstPage(loaded: LoadedIntegration, config: PortAppConfig, resou
   const ctx: KindContext = {
     kind: resource.kind,
     index: resourceIndex,
-    config: settings.integration.config,
+    config: integrationConfig(loaded, settings.integration.config),
     selector: resource.selector,
     resourceConfig: resource,
     logger: silentLogger,
