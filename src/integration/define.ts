@@ -19,7 +19,7 @@ export interface KindContext<Config = Record<string, unknown>, Selector = Record
   kind: string;
   /** The resource's index in the mapping (`resources[i]`). */
   index: number;
-  /** The integration's config, typed and keyed by `.port/spec.yaml` configuration names. */
+  /** The integration's config, keyed by `.port/spec.yaml` configuration names: its `config` schema's output. */
   config: Config;
   /** The resource's selector: `query` plus the kind's own fields, validated by its schema. */
   selector: Selector & { query: string };
@@ -45,11 +45,11 @@ export interface KindContext<Config = Record<string, unknown>, Selector = Record
   checkpoint?: (cursor: unknown) => void;
 }
 
-/** The selector a kind's handler sees for schema `S`: the schema's output (defaults filled in), or any fields without one. */
-export type SelectorOf<S> = S extends ZodType ? z.output<S> : Record<string, unknown>;
-
-/** The config hooks, handlers and processors see for config schema `S`: its output, or a plain record without one. */
-export type ConfigOf<S> = S extends ZodType ? z.output<S> : Record<string, unknown>;
+/**
+ * What a handler sees for schema `S` (a config or a selector schema): the schema's output, defaults filled in;
+ * a plain record when there is no schema.
+ */
+export type SchemaOutput<S> = S extends ZodType ? z.output<S> : Record<string, unknown>;
 
 /**
  * One kind: its resync handler and, optionally, the schema of its selector fields beside `query`. The mapping's
@@ -59,7 +59,7 @@ export type ConfigOf<S> = S extends ZodType ? z.output<S> : Record<string, unkno
 export interface KindDefinition<Config = Record<string, unknown>, S = ZodType | undefined> {
   /** Schema of the kind's selector fields beside `query` (e.g. `z.object({ state: z.enum(['open', 'all']).default('open') })`). */
   selector?: S;
-  resync(ctx: KindContext<Config, SelectorOf<S>>): ResyncResult;
+  resync(ctx: KindContext<Config, SchemaOutput<S>>): ResyncResult;
 }
 
 /** Context for the start and resync lifecycle hooks. */
@@ -108,9 +108,9 @@ export interface IntegrationDefinition<Config = Record<string, unknown>, Kinds e
 }
 
 /** What {@link defineIntegration} takes: the config and selector types come from the schemas given. */
-export interface IntegrationInput<Kinds extends Record<string, unknown>, ConfigSchema extends ZodType | undefined> extends IntegrationFields<ConfigOf<ConfigSchema>> {
+export interface IntegrationInput<Kinds extends Record<string, unknown>, ConfigSchema extends ZodType | undefined> extends IntegrationFields<SchemaOutput<ConfigSchema>> {
   config?: ConfigSchema;
-  kinds: { [K in keyof Kinds]: KindDefinition<ConfigOf<ConfigSchema>, Kinds[K]> & { selector?: ZodType } };
+  kinds: { [K in keyof Kinds]: KindDefinition<SchemaOutput<ConfigSchema>, Kinds[K]> & { selector?: ZodType } };
 }
 
 /** A kind declared without a selector schema has `undefined` for one. */
@@ -136,9 +136,9 @@ export type InferredKinds<Kinds> = { [K in keyof Kinds]: unknown extends Kinds[K
  *   },
  * });
  */
-export function defineIntegration<const Kinds extends Record<string, unknown> = {}, ConfigSchema extends ZodType | undefined = undefined>(
+export function defineIntegration<Kinds extends Record<string, unknown> = {}, ConfigSchema extends ZodType | undefined = undefined>(
   def: IntegrationInput<Kinds, ConfigSchema>,
-): IntegrationDefinition<ConfigOf<ConfigSchema>, InferredKinds<Kinds>> {
+): IntegrationDefinition<SchemaOutput<ConfigSchema>, InferredKinds<Kinds>> {
   if (!def || typeof def !== 'object') throw new TypeError('defineIntegration: expected an object');
   if (!def.kinds || typeof def.kinds !== 'object') throw new TypeError('defineIntegration: `kinds` must be an object of kind definitions');
   for (const [name, kind] of Object.entries(def.kinds as Record<string, KindDefinition | undefined>)) {
@@ -148,7 +148,7 @@ export function defineIntegration<const Kinds extends Record<string, unknown> = 
   if (def.config !== undefined && !isSchema(def.config)) throw new TypeError('defineIntegration: config must be a zod schema (e.g. z.object({ … }))');
   if (def.type !== undefined && (typeof def.type !== 'string' || def.type.includes('/')))
     throw new TypeError(`defineIntegration: type must be a string without "/", got ${JSON.stringify(def.type)}`);
-  return def as unknown as IntegrationDefinition<ConfigOf<ConfigSchema>, InferredKinds<Kinds>>;
+  return def as unknown as IntegrationDefinition<SchemaOutput<ConfigSchema>, InferredKinds<Kinds>>;
 }
 
 function isSchema(value: unknown): value is ZodType {

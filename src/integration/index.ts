@@ -1,6 +1,5 @@
 export {
   defineIntegration,
-  type ConfigOf,
   type HookContext,
   type InferredKinds,
   type IntegrationDefinition,
@@ -10,7 +9,7 @@ export {
   type KindDefinition,
   type RawItem,
   type ResyncResult,
-  type SelectorOf,
+  type SchemaOutput,
   type SelectorSchemas,
 } from './define.ts';
 export { IntegrationConfigError, parseIntegrationConfig, type IntegrationConfigIssue } from './config.ts';
