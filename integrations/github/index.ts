@@ -30,7 +30,7 @@ export interface GithubIntegrationOptions {
 }
 
 /** The settings with the fixed ones laid over them; unset fixed values leave the settings' own. */
-function withFixed(fixed: Partial<GithubConfig> | undefined) {
+function withFixed(fixed: Partial<GithubConfig> | undefined): z.ZodType<GithubConfig> {
   const defined = Object.fromEntries(Object.entries(fixed ?? {}).filter(([, v]) => v !== undefined));
   if (Object.keys(defined).length === 0) return githubConfigSchema;
   return z.preprocess((raw) => ({ ...(raw as Record<string, unknown>), ...defined }), githubConfigSchema);

@@ -99,6 +99,21 @@ describe('defineIntegration types', () => {
     expectTypeOf(plain).toExtend<IntegrationDefinition>();
   });
 
+  it('a config type given as the type argument types config without a schema', () => {
+    const explicit = defineIntegration<{ apiToken: string }>({
+      kinds: {
+        thing: {
+          resync(ctx) {
+            expectTypeOf(ctx.config.apiToken).toEqualTypeOf<string>();
+            expectTypeOf(ctx.selector).toEqualTypeOf<Record<string, unknown> & { query: string }>();
+            return [];
+          },
+        },
+      },
+    });
+    expectTypeOf(explicit).toExtend<IntegrationDefinition<{ apiToken: string }>>();
+  });
+
   it('refuses what is not a schema, at run time too', () => {
     // @ts-expect-error a selector must be a zod schema
     expect(() => defineIntegration({ kinds: { a: { selector: { state: 'open' }, resync: () => [] } } })).toThrow(/kind "a": selector must be a zod schema/);

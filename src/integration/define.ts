@@ -52,6 +52,12 @@ export interface KindContext<Config = Record<string, unknown>, Selector = Record
 export type SchemaOutput<S> = S extends ZodType ? z.output<S> : Record<string, unknown>;
 
 /**
+ * The config type of a definition declared with `C`: a config schema's output, or `C` itself when it is a plain
+ * type given explicitly (`defineIntegration<MyConfig>(…)`, the settings unchecked beyond the spec).
+ */
+export type ConfigType<C> = C extends ZodType ? z.output<C> : C extends undefined ? Record<string, unknown> : C;
+
+/**
  * One kind: its resync handler and, optionally, the schema of its selector fields beside `query`. The mapping's
  * selector is validated by that schema where the mapping is read (a bad selector fails the resync naming
  * `resources[i].selector.<field>`), so `ctx.selector` arrives parsed and typed as the schema's output.
@@ -108,9 +114,9 @@ export interface IntegrationDefinition<Config = Record<string, unknown>, Kinds e
 }
 
 /** What {@link defineIntegration} takes: the config and selector types come from the schemas given. */
-export interface IntegrationInput<Kinds extends Record<string, unknown>, ConfigSchema extends ZodType | undefined> extends IntegrationFields<SchemaOutput<ConfigSchema>> {
-  config?: ConfigSchema;
-  kinds: { [K in keyof Kinds]: KindDefinition<SchemaOutput<ConfigSchema>, Kinds[K]> & { selector?: ZodType } };
+export interface IntegrationInput<Kinds extends Record<string, unknown>, C> extends IntegrationFields<ConfigType<C>> {
+  config?: C extends ZodType ? C : ZodType<ConfigType<C>>;
+  kinds: { [K in keyof Kinds]: KindDefinition<ConfigType<C>, Kinds[K]> & { selector?: ZodType } };
 }
 
 /** A kind declared without a selector schema has `undefined` for one. */
@@ -119,8 +125,9 @@ export type InferredKinds<Kinds> = { [K in keyof Kinds]: unknown extends Kinds[K
 /**
  * Declare an integration: its kinds (each a resync handler that returns or yields raw items), and optionally the
  * schema of its config, its webhook routes, spec, default resources and lifecycle hooks. The types of
- * `ctx.config` and of each kind's `ctx.selector` are inferred from the schemas. The result is plain data that
- * every runtime adapter accepts.
+ * `ctx.config` and of each kind's `ctx.selector` are inferred from the schemas (a config type may instead be
+ * given as the type argument, unchecked beyond the spec). The result is plain data that every runtime adapter
+ * accepts.
  *
  * @example
  * export default defineIntegration({
@@ -136,9 +143,9 @@ export type InferredKinds<Kinds> = { [K in keyof Kinds]: unknown extends Kinds[K
  *   },
  * });
  */
-export function defineIntegration<Kinds extends Record<string, unknown> = {}, ConfigSchema extends ZodType | undefined = undefined>(
-  def: IntegrationInput<Kinds, ConfigSchema>,
-): IntegrationDefinition<SchemaOutput<ConfigSchema>, InferredKinds<Kinds>> {
+export function defineIntegration<C = undefined, Kinds extends Record<string, unknown> = Record<string, unknown>>(
+  def: IntegrationInput<Kinds, C>,
+): IntegrationDefinition<ConfigType<C>, InferredKinds<Kinds>> {
   if (!def || typeof def !== 'object') throw new TypeError('defineIntegration: expected an object');
   if (!def.kinds || typeof def.kinds !== 'object') throw new TypeError('defineIntegration: `kinds` must be an object of kind definitions');
   for (const [name, kind] of Object.entries(def.kinds as Record<string, KindDefinition | undefined>)) {
@@ -148,7 +155,7 @@ export function defineIntegration<Kinds extends Record<string, unknown> = {}, Co
   if (def.config !== undefined && !isSchema(def.config)) throw new TypeError('defineIntegration: config must be a zod schema (e.g. z.object({ … }))');
   if (def.type !== undefined && (typeof def.type !== 'string' || def.type.includes('/')))
     throw new TypeError(`defineIntegration: type must be a string without "/", got ${JSON.stringify(def.type)}`);
-  return def as unknown as IntegrationDefinition<SchemaOutput<ConfigSchema>, InferredKinds<Kinds>>;
+  return def as unknown as IntegrationDefinition<ConfigType<C>, InferredKinds<Kinds>>;
 }
 
 function isSchema(value: unknown): value is ZodType {

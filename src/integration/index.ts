@@ -1,5 +1,6 @@
 export {
   defineIntegration,
+  type ConfigType,
   type HookContext,
   type InferredKinds,
   type IntegrationDefinition,
