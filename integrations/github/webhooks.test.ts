@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResourceConfig, WebhookEvent } from '../../src/index.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
+import type { Logger, ResourceConfig, WebhookEvent } from '../../src/index.ts';
 import type { GithubConfig } from './config.ts';
 import issuesOpened from './fixtures/webhook.issues.opened.json' with { type: 'json' };
 import ping from './fixtures/webhook.ping.json' with { type: 'json' };
@@ -11,6 +10,7 @@ import runCompleted from './fixtures/webhook.workflow_run.completed.json' with {
 import { createWebhooks, EVENT_SPECS, createProcessor, signPayload, verifyDelivery, verifySignature } from './webhooks.ts';
 
 const SECRET = "It's a Secret to Everybody";
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
 const encode = (text: string) => new TextEncoder().encode(text);
 
 describe('verifySignature', () => {
