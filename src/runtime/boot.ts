@@ -7,7 +7,7 @@
  */
 import { createRedactor, formatSettingsErrors, type EventListenerType, type TideSettings } from '../config/index.ts';
 import { ProvisionError, type ProvisionReport } from '../defaults/index.ts';
-import { createTide, type IntegrationDefinition, type Tide } from '../integration/index.ts';
+import { createTide, parseIntegrationConfig, type IntegrationDefinition, type Tide } from '../integration/index.ts';
 import type { ScheduleTimers } from '../listeners/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { StateStore } from '../state/index.ts';
@@ -133,6 +133,8 @@ function settle(definition: IntegrationDefinition<any>, o: BootOptions, rt: Boot
     const configYaml = rt.files.readText(`${rt.files.resolve(rt.cwd)}/config.yaml`);
     const overrides = o.logLevel ? deepMerge(o.overrides ?? {}, { application: { logLevel: o.logLevel.toUpperCase() } }) : o.overrides;
     configured = configure({ definition, folder, env: rt.env, configYaml, overrides });
+    // The integration's config schema too, before anything starts (createTide applies it to hand its output on).
+    if (configured.ok) parseIntegrationConfig(configured.integration.config, configured.settings.integration.config, createRedactor(configured.secrets));
   } catch (error) {
     print.err(message(error));
     return undefined;
