@@ -24,6 +24,8 @@ export interface PortEmulatorOptions {
   adminToken?: string;
   /** Keep a request log (default true). Benchmarks may turn it off. */
   requestLog?: boolean;
+  /** Keep each entity's change history for the UI (default true). Benchmarks may turn it off. */
+  entityHistory?: boolean;
 }
 
 export interface Organization {
