@@ -6,6 +6,7 @@ import { RateLimiter } from './rate-limits.ts';
 import { RequestLog } from './request-log.ts';
 import type { OutboxEntry } from './changelog.ts';
 import type { Blueprint } from './types.ts';
+import type { UiOptions } from './ui/types.ts';
 
 /** Options of `createPortEmulator()`; every one has a default that suits tests. */
 export interface PortEmulatorOptions {
@@ -26,6 +27,8 @@ export interface PortEmulatorOptions {
   requestLog?: boolean;
   /** Keep each entity's change history for the UI (default true). Benchmarks may turn it off. */
   entityHistory?: boolean;
+  /** The web UI at `/` (default on, without the mapping playground); `false` serves Port's API only. */
+  ui?: UiOptions | false;
 }
 
 export interface Organization {

@@ -10,7 +10,7 @@ import { createFileStateStore } from './file-state-store.ts';
 import { startKafkaConsumer, type KafkaConsumerHandle } from './kafka.ts';
 import { loadIntegrationFolder, readConfigYaml, readEnvironment } from './load.ts';
 import { createNodeLogger } from './logger.ts';
-import { planLines, provisionLines, resyncLines } from './print.ts';
+import { BROWSE_LINE, planLines, provisionLines, resyncLines } from './print.ts';
 import { startEmbeddedPort, startHttpServer, type EmbeddedPort, type HttpServer } from './runtime.ts';
 import type { SailOptions, SailResult } from './sail.ts';
 
@@ -97,6 +97,7 @@ export async function run(definition: IntegrationDefinition<any>, dir: string, o
       env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string')),
       onResyncReport: (report) => {
         lastReport = report;
+        embedded?.emulator.recordResyncReport(identifier, report);
       },
     });
   } catch (error) {
@@ -170,6 +171,7 @@ export async function run(definition: IntegrationDefinition<any>, dir: string, o
   if (tide.listener.type === 'ONCE') {
     const result = tide.listener.onceResult();
     if (lastReport) for (const line of resyncLines(lastReport)) print(line);
+    if (embedded) print(BROWSE_LINE);
     await stop();
     return done(result?.exitCode ?? 1, { ...base, tide, url, provision, report: lastReport });
   }
