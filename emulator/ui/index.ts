@@ -155,12 +155,11 @@ export function withUi(api: Hono, emu: EmulatorState, router: Router, options: U
     if (c.req.method !== 'GET' && (c.req.header(UI_HEADER) !== '1' || !isSameOrigin(c.req.raw) || !/^application\/json\b/.test(c.req.header('content-type') ?? ''))) {
       return c.json({ ok: false, error: 'forbidden', message: `writes need a same-origin JSON request with ${UI_HEADER}: 1` }, 403);
     }
-    try {
-      await next();
-    } catch (error) {
-      if (error instanceof PortError) return c.json(error.toBody(), error.status as 400);
-      throw error;
-    }
+    await next();
+  });
+  api_.onError((error, c) => {
+    if (error instanceof PortError) return c.json(error.toBody(), error.status as 400);
+    return c.json({ ok: false, error: 'internal_error', message: `Internal error: ${error.message}` }, 500);
   });
   const body = async <T>(c: Context, schema: ZodType<T>): Promise<T> => {
     let raw: unknown;
