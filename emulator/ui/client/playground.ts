@@ -130,6 +130,7 @@ export function startPlayground(): void {
       return;
     }
     saveStatus.textContent = 'Saving…';
+    const appended = index >= resources().length;
     try {
       const res = await postJson<{ integration: IntegrationData['integration']; request: { id: string; reason: string; createdAt: string } | null }>('/_ui/api/save', {
         integration: data!.integration.identifier,
@@ -138,6 +139,8 @@ export function startPlayground(): void {
         base,
       });
       data!.integration = res.integration;
+      // A new resource gets its own entry in the resource list.
+      if (appended) await loadIntegration(data!.integration.identifier, index);
       base = resources()[index] ?? null;
       const next = (res.integration.resyncState?.nextResync as string | null | undefined) ?? null;
       saveStatus.replaceChildren(
@@ -145,8 +148,6 @@ export function startPlayground(): void {
         ` The next resync uses it: resync request ${res.request?.id ?? '?'} (${res.request?.reason ?? 'config_changed'}) is waiting. A Tide polling this Port (the POLLING listener) starts that resync at its next poll; \`tide sail --once\` uses the new mapping on its next run. ${next ? `Next scheduled resync: ${next}.` : 'No resync is scheduled.'}`,
       );
       saveStatus.dataset.saved = '1';
-      const option = resourceSelect.options[index];
-      if (option && index === resources().length - 1) await loadIntegration(data!.integration.identifier, index);
     } catch (error) {
       saveStatus.textContent = `Not saved: ${(error as Error).message}`;
     }
