@@ -116,7 +116,7 @@ export function tablePage(emu: EmulatorState, bp: Blueprint, req: TableRequest):
   const more = found.length > req.size;
   const page = found.slice(0, req.size);
   if (backwards) page.reverse();
-  const result: TablePage = { rows: page.map(rowToEntity), total: count(emu, where, args, predicate) };
+  const result: TablePage = { rows: page.map(rowToEntity), total: count(emu, where, args, predicate, JSON.stringify(req.rules)) };
   if (page.length > 0) {
     const first = encode(keyOf(page[0]));
     const lastKey = encode(keyOf(page[page.length - 1]));
@@ -131,7 +131,29 @@ export function tablePage(emu: EmulatorState, bp: Blueprint, req: TableRequest):
   return result;
 }
 
-function count(emu: EmulatorState, where: string[], args: unknown[], predicate: EntityPredicate | undefined): number {
+/**
+ * Counts cost a pass over the blueprint's index, so they are kept until the database changes: SQLite's
+ * `total_changes()` grows with every write on the emulator's connection, and a different value means
+ * count again. Paging through an idle catalog then costs the same at any size.
+ */
+const counts = new WeakMap<object, Map<string, { changes: number; n: number }>>();
+const MAX_CACHED_COUNTS = 200;
+
+function count(emu: EmulatorState, where: string[], args: unknown[], predicate: EntityPredicate | undefined, rulesKey: string): number {
+  const db = emu.store.db;
+  const changes = (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+  let cache = counts.get(db);
+  if (!cache) counts.set(db, (cache = new Map()));
+  const key = JSON.stringify([where, args, rulesKey]);
+  const hit = cache.get(key);
+  if (hit && hit.changes === changes) return hit.n;
+  const n = countNow(emu, where, args, predicate);
+  if (cache.size >= MAX_CACHED_COUNTS) cache.delete(cache.keys().next().value!);
+  cache.set(key, { changes, n });
+  return n;
+}
+
+function countNow(emu: EmulatorState, where: string[], args: unknown[], predicate: EntityPredicate | undefined): number {
   if (!predicate) return (emu.store.db.prepare(`SELECT count(*) AS n FROM entities WHERE ${where.join(' AND ')}`).get(...args) as { n: number }).n;
   let n = 0;
   for (const r of emu.store.db.prepare(`SELECT * FROM entities WHERE ${where.join(' AND ')}`).iterate(...args) as Iterable<EntityRow>) {
