@@ -34,15 +34,14 @@ CREATE INDEX IF NOT EXISTS resync_requests_integration ON resync_requests (integ
 CREATE TABLE IF NOT EXISTS examples (integration_id TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (integration_id, kind));
 CREATE TABLE IF NOT EXISTS migrations (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS changelog (seq INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entity_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, blueprint TEXT NOT NULL, identifier TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS entity_changes_key ON entity_changes (blueprint, identifier, seq);
+CREATE TABLE IF NOT EXISTS entity_history (row_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS resync_history (seq INTEGER PRIMARY KEY AUTOINCREMENT, integration_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS resync_history_key ON resync_history (integration_id, kind, key);
 `;
 
 const TABLES = [
   'kv', 'credentials', 'tokens', 'blueprints', 'entities', 'integrations', 'resync_requests', 'examples', 'migrations', 'changelog',
-  'entity_changes', 'resync_history',
+  'entity_history', 'resync_history',
 ];
 
 export interface EntityRow {

@@ -112,7 +112,7 @@ export function withUi(api: Hono, emu: EmulatorState, router: Router, options: U
       const e = emu.store.entity(bpId, id);
       if (!e) throw notFound(`Entity "${id}" of blueprint "${bpId}" was not found`);
       const bp = emu.blueprint(bpId);
-      return EntityPage({ e, bp, out: relationsOut(emu, bp, e), in: relationsIn(emu, e), history: entityChanges(emu, bpId, id), signedIn });
+      return EntityPage({ e, bp, out: relationsOut(emu, bp, e), in: relationsIn(emu, e), history: entityChanges(emu, e), signedIn });
     }),
   );
 

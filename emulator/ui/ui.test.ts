@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { entityChanges } from '../entity-history.ts';
 import { SERVICE_BLUEPRINT, TEAM_BLUEPRINT, createBlueprints, startEmulator, type TestEmulator } from '../test-helpers.ts';
 
 /**
@@ -147,19 +148,19 @@ describe('the catalog and entity pages', () => {
     await write({ identifier: 'api', properties: { replicas: 3, language: 'go' } }, 'port-ocean/fake/1.0/a/exporter');
     await write({ identifier: 'api', properties: { replicas: 3 } }, 'port-ocean/fake/1.0/a/exporter');
     await write({ identifier: 'api', properties: { replicas: 3 } }, 'port-ocean/other/2.0/b/exporter');
-    await t.call('DELETE', '/v1/blueprints/service/entities/api?delete_dependents=false');
-    const history = t.emulator.state.store.db
-      .prepare('SELECT data FROM entity_changes WHERE blueprint = ? AND identifier = ? ORDER BY seq')
-      .all('service', 'api')
-      .map((r) => JSON.parse((r as { data: string }).data));
-    expect(history.map((h) => h.action)).toEqual(['created', 'updated', 'updated', 'deleted']);
-    expect(history[0].by).toBe('test-client');
+    const entity = t.emulator.state.store.entity('service', 'api')!;
+    const history = entityChanges(t.emulator.state, entity);
+    expect(history.map((h) => h.action)).toEqual(['updated', 'updated', 'created']);
+    expect(history[0]).toMatchObject({ changes: [], previousDatasource: 'port-ocean/fake/1.0/a/exporter', agent: 'port-ocean/other/2.0/b/exporter', by: 'test-client' });
     expect(history[1].changes).toEqual([
       { path: 'properties.replicas', before: 2, after: 3 },
       { path: 'properties.language', after: 'go' },
     ]);
-    expect(history[2]).toMatchObject({ changes: [], previousDatasource: 'port-ocean/fake/1.0/a/exporter', datasource: 'port-ocean/other/2.0/b/exporter' });
-    expect(history[3].changes).toContainEqual({ path: 'title', before: 'API' });
+    expect(history[2]).toMatchObject({ by: 'test-client', agent: 'port-ocean/fake/1.0/a/exporter', at: entity.createdAt });
+    // The history goes with the entity.
+    await t.call('DELETE', '/v1/blueprints/service/entities/api?delete_dependents=false');
+    const left = t.emulator.state.store.db.prepare('SELECT count(*) AS n FROM entity_history WHERE row_id = ?').get(entity.rowId) as { n: number };
+    expect(left.n).toBe(0);
   });
 
   it('shows an entity update as a diff on its page', async () => {

@@ -127,7 +127,7 @@ export function EntityPage(v: EntityView) {
           <section aria-labelledby="history-heading">
             <h2 id="history-heading">Change history</h2>
             {v.history.length === 0 ? (
-              <p class="muted">No recorded changes (entities seeded directly have no history).</p>
+              <p class="muted">No recorded changes.</p>
             ) : (
               <ol class="history">
                 {v.history.map((h) => (
@@ -166,9 +166,9 @@ export function EntityPage(v: EntityView) {
                           ))}
                         </tbody>
                       </table>
-                    ) : (
-                      <p class="muted">No field changed.</p>
-                    )}
+                    ) : h.action === 'updated' ? (
+                      <p class="muted">No field changed; only the owner.</p>
+                    ) : null}
                   </li>
                 ))}
               </ol>
