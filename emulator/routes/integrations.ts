@@ -102,7 +102,8 @@ export const integrationRoutes: Route[] = [
     method: 'GET',
     path: '/v1/integration/provision-enabled',
     id: 'integration.provisionEnabled',
-    handler: () => ok({ integrations: [] }),
+    // Integration types Port provisions resources for; set with PUT /_emulator/provision-enabled.
+    handler: (ctx) => ok({ integrations: ctx.emu.store.kv<string[]>('provisionEnabled') ?? [] }),
   },
   {
     method: 'GET',
@@ -258,6 +259,7 @@ export const integrationRoutes: Route[] = [
       ctx.emu.store.db.prepare('DELETE FROM resync_requests WHERE integration_id = ?').run(before.identifier);
       ctx.emu.store.db.prepare('DELETE FROM examples WHERE integration_id = ?').run(before.identifier);
       ctx.emu.store.db.prepare('DELETE FROM resync_history WHERE integration_id = ?').run(before.identifier);
+      ctx.emu.runs.deleteCursors(before.identifier);
       emitIntegrationEvent(ctx, 'deleted', before, null);
       return ok({});
     },

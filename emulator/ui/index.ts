@@ -190,7 +190,7 @@ export function withUi(api: Hono, emu: EmulatorState, router: Router, options: U
     const entries = emu.log.query({ since: Number.isFinite(since) ? since : 0, limit: 500 });
     return c.json({
       ok: true,
-      requests: entries.map((e) => ({ seq: e.seq, at: e.at, method: e.method, path: e.path, query: e.query, status: e.status, durationMs: e.durationMs, userAgent: e.userAgent, bodyBytes: e.bodyBytes, fault: e.fault })),
+      requests: entries.map((e) => ({ seq: e.seq, at: e.at, method: e.method, path: e.path, query: e.query, status: e.status, durationMs: e.durationMs, userAgent: e.userAgent, bodyBytes: e.bodyBytes, fault: e.fault, ingest: e.ingest === true })),
     });
   });
   api_.get('/requests/:seq', (c) => {

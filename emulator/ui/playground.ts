@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { PortError, invalidRequest, notFound } from '../errors.ts';
 import { invoke } from '../pipeline.ts';
@@ -86,7 +87,7 @@ export async function save(emu: EmulatorState, router: Router, body: z.infer<typ
   const url = new URL(`http://ui.local${path}`);
   const request = new Request(url, { method: 'PATCH', headers: { 'user-agent': 'tide-local-ui' } });
   const principal = { clientId: 'local-ui', jti: 'local-ui', orgId: emu.organization().id };
-  const result = await invoke(emu, found.route, found.params, url, request, { config: { ...config, resources } }, principal, undefined);
+  const result = await invoke(emu, found.route, found.params, url, request, { config: { ...config, resources } }, principal, undefined, randomUUID(), []);
   const integration = (result.body as { integration: IntegrationDoc }).integration;
   return { integration, request: latestResyncRequest({ emu }, doc.identifier) };
 }

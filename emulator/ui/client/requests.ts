@@ -17,6 +17,8 @@ interface Summary {
   userAgent: string | null;
   bodyBytes: number;
   fault: string | null;
+  /** A post to an ingest URL (logs, sync metrics), not a Port API call. */
+  ingest: boolean;
 }
 
 const KEEP = 2000;
@@ -54,7 +56,7 @@ export function startRequests(): void {
           el('td', {}, [String(e.seq)]),
           el('td', {}, [e.at.slice(11, 23)]),
           el('td', {}, [e.method]),
-          el('td', { class: 'path' }, [e.path, el('span', { class: 'muted' }, [query.length > 120 ? `${query.slice(0, 119)}…` : query])]),
+          el('td', { class: 'path' }, [e.ingest ? el('span', { class: 'tag' }, ['ingest']) : '', e.path, el('span', { class: 'muted' }, [query.length > 120 ? `${query.slice(0, 119)}…` : query])]),
           el('td', {}, [el('span', { class: `status ${e.status >= 500 || e.status === 0 ? 'status-bad' : e.status >= 400 ? 'status-warn' : 'status-ok'}` }, [e.status === 0 ? 'dropped' : String(e.status)]), e.fault ? ` fault: ${e.fault}` : '']),
           el('td', { class: 'num' }, [e.durationMs.toFixed(1)]),
           el('td', { class: 'agent' }, [e.userAgent ?? '']),
