@@ -115,7 +115,8 @@ export function startPlayground(): void {
       editor.mark(diagnosticsFor(doc, findings));
       const entities = res.preview.items.reduce((n, i) => n + i.entities.length, 0);
       const errors = findings.filter((f) => f.level === 'error').length;
-      status.textContent = `${res.preview.items.length} items → ${entities} entities · ${res.preview.selectorErrors.length} selector errors · ${errors} problems flagged`;
+      const omitted = res.preview.omitted ? ` (the first ${res.preview.items.length} of ${res.preview.items.length + res.preview.omitted} items are shown)` : '';
+      status.textContent = `${res.preview.items.length} items → ${entities} entities · ${res.preview.selectorErrors.length} selector errors · ${errors} problems flagged${omitted}`;
     } catch (error) {
       if (mine !== generation) return;
       editor.mark([]);
