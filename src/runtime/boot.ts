@@ -15,7 +15,7 @@ import type { KindReport, Plan, ResyncReport } from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import { configure, createRuntimeLogger, streamOf, type Configured, type Stream } from './configure.ts';
 import { loadIntegrationFolder, type FolderReader } from './folder.ts';
-import { planLines, provisionLines, resyncLines } from './report-lines.ts';
+import { BROWSE_LINE, planLines, provisionLines, resyncLines } from './report-lines.ts';
 
 /** Where the integration's HTTP server binds unless told otherwise. */
 export const DEFAULT_HOST = '0.0.0.0';
@@ -39,6 +39,8 @@ export interface EmbeddedPort {
   clientSecret: string;
   /** Where its data lives, for messages. */
   dbFile: string;
+  /** Keeps each resync's report (its deletion rows and reasons) where the local Port's web UI shows it. */
+  keepReport?(identifier: string, report: ResyncReport): void;
   close(): Promise<void>;
 }
 
@@ -209,6 +211,7 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
       timers: rt.timers,
       onResyncReport: (report) => {
         lastReport = report;
+        embedded?.keepReport?.(identifier, report);
       },
     });
   } catch (error) {
@@ -343,6 +346,7 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
     const result = tide.listener.onceResult();
     const report = lastReport();
     if (report) for (const line of resyncLines(report)) print.out(line);
+    if (base.embeddedPortUrl) print.out(BROWSE_LINE);
     await stop();
     return finished(result?.exitCode ?? 1, { ...base, tide, url, provision, report });
   }
