@@ -57,9 +57,12 @@ beforeEach(() => {
   hits = {};
 });
 
+// Long enough that a healthy answer on a busy machine never meets it; only the stalled ones do.
+const DEADLINE_MS = 1000;
+
 function client(extra: HttpClientOptions = {}) {
   const retries: RetryInfo[] = [];
-  const c = createHttpClient({ baseUrl, timeoutMs: 200, sleep: async () => {}, onRetry: (info) => retries.push(info), ...extra });
+  const c = createHttpClient({ baseUrl, timeoutMs: DEADLINE_MS, sleep: async () => {}, onRetry: (info) => retries.push(info), ...extra });
   return { client: c, retries };
 }
 

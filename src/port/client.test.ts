@@ -212,13 +212,14 @@ describe('errors', () => {
 
 describe('a Port response that stalls mid-body', () => {
   it.each(['inProcess', 'loopback'] as const)('over %s: the attempt ends at the deadline and is retried', async (transport) => {
-    const { t, port, fault, requests, waits, warnings } = await setup(transport, { timeoutMs: 200 });
+    // Long enough that a healthy answer on a busy machine never meets it; only the stalled one does.
+    const { t, port, fault, requests, waits, warnings } = await setup(transport, { timeoutMs: 1000 });
     await fault({ match: { method: 'GET', path: '/v1/blueprints/service' }, action: { type: 'stall' } });
     expect(await port.getBlueprint('service')).toMatchObject({ identifier: 'service', title: 'Service' });
     const log = await requests('/v1/blueprints/service');
     expect(log.map((r) => r.status)).toEqual([200, 200]);
     expect(waits).toHaveLength(1);
-    expect(warnings).toEqual([`[tide] GET ${new URL(t.baseUrl).host} timed out after 200 ms; retry 1 of 10 in ${Math.round(waits[0] / 100) / 10} s`]);
+    expect(warnings).toEqual([`[tide] GET ${new URL(t.baseUrl).host} timed out after 1000 ms; retry 1 of 10 in ${Math.round(waits[0] / 100) / 10} s`]);
   });
 });
 
