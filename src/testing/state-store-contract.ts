@@ -11,6 +11,7 @@
  * testStateStore('deno-kv', async () => { const kv = await Deno.openKv(':memory:'); … }, { test: Deno.test });
  */
 import type { StateStore } from '../state/index.ts';
+import { assertEqual, assertRejects } from './assert.ts';
 
 /** What the factory returns for one test: a fresh, empty store, and how to reopen and dispose of it. */
 export interface StateStoreSubject {
@@ -188,37 +189,4 @@ export function testStateStore(
       assertEqual(await reopened.keys(), ['over', 'watermark', 'with/slash'], 'keys() after reopen');
     });
   }
-}
-
-function assertEqual(actual: unknown, expected: unknown, what: string): void {
-  if (!deepEqual(actual, expected)) {
-    throw new Error(`${what}: expected ${preview(expected)}, got ${preview(actual)}`);
-  }
-}
-
-async function assertRejects(fn: () => Promise<unknown>, what: string): Promise<void> {
-  try {
-    await fn();
-  } catch {
-    return;
-  }
-  throw new Error(`${what}: expected a rejection, but it resolved`);
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  const ka = Object.keys(a).sort();
-  const kb = Object.keys(b).sort();
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  return deepEqual(ka, kb) && ka.every((k) => deepEqual(ra[k], rb[k]));
-}
-
-function preview(value: unknown): string {
-  // Long strings are shortened one by one, so a list of long keys still shows where it differs.
-  const text = value === undefined ? 'undefined' : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' && v.length > 24 ? `${v.slice(0, 20)}…(${v.length})` : v));
-  return text.length > 400 ? `${text.slice(0, 400)}… (${text.length} characters)` : text;
 }
