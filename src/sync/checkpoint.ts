@@ -29,14 +29,13 @@ export interface ResyncCheckpoint {
   handlerIndex: number;
   /** Handler indices of the resource's async-iterable handlers, in the order they run (set after unit 0). */
   iterables?: number[];
-  /** The current handler's cursor after the last processed page; absent: it starts from its first page. */
+  /**
+   * The current handler's cursor after the last processed page; absent: it starts from its first page.
+   * A step saves only where it can resume (after a page with a cursor, between handlers, between
+   * resources), so a handler restarted from its first page finds the counters, failed list and
+   * examples as they were when it started: nothing is counted twice.
+   */
   cursor?: { value: unknown };
-  /** The resource's counters when the current unit started, restored when that unit restarts. */
-  handlerStartReport?: KindReport;
-  /** The length of `failed` when the current unit started. */
-  handlerStartFailed?: number;
-  /** How many raw-data examples the pending buffer held when the current unit started. */
-  handlerStartExamples?: number;
   kinds: KindReport[];
   /** Resync-level errors (e.g. onResyncStart), for the report. */
   errors: string[];
@@ -64,6 +63,25 @@ export interface ResyncCheckpointStore {
   seen(): SeenKeys;
   /** Forget the resync: its checkpoint and its seen set. */
   clear(): Promise<void>;
+}
+
+/** The checkpoint of a resync that has done nothing yet. */
+export function newCheckpoint(resyncId: string, startedAt: string): ResyncCheckpoint {
+  return {
+    resyncId,
+    startedAt,
+    phase: 'start',
+    previousStateUnknown: false,
+    resourceIndex: 0,
+    handlerIndex: 0,
+    kinds: [],
+    errors: [],
+    failed: [],
+    attributes: {},
+    examplesSent: [],
+    steps: 0,
+    pages: 0,
+  };
 }
 
 export interface MemoryCheckpointStoreOptions {

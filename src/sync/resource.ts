@@ -12,6 +12,7 @@ import type { Entity, Mapper, ResourceConfig } from '../mapping/index.ts';
 import { formatBatchReport } from '../mapping/index.ts';
 import type { StateStore } from '../state/index.ts';
 import type { ResyncCheckpoint } from './checkpoint.ts';
+import { newCheckpoint } from './checkpoint.ts';
 import type { ExamplesCollector } from './examples.ts';
 import { extractUnits, resolveHandlers } from './extract.ts';
 import type { KindReport } from './report.ts';
@@ -57,21 +58,7 @@ function message(error: unknown): string {
 
 /** A step for a one-off run of a single resource, with nothing to save (tests, progress displays). */
 function oneOffStep(): ResourceStep {
-  const cp: ResyncCheckpoint = {
-    resyncId: '',
-    startedAt: '',
-    phase: 'resources',
-    previousStateUnknown: false,
-    resourceIndex: 0,
-    handlerIndex: 0,
-    kinds: [],
-    errors: [],
-    failed: [],
-    attributes: {},
-    examplesSent: [],
-    steps: 0,
-    pages: 0,
-  };
+  const cp = newCheckpoint('', '');
   return { cp, afterPage: async () => {}, save: async () => {}, overBudget: () => false };
 }
 

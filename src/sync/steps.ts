@@ -15,6 +15,7 @@ import type { Logger } from '../logging/logger.ts';
 import { MappingConfigError, parsePortAppConfig } from '../mapping/index.ts';
 import type { Entity, PortAppConfig } from '../mapping/index.ts';
 import type { ResyncCheckpoint, ResyncCheckpointStore } from './checkpoint.ts';
+import { newCheckpoint } from './checkpoint.ts';
 import { createBatchWriter } from './batch-writer.ts';
 import type { BatchWriterOptions } from './batch-writer.ts';
 import type { AbortReason } from './coordinator.ts';
@@ -290,21 +291,7 @@ async function reconcilePhase(run: Run, config: PortAppConfig): Promise<StepResu
 export async function beginResumableResync(deps: Pick<ResyncDeps, 'newId' | 'now'>, store: ResyncCheckpointStore): Promise<string> {
   await store.clear();
   const resyncId = deps.newId();
-  await store.save({
-    resyncId,
-    startedAt: new Date(deps.now()).toISOString(),
-    phase: 'start',
-    previousStateUnknown: false,
-    resourceIndex: 0,
-    handlerIndex: 0,
-    kinds: [],
-    errors: [],
-    failed: [],
-    attributes: {},
-    examplesSent: [],
-    steps: 0,
-    pages: 0,
-  });
+  await store.save(newCheckpoint(resyncId, new Date(deps.now()).toISOString()));
   return resyncId;
 }
 

@@ -9,22 +9,15 @@
  */
 import type { ResyncCheckpoint, ResyncCheckpointStore } from '../sync/checkpoint.ts';
 import type { SeenKeys } from '../sync/seen.ts';
-import { assertEqual, assertOk } from './assert.ts';
+import { assertEqual, assertOk, contractCases } from './contract.ts';
+import type { ContractOptions, ContractSubject } from './contract.ts';
 
 /** What the factory returns for one test: a fresh, empty store, and how to reopen and dispose of it. */
-export interface CheckpointStoreSubject {
+export interface CheckpointStoreSubject extends ContractSubject<ResyncCheckpointStore> {
   store: ResyncCheckpointStore;
-  /** A new instance over the same storage, as in the next invocation (persistent stores only). */
-  reopen?: () => ResyncCheckpointStore | Promise<ResyncCheckpointStore>;
-  /** Called after the test, passed or failed. */
-  dispose?: () => void | Promise<void>;
 }
 
-export interface CheckpointStoreContractOptions {
-  /** Registers one test: vitest's `it`, `Deno.test`, node:test's `test`. */
-  test: (name: string, fn: () => Promise<void>) => unknown;
-  /** The store keeps its data across instances; the factory must then provide `reopen()`. */
-  persistent?: boolean;
+export interface CheckpointStoreContractOptions extends ContractOptions {
   /**
    * `load` returns the checkpoint as it was saved, whatever happens to the saved or loaded object
    * afterwards. Every store a later invocation resumes from must; the one-go resync's store keeps
@@ -87,15 +80,7 @@ export function testCheckpointStore(
   factory: () => CheckpointStoreSubject | Promise<CheckpointStoreSubject>,
   options: CheckpointStoreContractOptions,
 ): void {
-  const it = (title: string, body: (subject: CheckpointStoreSubject) => Promise<void>) =>
-    options.test(`${name}: ${title}`, async () => {
-      const subject = await factory();
-      try {
-        await body(subject);
-      } finally {
-        await subject.dispose?.();
-      }
-    });
+  const it = contractCases(name, factory, options);
 
   it('an empty store has no checkpoint and an empty seen set', async ({ store }) => {
     assertEqual(await store.load(), undefined, 'load()');

@@ -8,23 +8,15 @@
  * describe('memory', () => testSeenKeys('memory', () => ({ seen: new SeenSet() }), { test: it }));
  */
 import type { SeenKeys } from '../sync/seen.ts';
-import { assertEqual, assertOk } from './assert.ts';
+import { assertEqual, assertOk, contractCases } from './contract.ts';
+import type { ContractOptions, ContractSubject } from './contract.ts';
 
 /** What the factory returns for one test: a fresh, empty set, and how to reopen and dispose of it. */
-export interface SeenKeysSubject {
+export interface SeenKeysSubject extends ContractSubject<SeenKeys> {
   seen: SeenKeys;
-  /** A new instance over the same storage, as in a later invocation (persistent sets only). */
-  reopen?: () => SeenKeys | Promise<SeenKeys>;
-  /** Called after the test, passed or failed. */
-  dispose?: () => void | Promise<void>;
 }
 
-export interface SeenKeysContractOptions {
-  /** Registers one test: vitest's `it`, `Deno.test`, node:test's `test`. */
-  test: (name: string, fn: () => Promise<void>) => unknown;
-  /** The set keeps its keys across instances; the factory must then provide `reopen()`. */
-  persistent?: boolean;
-}
+export type SeenKeysContractOptions = ContractOptions;
 
 /**
  * (blueprint, identifier) pairs a seen set must keep apart: separators that could join a blueprint
@@ -67,15 +59,7 @@ function groups(seen: SeenKeys): Groups {
 
 /** Register the seen-set contract cases through `options.test`; test names start with `name`. */
 export function testSeenKeys(name: string, factory: () => SeenKeysSubject | Promise<SeenKeysSubject>, options: SeenKeysContractOptions): void {
-  const it = (title: string, body: (subject: SeenKeysSubject) => Promise<void>) =>
-    options.test(`${name}: ${title}`, async () => {
-      const subject = await factory();
-      try {
-        await body(subject);
-      } finally {
-        await subject.dispose?.();
-      }
-    });
+  const it = contractCases(name, factory, options);
 
   it('an empty set has no key and no relation value', async ({ seen }) => {
     assertEqual(seen.size, 0, 'size');

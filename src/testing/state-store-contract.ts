@@ -11,26 +11,15 @@
  * testStateStore('deno-kv', async () => { const kv = await Deno.openKv(':memory:'); … }, { test: Deno.test });
  */
 import type { StateStore } from '../state/index.ts';
-import { assertEqual, assertRejects } from './assert.ts';
+import { assertEqual, assertRejects, contractCases } from './contract.ts';
+import type { ContractOptions, ContractSubject } from './contract.ts';
 
 /** What the factory returns for one test: a fresh, empty store, and how to reopen and dispose of it. */
-export interface StateStoreSubject {
+export interface StateStoreSubject extends ContractSubject<StateStore> {
   store: StateStore;
-  /**
-   * A new instance over the same storage, as after a process restart (persistent stores only). The
-   * suite stops using `store` before it calls this.
-   */
-  reopen?: () => StateStore | Promise<StateStore>;
-  /** Called after the test, passed or failed (close handles, remove temp folders). */
-  dispose?: () => void | Promise<void>;
 }
 
-export interface StateStoreContractOptions {
-  /** Registers one test: vitest's `it`, `Deno.test`, node:test's `test`. */
-  test: (name: string, fn: () => Promise<void>) => unknown;
-  /** The store keeps its data across instances; the factory must then provide `reopen()`. */
-  persistent?: boolean;
-}
+export type StateStoreContractOptions = ContractOptions;
 
 /** A value above Deno KV's 64 KiB per-value limit and Durable Object KV storage's 128 KiB. */
 const LARGE_VALUE_CHARS = 200_000;
@@ -62,15 +51,7 @@ export function testStateStore(
   factory: () => StateStoreSubject | Promise<StateStoreSubject>,
   options: StateStoreContractOptions,
 ): void {
-  const it = (title: string, body: (subject: StateStoreSubject) => Promise<void>) =>
-    options.test(`${name}: ${title}`, async () => {
-      const subject = await factory();
-      try {
-        await body(subject);
-      } finally {
-        await subject.dispose?.();
-      }
-    });
+  const it = contractCases(name, factory, options);
 
   it('get of a missing key is undefined', async ({ store }) => {
     assertEqual(await store.get('missing'), undefined, 'get(missing)');
