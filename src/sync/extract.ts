@@ -238,6 +238,12 @@ export async function* extractUnits(
 ): AsyncGenerator<ExtractEvent, void, undefined> {
   const { signal } = ctx;
   const c = cursors(ctx);
+  if (position.iterables === undefined && (position.handlerIndex > 0 || position.cursor !== undefined)) {
+    // A checkpoint from an earlier Tide, which ran handlers one by one and counted them in
+    // `handlerIndex`: go on with the handlers it had not finished, the current one from its cursor.
+    position.iterables = handlers.map((_, i) => i).slice(position.handlerIndex);
+    position.handlerIndex = 1;
+  }
   let obtained = new Map<number, AsyncIterable<unknown>>();
   if (position.handlerIndex === 0) {
     const batch = yield* arrayBatch(handlers, c, position, signal, onError);

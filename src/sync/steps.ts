@@ -166,8 +166,9 @@ async function finish(run: Run, status: 'completed' | 'failed', deletion: Deleti
   if (run.signal.aborted) return aborted(run);
   const report = reportOf(run, status, deletion, reingested);
   await reportResyncState(run.stateOptions, finishedPatch(run.stateOptions, status, deps.now()), run.context);
-  const what = run.mode.dryRun ? 'plan' : 'resync';
-  run.logger[status === 'completed' ? 'info' : 'error'](`${what} ${status} after ${cp.steps} step(s), ${cp.pages} page(s); ${summariseDeletion(deletion)}`, { deletion });
+  const outcome = `after ${cp.steps} step(s), ${cp.pages} page(s); ${summariseDeletion(deletion)}`;
+  if (run.mode.dryRun) run.logger.info(`plan computed ${outcome}`, { deletion });
+  else run.logger[status === 'completed' ? 'info' : 'error'](`resync ${status} ${outcome}`, { deletion });
   const current = await run.store.load();
   if (current?.resyncId === cp.resyncId) await run.store.clear();
   return { status: 'done', report };
