@@ -98,7 +98,7 @@ export interface ResyncRunnerOptions {
 export interface ResyncRunner {
   /** Run a resync, superseding one in progress; resolves with its report (never rejects). */
   resync(): Promise<ResyncReport>;
-  /** What a resync would do now, with no write at all. */
+  /** What a resync would do now, with no write at all: the same engine against a Port that writes nothing. */
   plan(options?: { signal?: AbortSignal }): Promise<Plan>;
   /**
    * Shutdown: abort the running resync (it writes no state itself), then, if Port shows this
@@ -109,8 +109,9 @@ export interface ResyncRunner {
   readonly running: boolean;
   /**
    * A resync carried across invocations, its state in `store` (steps.ts): `begin` opens one (replacing
-   * any stored one), each `step` does a bounded share and checkpoints, the last one reconciles.
-   * Independent of `resync()`: a runtime uses one style or the other.
+   * any stored one), each `step` does a bounded share and checkpoints, the last one reconciles. The
+   * same engine as `resync()`, which runs these steps back to back in memory; a runtime uses one style
+   * or the other.
    */
   readonly resumable: {
     begin(store: ResyncCheckpointStore): Promise<string>;
