@@ -2,7 +2,8 @@
  * One engine: the behaviour a resync in one go (Node, Deno) and a resync in bounded steps (Workers)
  * used to disagree on, checked both ways against the emulator: concurrent array handlers merged into
  * the first page, the logged `onResyncComplete` failure, an abort that does not wait for a hung vendor
- * call, raw-data examples filled across pages, and the engine named in every report.
+ * call, raw-data examples filled across pages, and the engine named in every report; and the Port
+ * that plan() runs against.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/test-helpers.ts';
@@ -10,6 +11,7 @@ import type { TestEmulator } from '../../emulator/test-helpers.ts';
 import { defineIntegration } from '../integration/index.ts';
 import type { IntegrationDefinition, RawItem } from '../integration/index.ts';
 import { createMemoryCheckpointStore } from './checkpoint.ts';
+import { createDryRunPort } from './dry-run-port.ts';
 import { RESYNC_ENGINE } from './report.ts';
 import type { ResyncReport } from './report.ts';
 import type { PageInfo } from './steps.ts';
@@ -150,5 +152,30 @@ describe('one engine, aborts', () => {
     expect(result).toMatchObject({ status: 'aborted', resyncId, report: { status: 'aborted', abortReason: 'superseded', deletion: { skipReason: 'aborted' } } });
     const states = await h.requests({ method: 'PATCH', path: '/v1/integration/*/resync-state' });
     expect(states.map((r) => r.body.status)).toEqual(['running']);
+  });
+});
+
+describe('the Port plan() runs against', () => {
+  it('reads from Port, and holds back every write, recording it', async () => {
+    const integration = defineIntegration({ kinds: { team: { resync: () => makeTeams() } } });
+    const h = await harness(integration, [TEAM_RESOURCE()]);
+    await h.runner.resync();
+    await h.clearRequests();
+    const port = createDryRunPort(h.port);
+    expect((await port.getIntegration('my-fake'))?.identifier).toBe('my-fake');
+    await port.patchResyncState('my-fake', { status: 'running' });
+    await port.postKindExamples('my-fake', 'team', [{ id: 'x' }]);
+    const results = await port.upsertEntities('team', [{ identifier: 'team-new', title: 'New' }]);
+    expect(results).toEqual([{ status: 'upserted', identifier: 'team-new', created: false }]);
+    await port.deleteEntities('team', ['team-a', 'team-b']);
+    expect(port.unsent).toEqual([
+      { call: 'patchResyncState', target: 'my-fake', count: 1 },
+      { call: 'postKindExamples', target: 'my-fake', count: 1 },
+      { call: 'upsertEntities', target: 'team', count: 1 },
+      { call: 'deleteEntities', target: 'team', count: 2 },
+    ]);
+    const writes = (await h.requests()).filter((r) => r.method !== 'GET' && !r.path.startsWith('/v1/auth'));
+    expect(writes).toEqual([]);
+    expect(await h.ids('team')).toEqual(['team-a', 'team-b']);
   });
 });

@@ -119,14 +119,18 @@ async function planMapping(deps: ResyncDeps, context: CallContext): Promise<{ ra
 export async function runPlan(deps: ResyncDeps, signal: AbortSignal = new AbortController().signal): Promise<Plan> {
   const recorder = createPlanRecorder();
   const mode: EngineMode = { dryRun: true, sink: recorder.sink, mapping: planMapping, onReconciled: recorder.reconciled };
+  const port = createDryRunPort(deps.port);
   const planDeps: ResyncDeps = {
     ...deps,
-    port: createDryRunPort(deps.port),
+    port,
     settings: { ...deps.settings, sendRawDataExamples: false },
     onResyncStateUpdated: undefined,
     onProgress: undefined,
   };
   const report = await runResync(planDeps, { signal, abortReason: () => undefined }, mode);
+  const held: Record<string, number> = {};
+  for (const w of port.unsent) held[w.call] = (held[w.call] ?? 0) + 1;
+  deps.logger.debug('[tide] plan: writes held back, none sent to Port', { planId: report.resyncId, held });
   const failed = report.status === 'aborted' || report.deletion.skipReason === 'resync-error';
   return {
     planId: report.resyncId,
