@@ -9,7 +9,8 @@ export const DEFAULT_CLIENT_ID = 'tide-local';
 export const DEFAULT_CLIENT_SECRET = 'tide-local-secret';
 
 const USAGE = `Usage: port-local [--port 5555] [--db .tide/port.db] [--client-id ID] [--client-secret SECRET]
-                  [--rate-limits port|off] [--rate-limit-scale N] [--strict-properties] [--admin-token T]`;
+                  [--rate-limits port|off] [--rate-limit-scale N] [--strict-properties] [--admin-token T]
+                  [--no-op-updated-at bump|keep]`;
 
 export async function runPortLocal(argv: string[]): Promise<void> {
   let values;
@@ -25,6 +26,7 @@ export async function runPortLocal(argv: string[]): Promise<void> {
         'rate-limit-scale': { type: 'string', default: '1' },
         'strict-properties': { type: 'boolean', default: false },
         'admin-token': { type: 'string' },
+        'no-op-updated-at': { type: 'string', default: 'bump' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -42,6 +44,8 @@ export async function runPortLocal(argv: string[]): Promise<void> {
     fail(`--rate-limits: expected "port" or "off", got "${values['rate-limits']}"`);
   const scale = values['rate-limit-scale'].trim() === '' ? NaN : Number(values['rate-limit-scale']);
   if (!(scale > 0) || !Number.isFinite(scale)) fail(`--rate-limit-scale: expected a positive number, got "${values['rate-limit-scale']}"`);
+  const noOp = values['no-op-updated-at'];
+  if (noOp !== 'bump' && noOp !== 'keep') fail(`--no-op-updated-at: expected "bump" or "keep", got "${noOp}"`);
   const defaulted = values['client-id'] === undefined && values['client-secret'] === undefined;
   if (!defaulted && (values['client-id'] === undefined || values['client-secret'] === undefined))
     fail('--client-id and --client-secret go together: give both or neither');
@@ -55,11 +59,13 @@ export async function runPortLocal(argv: string[]): Promise<void> {
     rateLimitScale: scale,
     strictProperties: values['strict-properties'],
     adminToken: values['admin-token'],
+    noOpUpdatedAt: noOp,
   });
   const url = await emulator.listen(port);
   console.log(`Tide local Port emulator listening on ${url}`);
   console.log(`  database: ${values.db}`);
   console.log(`  rate limits: ${values['rate-limits'] === 'off' ? 'off' : `Port's published limits${scale !== 1 ? ` x${scale}` : ''}`}`);
+  if (noOp === 'keep') console.log('  writes that change nothing keep updatedAt');
   if (defaulted) console.log(`  credentials (defaults): OCEAN__PORT__CLIENT_ID=${clientId} OCEAN__PORT__CLIENT_SECRET=${clientSecret}`);
   else console.log(`  credentials: client id ${clientId} (secret as given)`);
   console.log(`  use it with: OCEAN__PORT__BASE_URL=${url}`);

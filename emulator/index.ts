@@ -3,12 +3,16 @@ import type { Hono } from 'hono';
 import { closeKafkaPublisher } from './kafka-publisher.ts';
 import { createApp, DROP_HEADER } from './pipeline.ts';
 import { Router } from './router.ts';
+import { actionRunRoutes } from './routes/action-runs.ts';
+import { adminRunRoutes } from './routes/admin-runs.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { cursorRoutes } from './routes/cursors.ts';
 import { blueprintRoutes } from './routes/blueprints.ts';
 import { entityRoutes } from './routes/entities.ts';
 import { integrationRoutes } from './routes/integrations.ts';
 import { orgRoutes } from './routes/org.ts';
 import { searchRoutes } from './routes/search.ts';
+import { workflowRunRoutes } from './routes/workflow-runs.ts';
 import { EmulatorState, type PortEmulatorOptions } from './state.ts';
 
 export type { PortEmulatorOptions } from './state.ts';
@@ -42,6 +46,7 @@ export function createPortEmulator(options: PortEmulatorOptions = {}): PortEmula
   const state = new EmulatorState(options);
   const router = new Router();
   router.add(...orgRoutes, ...integrationRoutes, ...searchRoutes, ...blueprintRoutes, ...entityRoutes, ...adminRoutes);
+  router.add(...cursorRoutes, ...actionRunRoutes, ...workflowRunRoutes, ...adminRunRoutes);
   const app = createApp(state, router);
   let server: ServerType | undefined;
   let url: string | undefined;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
 import { startTestGithubApi, type TestGithubApi } from '../../integrations/github/test-server.ts';
 import { startTestApi, type TestApi } from '../../integrations/http/test-support.ts';
-import { DENO_CONFIG as CONFIG, output, runDeno } from './run-deno.ts';
+import { DENO_CONFIG as CONFIG, output, runDeno } from './test-support.ts';
 
 const CLIENT_ID = 'deno-integrations-client';
 const CLIENT_SECRET = 'deno-integrations-secret-41c9';

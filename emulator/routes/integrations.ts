@@ -101,7 +101,8 @@ export const integrationRoutes: Route[] = [
     method: 'GET',
     path: '/v1/integration/provision-enabled',
     id: 'integration.provisionEnabled',
-    handler: () => ok({ integrations: [] }),
+    // Integration types Port provisions resources for; set with PUT /_emulator/provision-enabled.
+    handler: (ctx) => ok({ integrations: ctx.emu.store.kv<string[]>('provisionEnabled') ?? [] }),
   },
   {
     method: 'GET',
@@ -255,6 +256,7 @@ export const integrationRoutes: Route[] = [
       // A later integration with the same identifier must not inherit old resync requests or examples.
       ctx.emu.store.db.prepare('DELETE FROM resync_requests WHERE integration_id = ?').run(before.identifier);
       ctx.emu.store.db.prepare('DELETE FROM examples WHERE integration_id = ?').run(before.identifier);
+      ctx.emu.runs.deleteCursors(before.identifier);
       emitIntegrationEvent(ctx, 'deleted', before, null);
       return ok({});
     },

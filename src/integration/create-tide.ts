@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
 import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
-import { createListener, type Listener } from '../listeners/index.ts';
+import { createListener, type Listener, type ScheduleTimers } from '../listeners/index.ts';
 import { createLiveEvents, liveEventsEnablement, type LiveEvents, type WebhookEvent } from '../live/index.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import { createMapper, type Mapper } from '../mapping/index.ts';
@@ -40,6 +40,8 @@ export interface CreateTideOptions<Config = Record<string, unknown>> {
    * its consumer calls `live.processEvent(path, event)`.
    */
   dispatchLiveEvent?: (path: string, event: WebhookEvent) => Promise<void>;
+  /** The runtime's timers, for the scheduled resync and the POLLING interval (default: the global ones). */
+  timers?: ScheduleTimers;
 }
 
 export interface Tide {
@@ -140,6 +142,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     scheduledResyncInterval: settings.scheduledResyncInterval,
     processStartedAt,
     logger: logger.child({ component: 'listener' }),
+    timers: o.timers,
   });
   const live = createLiveEvents({
     processors: integration.webhooks ?? {},

@@ -29,7 +29,7 @@ import {
   type ResourceConfig,
 } from '../mapping/index.ts';
 import { createMemoryStateStore } from '../state/index.ts';
-import { extractResource, resolveHandlers } from '../sync/index.ts';
+import { extractResource, resolveHandlers, selectorSchemas } from '../sync/index.ts';
 
 export { createMemoryLogger } from '../logging/logger.ts';
 export { testStateStore } from './state-store-contract.ts';
@@ -87,9 +87,7 @@ export function requiredFieldsOf(blueprints: ReadonlyArray<Record<string, unknow
 }
 
 function toConfig(mapping: string | Record<string, unknown> | PortAppConfig, integration?: IntegrationDefinition<any>): PortAppConfig {
-  const schemas: Record<string, NonNullable<IntegrationDefinition['kinds'][string]['selector']>> = {};
-  for (const [kind, def] of Object.entries(integration?.kinds ?? {})) if (def.selector) schemas[kind] = def.selector;
-  return parsePortAppConfig(mapping, { source: 'mapping under test', selectorSchemas: schemas });
+  return parsePortAppConfig(mapping, { source: 'mapping under test', selectorSchemas: integration ? selectorSchemas(integration) : {} });
 }
 
 /**

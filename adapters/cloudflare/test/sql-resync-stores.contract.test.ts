@@ -7,10 +7,10 @@
  */
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, it } from 'vitest';
-import { testCheckpointStore } from '../../../src/testing/checkpoint-store-contract.ts';
-import { testSeenKeys } from '../../../src/testing/seen-keys-contract.ts';
-import { createSqlCheckpointStore, createSqlSeenKeys, migrate } from '../sql-store.ts';
-import type { SqlStorageLike, TideEnv } from '../types.ts';
+import { createSqlCheckpointStore, createSqlSeenKeys, migrate } from '../../../src/runtime/index.ts';
+import type { SqlStorageLike } from '../../../src/runtime/index.ts';
+import { testCheckpointStore, testSeenKeys } from '../../../src/testing/index.ts';
+import type { TideEnv } from '../types.ts';
 
 let objects = 0;
 /** The storage of the Durable Object the running test executes in. */

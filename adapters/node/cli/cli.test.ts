@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TIDE_VERSION } from '../../../src/version.ts';
+import { TIDE_VERSION } from '../../../src/runtime/index.ts';
 import { REPO, runProcess, tide } from './test-support.ts';
 
 let cwd: string;

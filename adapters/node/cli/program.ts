@@ -5,7 +5,7 @@
  * or invalid settings.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { TIDE_VERSION } from '../../../src/version.ts';
+import { TIDE_VERSION } from '../../../src/runtime/index.ts';
 import { CliError } from './context.ts';
 
 const BOOLEAN_WORDS = /^(true|false|1|0|yes|no|on|off)$/i;

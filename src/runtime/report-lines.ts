@@ -1,6 +1,10 @@
-import type { ProvisionReport } from '../../src/defaults/index.ts';
-import type { Plan, ResyncReport } from '../../src/sync/index.ts';
-import { summariseDeletion } from '../../src/sync/index.ts';
+/**
+ * The human lines every runtime prints for a provisioning report, a plan and a resync (the ONCE
+ * summary): one format on Node, Deno and in the CLI.
+ */
+import type { ProvisionReport } from '../defaults/index.ts';
+import type { Plan, ResyncReport } from '../sync/index.ts';
+import { summariseDeletion } from '../sync/index.ts';
 
 /** Identifiers shown per list; the counts always cover all of them. */
 const SHOWN_IDS = 10;
