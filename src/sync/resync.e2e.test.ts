@@ -139,7 +139,8 @@ describe('resync against the emulator', () => {
     expect(deletes).toHaveLength(1);
     expect(deletes[0].query.delete_dependents).toBe('true');
     expect(deletes[0].body.entities.sort()).toEqual(['svc-01', 'svc-02', 'svc-03']);
-    expect(report.deletion).toMatchObject({ outcome: 'deleted', counts: { owned: 30, candidates: 3, deleted: 3, failed: 0, protected: 0 } });
+    // Owned at the start: the 30 services and the 2 teams (rewritten, as batches of ≤ 10 always are).
+    expect(report.deletion).toMatchObject({ outcome: 'deleted', counts: { owned: 32, candidates: 3, deleted: 3, failed: 0, protected: 0 } });
     expect(report.deletion.deletedByBlueprint).toEqual({ service: 3 });
     expect(report.deletion.rows.map((r) => [r.identifier, r.action]).sort()).toEqual([
       ['svc-01', 'deleted'],
@@ -148,6 +149,7 @@ describe('resync against the emulator', () => {
     ]);
     const owned = await h.requests({ method: 'POST', path: '/v1/blueprints/entities/datasource-entities' });
     expect(owned[0].body).toMatchObject({ datasource_prefix: 'port-ocean/fake/', datasource_suffix: `/${IDENTIFIER}/exporter`, limit: 5000 });
+    // Port's clock and this host's agree (the emulator's Date header): `before` is the resync's start.
     expect(owned[0].body.before).toBe(report.startedAt);
   });
 
@@ -190,9 +192,10 @@ describe('resync against the emulator', () => {
     const report = await h.runner.resync();
     expect(report.status).toBe('completed');
     // The 10 remaining services and the teams are rewritten (batches of ≤ 10 are always sent), so they
-    // are newer than the resync's start and outside the owned snapshot: only the 20 stale ones are in it.
-    expect(report.deletion).toMatchObject({ outcome: 'skipped', skipReason: 'threshold-exceeded', threshold: 0.5, counts: { owned: 20, candidates: 20, deleted: 0 } });
-    expect(report.deletion.rate).toBeCloseTo(1);
+    // are newer than the resync's start and outside the owned snapshot, yet still owned at the start
+    // (§4.9 step 7): 20 of 32.
+    expect(report.deletion).toMatchObject({ outcome: 'skipped', skipReason: 'threshold-exceeded', threshold: 0.5, counts: { owned: 32, candidates: 20, deleted: 0 } });
+    expect(report.deletion.rate).toBeCloseTo(20 / 32);
     expect(report.deletion.rows.every((r) => r.action === 'not-deleted' && r.reason.includes('entityDeletionThreshold'))).toBe(true);
     expect(await h.ids('service')).toHaveLength(30);
   });
@@ -210,7 +213,7 @@ describe('resync against the emulator', () => {
     await h.runner.resync();
     h.data.services.splice(0, 3);
     const report = await h.runner.resync();
-    expect(report.deletion.counts).toMatchObject({ owned: 30, candidates: 3, deleted: 3 });
+    expect(report.deletion.counts).toMatchObject({ owned: 32, candidates: 3, deleted: 3 });
     expect(await h.ids('service')).toEqual(expect.arrayContaining(['foreign-1', 'foreign-2', 'foreign-3']));
     expect(await h.ids('team')).toContain('ui-team');
     const touched = (await h.requests({ path: '/v1/blueprints/**' })).filter((r) => JSON.stringify(r.body ?? '').includes('foreign'));

@@ -19,6 +19,12 @@ export const IDENTIFIER = 'my-fake';
 export const OWN_DATASOURCE = `port-ocean/${TYPE}/${VERSION}/${IDENTIFIER}/exporter`;
 export const CREDENTIALS = { clientId: 'test-client', clientSecret: 'test-secret' };
 
+/**
+ * Both answers to "does a write that changes nothing move `updatedAt`?" (docs/port-api.md §15.3): suites
+ * that reconcile run under each, since Port's own behaviour is unconfirmed.
+ */
+export const NO_OP_UPDATED_AT = ['bump', 'keep'] as const;
+
 export const TEAM_BP = {
   identifier: 'team',
   title: 'Team',
@@ -91,6 +97,8 @@ export interface HarnessOptions {
   settings?: Partial<ResyncRunnerOptions['settings']>;
   sensitiveValues?: string[];
   blueprints?: object[];
+  /** Sees every Port request the runner sends, before it is sent (tests act at a precise point of a resync). */
+  observe?: (method: string, path: string, body: string | undefined) => void;
 }
 
 /** Seed blueprints and the integration with its mapping, and build a runner on the real Port client. */
@@ -106,6 +114,8 @@ export async function createHarness(emu: EmulatorHandle, options: HarnessOptions
     userAgent: { type: TYPE, version: VERSION, identifier: IDENTIFIER },
     fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+      const body = typeof init?.body === 'string' ? init.body : undefined;
+      options.observe?.((init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase(), url.pathname, body);
       return emu.fetch(`${url.pathname}${url.search}`, init);
     }) as typeof fetch,
     sleep: async () => {},
