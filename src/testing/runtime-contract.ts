@@ -187,9 +187,9 @@ export function runtimeContract(harnessFactory: () => RuntimeHarness | Promise<R
     await ctx.resync(first, 'completed');
     await first.stop();
     const mapping = (await ctx.port.integration(ctx.identifier))?.config as { resources: Array<any> } | undefined;
-    const persons = mapping?.resources?.find((r) => r.kind === 'fake-person');
-    assertOk(persons?.port?.entity?.mappings?.properties, 'the mapping has a fake-person resource with properties');
-    persons.port.entity.mappings.properties.age = '"old"';
+    const personResource = mapping?.resources?.find((r) => r.kind === 'fake-person');
+    assertOk(personResource?.port?.entity?.mappings?.properties, 'the mapping has a fake-person resource with properties');
+    personResource.port.entity.mappings.properties.age = '"old"';
     await ctx.port.patchConfig(ctx.identifier, mapping);
     const second = await ctx.configure(ctx.env());
     await ctx.resync(second, 'completed', 2);
