@@ -5,8 +5,8 @@
  * call, raw-data examples filled across pages, and the engine named in every report; and the Port
  * that plan() runs against.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../emulator/test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { eachNoOpSetting } from '../../emulator/test-helpers.ts';
 import type { TestEmulator } from '../../emulator/test-helpers.ts';
 import { defineIntegration } from '../integration/index.ts';
 import type { IntegrationDefinition, RawItem } from '../integration/index.ts';
@@ -15,7 +15,7 @@ import { createDryRunPort } from './dry-run-port.ts';
 import { RESYNC_ENGINE } from './report.ts';
 import type { ResyncReport } from './report.ts';
 import type { PageInfo } from './steps.ts';
-import { NO_OP_UPDATED_AT, SERVICE_RESOURCE, TEAM_RESOURCE, createHarness, makeServices, makeTeams, pages } from './test-harness.ts';
+import { SERVICE_RESOURCE, TEAM_RESOURCE, createHarness, makeServices, makeTeams, pages } from './test-harness.ts';
 
 let t: TestEmulator;
 
@@ -41,13 +41,7 @@ async function harness(integration: IntegrationDefinition<any>, resources = [TEA
   return createHarness({ baseUrl: t.baseUrl, fetch: t.fetch }, { integration, mapping: { resources } });
 }
 
-describe.each(NO_OP_UPDATED_AT)('noOpUpdatedAt %s', (noOpUpdatedAt) => {
-  beforeEach(async () => {
-    t = await startEmulator({ noOpUpdatedAt });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+eachNoOpSetting((e) => (t = e), () => {
 
   describe.each(Object.keys(WAYS) as Array<keyof typeof WAYS>)('one engine, a resync %s', (way) => {
     const run = WAYS[way];

@@ -1,21 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../emulator/test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { eachNoOpSetting } from '../../emulator/test-helpers.ts';
 import type { TestEmulator } from '../../emulator/test-helpers.ts';
 import { defineIntegration } from '../integration/index.ts';
 import type { RawItem } from '../integration/index.ts';
-import { NO_OP_UPDATED_AT, SERVICE_RESOURCE, TEAM_RESOURCE, createHarness, makeServices, makeTeams, pages, resource } from './test-harness.ts';
+import { SERVICE_RESOURCE, TEAM_RESOURCE, createHarness, makeServices, makeTeams, pages, resource } from './test-harness.ts';
 
 let t: TestEmulator;
 
 const handle = () => ({ baseUrl: t.baseUrl, fetch: t.fetch });
 
-describe.each(NO_OP_UPDATED_AT)('noOpUpdatedAt %s', (noOpUpdatedAt) => {
-  beforeEach(async () => {
-    t = await startEmulator({ noOpUpdatedAt });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+eachNoOpSetting((e) => (t = e), () => {
 
   describe('relations and reconciliation order', () => {
     it('createMissingRelatedEntities=true keeps the stub a seen entity points at', async () => {

@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../emulator/test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { eachNoOpSetting } from '../../emulator/test-helpers.ts';
 import type { TestEmulator } from '../../emulator/test-helpers.ts';
 import { defineIntegration } from '../integration/index.ts';
-import { NO_OP_UPDATED_AT, SERVICE_RESOURCE, TEAM_RESOURCE, createHarness, makeServices, makeTeams, pages } from './test-harness.ts';
+import { SERVICE_RESOURCE, TEAM_RESOURCE, createHarness, makeServices, makeTeams, pages } from './test-harness.ts';
 
 let t: TestEmulator;
 
-describe.each(NO_OP_UPDATED_AT)('noOpUpdatedAt %s', (noOpUpdatedAt) => {
-  beforeEach(async () => {
-    t = await startEmulator({ noOpUpdatedAt });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+eachNoOpSetting((e) => (t = e), () => {
 
   describe('plan()', () => {
     it('lists creates before a resync, only unchanged after it, and exactly the next resync’s updates and deletes after an upstream change', async () => {

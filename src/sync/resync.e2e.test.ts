@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../emulator/test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { eachNoOpSetting } from '../../emulator/test-helpers.ts';
 import type { TestEmulator } from '../../emulator/test-helpers.ts';
 import { defineIntegration } from '../integration/index.ts';
 import type { RawItem } from '../integration/index.ts';
 import {
-  NO_OP_UPDATED_AT,
   IDENTIFIER,
   OWN_DATASOURCE,
   SERVICE_RESOURCE,
@@ -56,13 +55,7 @@ async function setup(mapping: Record<string, unknown> = MAPPING, extra: Partial<
   return { ...h, data };
 }
 
-describe.each(NO_OP_UPDATED_AT)('noOpUpdatedAt %s', (noOpUpdatedAt) => {
-  beforeEach(async () => {
-    t = await startEmulator({ noOpUpdatedAt });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+eachNoOpSetting((e) => (t = e), () => {
 
   describe('resync against the emulator', () => {
     it('first resync creates everything, owned by this integration, and reports running → completed', async () => {
@@ -296,8 +289,7 @@ describe.each(NO_OP_UPDATED_AT)('noOpUpdatedAt %s', (noOpUpdatedAt) => {
         expect(report.status).toBe('failed');
         expect(report.kinds).toHaveLength(kindsRun);
         expect(report.deletion.skipReason).toBe(kindsRun ? 'previous-state-unknown' : 'resync-error');
-        await t.close();
-        t = await startEmulator({ noOpUpdatedAt });
+        await t.admin('POST', '/reset');
       }
     });
   });

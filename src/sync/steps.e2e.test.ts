@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../emulator/test-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { eachNoOpSetting } from '../../emulator/test-helpers.ts';
 import type { TestEmulator } from '../../emulator/test-helpers.ts';
 import { defineIntegration } from '../integration/index.ts';
 import type { RawItem } from '../integration/index.ts';
@@ -7,7 +7,7 @@ import { createMemoryCheckpointStore } from './checkpoint.ts';
 import type { ResyncCheckpointStore } from './checkpoint.ts';
 import type { ResyncReport } from './report.ts';
 import type { StepOptions } from './steps.ts';
-import { NO_OP_UPDATED_AT, SERVICE_RESOURCE, TEAM_RESOURCE, createHarness, makeServices, makeTeams, pages } from './test-harness.ts';
+import { SERVICE_RESOURCE, TEAM_RESOURCE, createHarness, makeServices, makeTeams, pages } from './test-harness.ts';
 
 let t: TestEmulator;
 
@@ -51,13 +51,7 @@ async function runAll(h: Awaited<ReturnType<typeof setup>>, store: ResyncCheckpo
   throw new Error('the resync did not finish in 200 steps');
 }
 
-describe.each(NO_OP_UPDATED_AT)('noOpUpdatedAt %s', (noOpUpdatedAt) => {
-  beforeEach(async () => {
-    t = await startEmulator({ noOpUpdatedAt });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+eachNoOpSetting((e) => (t = e), () => {
 
   describe('resumable resync (steps with a checkpoint after each page)', () => {
     it('completes across bounded steps with the same catalog, counters and deletions as a one-go resync', async () => {

@@ -19,12 +19,6 @@ export const IDENTIFIER = 'my-fake';
 export const OWN_DATASOURCE = `port-ocean/${TYPE}/${VERSION}/${IDENTIFIER}/exporter`;
 export const CREDENTIALS = { clientId: 'test-client', clientSecret: 'test-secret' };
 
-/**
- * Both answers to "does a write that changes nothing move `updatedAt`?" (docs/port-api.md §15.3): suites
- * that reconcile run under each, since Port's own behaviour is unconfirmed.
- */
-export const NO_OP_UPDATED_AT = ['bump', 'keep'] as const;
-
 export const TEAM_BP = {
   identifier: 'team',
   title: 'Team',
