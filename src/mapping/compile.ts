@@ -1,4 +1,6 @@
 import type { EntityMapping, ResourceConfig } from './app-config.ts';
+import type { CompiledJq } from './jq-compile/index.ts';
+import { inputKeys } from './jq-compile/index.ts';
 import type { JqEngine } from './jq-engine.ts';
 import { normaliseQuotes, stringLiteralValue } from './normalise.ts';
 
@@ -13,6 +15,10 @@ export interface FieldProgram {
    * line, in jq 1.8). Such a field is evaluated on its own, item by item.
    */
   isolated: boolean;
+  /** The program as a JavaScript closure, when the engine compiles it (see `JqEngine.compile`). */
+  compiled?: CompiledJq;
+  /** The top-level keys of its input the program can read; undefined when it may read the whole input. */
+  reads?: string[];
 }
 
 /** Where a leaf sits: Ocean's dotted path (`properties.url`, `identifier.rules.0.value`) and the config path. */
@@ -104,7 +110,10 @@ export class ProgramCache {
     const compileError = await engine.compileError(text);
     if (compileError !== undefined) return { text, compileError, isolated: false };
     const wrapped = await engine.compileError(`${PRELUDE}.items | map(${wrapField(text)})`);
-    return { text, isolated: wrapped !== undefined };
+    const program: FieldProgram = { text, isolated: wrapped !== undefined, reads: inputKeys(text) };
+    const compiled = program.isolated ? undefined : engine.compile?.(text);
+    if (compiled?.ok) program.compiled = compiled.program;
+    return program;
   }
 }
 
@@ -214,7 +223,8 @@ function fastRow(selector: FieldProgram, slots: FieldProgram[], parseAll: boolea
   return `${head}if $__tide_v == true then ${all('true')} else [$__tide_v] end`;
 }
 
-function buildBatchProgram(selector: FieldProgram, slots: FieldProgram[], parseAll: boolean): string {
+/** The batch program of a selector and slots; also used for the subset of a plan's programs that run on jq. */
+export function buildBatchProgram(selector: FieldProgram, slots: FieldProgram[], parseAll: boolean): string {
   // `first(FAST, error)`: a selector with no output leaves FAST empty, which must also fall back. The handler's
   // input is the error, so the item is bound first.
   return (
