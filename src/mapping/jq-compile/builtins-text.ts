@@ -68,7 +68,10 @@ function stringIndices(s: string, needle: string): number[] {
 }
 
 function indices(x: Json, i: Json): Json {
-  if (x === null) return null;
+  if (x === null) {
+    if (typeof i === 'string' || typeof i === 'number') return null;
+    throw new Unsupported(`indices of ${kindOf(i)} on null`);
+  }
   if (typeof x === 'string' && typeof i === 'string') return stringIndices(x, i);
   if (Array.isArray(x)) {
     const needle = Array.isArray(i) ? i : [i];

@@ -35,6 +35,7 @@ function keys(x: Json, sorted: boolean): Json {
 }
 
 function has(x: Json, k: Json): Json {
+  if (x === null) return false;
   if (isObject(x) && typeof k === 'string') return Object.hasOwn(x, k);
   if (Array.isArray(x) && typeof k === 'number') {
     if (!Number.isInteger(k)) throw new Unsupported('has() with a fractional index');
@@ -64,10 +65,13 @@ function contains(a: Json, b: Json): Json {
   return containsDeep(a, b);
 }
 
-function numeric(name: string, op: (n: number) => number): Builtin {
+function numeric(op: (n: number) => number): Builtin {
   return fn0((x) => {
     if (typeof x !== 'number') throw typeError(`${kindOf(x)} number required`);
-    return op(x);
+    const r = op(x);
+    // NaN (sqrt of a negative) sorts below every number in jq; Tide leaves it to jq.
+    if (!Number.isFinite(r)) throw new Unsupported('non-finite result');
+    return r;
   });
 }
 
@@ -206,7 +210,6 @@ export const BUILTINS: Record<string, Builtin> = {
   'contains/1': fn1('contains', contains),
   'inside/1': fn1('inside', (x, xs) => contains(xs, x)),
   'getpath/1': fn1('getpath', (x, p) => {
-    if (p === null) return x;
     if (!Array.isArray(p)) throw typeError('Path must be specified as an array');
     let v = x;
     for (const k of p) v = v === null && (typeof k === 'string' || typeof k === 'number') ? null : index(v, k);
@@ -215,12 +218,12 @@ export const BUILTINS: Record<string, Builtin> = {
   'first/0': fn0((x) => index(x, 0)),
   'last/0': fn0((x) => index(x, -1)),
   'nth/1': fn1('nth', (x, n) => index(x, n)),
-  'floor/0': numeric('floor', Math.floor),
-  'ceil/0': numeric('ceil', Math.ceil),
-  'round/0': numeric('round', (n) => Math.sign(n) * Math.round(Math.abs(n))),
-  'trunc/0': numeric('trunc', Math.trunc),
-  'fabs/0': numeric('fabs', Math.abs),
-  'sqrt/0': numeric('sqrt', Math.sqrt),
+  'floor/0': numeric(Math.floor),
+  'ceil/0': numeric(Math.ceil),
+  'round/0': numeric((n) => Math.sign(n) * Math.round(Math.abs(n))),
+  'trunc/0': numeric(Math.trunc),
+  'fabs/0': numeric(Math.abs),
+  'sqrt/0': numeric(Math.sqrt),
   'abs/0': fn0((x) => (compare(x, 0) < 0 ? negate(x) : x)),
   'toboolean/0': fn0((x) => {
     if (typeof x === 'boolean') return x;

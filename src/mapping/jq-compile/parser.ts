@@ -1,7 +1,7 @@
 /**
  * A parser for jq 1.8 programs with jq's precedence (loosest first): `|`, `,`, `//`, assignments, `or`, `and`,
  * comparisons, `+ -`, `* / %`, postfix `?`; `try`/`catch` bodies and `-` operands bind as jq's grammar says;
- * `as` bindings, `label` and `def` extend to the end of the enclosing expression. Only programs jq-wasm has
+ * the bodies of `as` bindings, `label` and `def` extend to the end of the enclosing expression. Only programs jq-wasm has
  * already compiled reach this parser, so it needs to get valid programs right, not to report syntax errors.
  */
 import type { Ast, BinaryOp, Pattern } from './ast.ts';
@@ -36,8 +36,13 @@ const BINARY: Record<string, { bp: number; assoc: 'left' | 'right' | 'none' }> =
   '%': { bp: 9, assoc: 'left' },
 };
 const POSTFIX_TRY = 10;
-/** Operands of unary minus: everything binding tighter than `+`/`-`. */
-const NEG_OPERAND = 9;
+/**
+ * `E as $x | body` binds everything tighter than `,` on its left (`1 + 2 as $x` binds 3, `1, 2 as $x` binds 2),
+ * and its body extends to the end of the enclosing expression.
+ */
+const AS_BINDING = 2.5;
+/** Operands of unary minus: a term with its postfix `?` (jq 1.8 reads `-1 * "ab"` as `(-1) * "ab"`). */
+const NEG_OPERAND = 10;
 /** Object values: everything but `,` (and the pipes handled around it). */
 const OBJECT_VALUE = 3;
 
@@ -99,11 +104,22 @@ class Parser {
         continue;
       }
       if (t.t === 'op' && t.v === '?//') throw new Decline('`?//` destructuring alternatives');
+      if (t.t === 'kw' && t.v === 'as') {
+        if (AS_BINDING < min) break;
+        this.pos++;
+        const patterns = [this.pattern()];
+        if (this.isOp('?//')) throw new Decline('`?//` destructuring alternatives');
+        this.expectOp('|');
+        left = { k: 'as', source: left, patterns, body: this.exp(1) };
+        continue;
+      }
       const name = t.t === 'op' || (t.t === 'kw' && (t.v === 'and' || t.v === 'or')) ? t.v : undefined;
       const info = name === undefined ? undefined : BINARY[name];
       if (!info || info.bp < min) break;
       this.pos++;
-      const right = this.exp(info.assoc === 'right' ? info.bp : info.bp + 1);
+      // Left-associative: the right side takes only tighter operators, but an `as` binding after `,` belongs to
+      // the right side (`1, 2 as $x | …` is `1, (2 as $x | …)`).
+      const right = this.exp(info.assoc === 'right' ? info.bp : info.assoc === 'left' ? info.bp + 0.5 : info.bp + 1);
       left = combine(name!, left, right);
     }
     return left;
@@ -133,15 +149,7 @@ class Parser {
           throw new Decline('modules');
       }
     }
-    const term = this.postfix();
-    if (this.isKw('as')) {
-      this.pos++;
-      const patterns = [this.pattern()];
-      while (this.isOp('?//')) throw new Decline('`?//` destructuring alternatives');
-      this.expectOp('|');
-      return { k: 'as', source: term, patterns, body: this.exp(1) };
-    }
-    return term;
+    return this.postfix();
   }
 
   private postfix(): Ast {
