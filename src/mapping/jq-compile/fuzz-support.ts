@@ -94,19 +94,20 @@ export function randomItem(r: Random): string {
 }
 
 const PATHS = ['.a', '.b', '.n', '.s', '.arr', '.obj', '.tags', '.date', '.num_s', '.nested', '.mixed', '.["key with space"]', '."é"', '.["1"]', '.obj.k', '.arr[0]', '.arr[-1]', '.tags[1:]', '.s[:2]', '.nested.a', '.mixed[0]?', '.obj[]?', '.missing', '.'];
+const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const OPS = ['+', '-', '*', '/', '%', '==', '!=', '<', '<=', '>', '>=', 'and', 'or', '//'];
 
-/** jq builtins and how to call them: `_` stands for a generated argument. */
+/** jq builtins and how to call them: `§` stands for a generated argument, `R` a regex, `F` regex flags. */
 const CALLS = [
   'length', 'utf8bytelength', 'not', 'type', 'keys', 'keys_unsorted', 'tostring', 'tojson', 'tonumber', 'ascii_downcase', 'ascii_upcase', 'explode',
   'trim', 'ltrim', 'rtrim', 'floor', 'ceil', 'round', 'fabs', 'sqrt', 'abs', 'toboolean', 'values', 'nulls', 'strings', 'numbers', 'booleans',
   'arrays', 'objects', 'iterables', 'scalars', 'first', 'last', 'to_entries', 'from_entries', 'add', 'any', 'all', 'min', 'max', 'sort', 'unique',
   'reverse', 'flatten', 'fromdateiso8601', 'fromdate', 'todate', 'todateiso8601', 'empty', 'error', 'env', '$ENV',
-  'has(_)', 'in(_)', 'contains(_)', 'inside(_)', 'startswith(_)', 'endswith(_)', 'ltrimstr(_)', 'rtrimstr(_)', 'trimstr(_)', 'split(_)', 'join(_)',
-  'index(_)', 'rindex(_)', 'indices(_)', 'getpath(_)', 'nth(_)', 'flatten(_)', 'error(_)', 'map(_)', 'map_values(_)', 'select(_)', 'sort_by(_)',
-  'group_by(_)', 'unique_by(_)', 'min_by(_)', 'max_by(_)', 'with_entries(_)', 'first(_)', 'last(_)', 'isempty(_)', 'any(_)', 'all(_)', 'add(_)',
-  'range(_)', 'limit(_; _)', 'range(_; _)', 'any(_; _)', 'all(_; _)',
-  'test(R)', 'test(R; F)', 'match(R)', 'capture(R)', 'scan(R)', 'split(R; F)', 'sub(R; _)', 'gsub(R; _)', 'sub(R; _; F)', 'gsub(R; _; F)',
+  'has(§)', 'in(§)', 'contains(§)', 'inside(§)', 'startswith(§)', 'endswith(§)', 'ltrimstr(§)', 'rtrimstr(§)', 'trimstr(§)', 'split(§)', 'join(§)',
+  'index(§)', 'rindex(§)', 'indices(§)', 'getpath(§)', 'nth(§)', 'flatten(§)', 'error(§)', 'map(§)', 'map_values(§)', 'select(§)', 'sort_by(§)',
+  'group_by(§)', 'unique_by(§)', 'min_by(§)', 'max_by(§)', 'with_entries(§)', 'first(§)', 'last(§)', 'isempty(§)', 'any(§)', 'all(§)', 'add(§)',
+  'range(§ % 20)', 'limit(§ % 5; §)', 'range(§ % 20; § % 20)', 'any(§; §)', 'all(§; §)',
+  'test(R)', 'test(R; F)', 'match(R)', 'capture(R)', 'scan(R)', 'split(R; F)', 'sub(R; §)', 'gsub(R; §)', 'sub(R; §; F)', 'gsub(R; §; F)',
 ];
 const REGEXES = ['"a$"', '"e$"', '"^$"', '"[a-z]\\\\z"', '"a"', '"[a-z]+"', '"^a"', '"c$"', '"(?<x>[0-9]+)"', '"\\\\d+"', '"\\\\w+"', '"\\\\s"', '"x*"', '""', '"(a)(b)?"', '"."', '"[^,]+"', '"ß"', '"(?<l>[aeiou])"', '"b|c"', '"a{2}"', '"é"', '"[A-Z]"', '"\\\\."'];
 const FLAGS = ['null', '"g"', '"i"', '"gi"', '""'];
@@ -156,7 +157,7 @@ const STEPS: Record<string, Array<[string, string]>> = {
   obj: [
     ['keys', 'strs'], ['keys_unsorted', 'strs'], ['to_entries', 'any'], ['length', 'num'], ['has("a")', 'bool'], ['tojson', 'str'], ['[.[]]', 'any'],
     ['with_entries(.value |= tostring)', 'obj'], ['with_entries(select(.key != "a"))', 'obj'], ['. + {extra: 1}', 'obj'], ['del(.a)', 'obj'],
-    ['map_values(tostring)', 'obj'], ['to_entries | map("\\(.key)=\\(.value)") | join(",")', 'str'], ['.a // "none"', 'any'], ['* {a: {b: 1}}', 'obj'],
+    ['map_values(tostring)', 'obj'], ['to_entries | map("\\(.key)=\\(.value)") | join(",")', 'str'], ['.a // "none"', 'any'], ['. * {a: {b: 1}}', 'obj'],
   ],
 };
 const TYPED_ROOTS: Array<[string, string]> = [
@@ -212,7 +213,7 @@ export class ProgramGenerator {
     return template
       .replace(/\bR\b/g, () => (r() < 0.85 ? pick(r, REGEXES) : this.term(depth + 1)))
       .replace(/\bF\b/g, () => pick(r, FLAGS))
-      .replace(/_/g, () => this.exp(depth + 1));
+      .replace(/§/g, () => this.exp(depth + 1));
   }
 
   exp(depth: number): string {
@@ -226,7 +227,14 @@ export class ProgramGenerator {
       // Unparenthesised chains check jq's precedence.
       const n = 1 + Math.floor(r() * 3);
       let out = this.term(depth);
-      for (let i = 0; i < n; i++) out += ` ${pick(r, OPS)} ${r() < 0.2 ? '-' : ''}${this.term(depth)}`;
+      let compared = false;
+      for (let i = 0; i < n; i++) {
+        // Comparisons do not chain in jq (`a == b == c` is a syntax error).
+        let op = pick(r, OPS);
+        while (compared && COMPARISONS.has(op)) op = pick(r, OPS);
+        compared ||= COMPARISONS.has(op);
+        out += ` ${op} ${r() < 0.2 ? '-' : ''}${this.term(depth)}`;
+      }
       return out;
     }
     if (c < 0.6) return `if ${this.exp(depth + 1)} then ${this.exp(depth + 1)}${r() < 0.3 ? ` elif ${this.exp(depth + 1)} then ${this.exp(depth + 1)}` : ''}${r() < 0.8 ? ` else ${this.exp(depth + 1)}` : ''} end`;

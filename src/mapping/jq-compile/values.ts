@@ -13,12 +13,15 @@ export type Json = unknown;
  * A jq error raised by compiled code. `try`, `?` and `.a?` catch it. `exact` says whether `value` is what jq itself
  * would hold (true for `error(v)`); a type error's text is left to jq, which re-runs the item when it matters.
  */
-export class JqError extends Error {
+export class JqError {
+  // Not an Error: capturing a stack trace would make `try`, `?` and `//` over failing data many times slower.
   constructor(
     readonly value: Json,
     readonly exact: boolean,
-  ) {
-    super(typeof value === 'string' ? value : 'jq error');
+  ) {}
+
+  get message(): string {
+    return typeof this.value === 'string' ? this.value : 'jq error';
   }
 }
 
@@ -26,9 +29,11 @@ export class JqError extends Error {
  * Compiled code met a case whose jq semantics it does not reproduce with certainty (a non-integer index, a number
  * whose printed form depends on where it came from, …). Never caught by `try`: the item runs on jq instead.
  */
-export class Unsupported extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+export class Unsupported {
+  constructor(readonly reason: string) {}
+
+  get message(): string {
+    return this.reason;
   }
 }
 
