@@ -8,8 +8,10 @@ export interface Entity {
   title?: unknown;
   icon?: unknown;
   team?: unknown;
-  properties: Record<string, unknown>;
-  relations: Record<string, unknown>;
+  /** Absent when the mapping maps no property. */
+  properties?: Record<string, unknown>;
+  /** Absent when the mapping maps no relation. */
+  relations?: Record<string, unknown>;
 }
 
 /** One produced entity and where it came from. */

@@ -173,7 +173,8 @@ function planMapping(collector: LeafCollector, mapping: EntityMapping, index: nu
       name,
       collector.walk(value, `${prefix}${group}.${name}`, `${configBase}.${group}.${name}`, { mappingIndex: index, group, name }),
     ]);
-    entity.push([group, { t: 'object', entries }]);
+    // The body holds only the keys the mapping defines (§3.6): a group without names is left out.
+    if (entries.length > 0) entity.push([group, { t: 'object', entries }]);
   }
   return { index, entity, blueprintLiteral: stringLiteralValue(mapping.blueprint) };
 }

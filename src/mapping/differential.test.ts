@@ -196,7 +196,7 @@ describe('batched evaluation agrees with each field evaluated alone', () => {
         const { properties: got, relations } = result.entities[itemIndex]!.entity;
         FIELDS.forEach((field, i) => {
           const ref = alone(field, item, env);
-          expect({ field, itemIndex, value: got[`p${i}`] }).toEqual({ field, itemIndex, value: ref.value });
+          expect({ field, itemIndex, value: got![`p${i}`] }).toEqual({ field, itemIndex, value: ref.value });
           if (ref.failure) {
             const known = failures.get(`properties.p${i}`);
             if (known) known.count += 1;
@@ -208,7 +208,7 @@ describe('batched evaluation agrees with each field evaluated alone', () => {
           const value = path
             .split('.')
             .slice(2)
-            .reduce<unknown>((v, key) => (v as Record<string, unknown>)[key], relations.search);
+            .reduce<unknown>((v, key) => (v as Record<string, unknown>)[key], relations!.search);
           expect({ path, itemIndex, value }).toEqual({ path, itemIndex, value: ref.value });
           if (ref.failure) {
             const known = failures.get(path);
@@ -270,7 +270,7 @@ describe('batched evaluation agrees with each field evaluated alone', () => {
         expect({ itemIndex, selectorPassed: got.selectorPassed }).toEqual({ itemIndex, selectorPassed: sel.value });
         fields.forEach((field, i) => {
           const ref = alone(field, item, undefined);
-          expect({ field, itemIndex, value: got.entity.properties[`p${i}`] }).toEqual({ field, itemIndex, value: ref.value });
+          expect({ field, itemIndex, value: got.entity.properties![`p${i}`] }).toEqual({ field, itemIndex, value: ref.value });
           if (ref.failure) {
             const known = failures.get(`properties.p${i}`);
             if (known) known.count += 1;
@@ -295,7 +295,7 @@ describe('batched evaluation agrees with each field evaluated alone', () => {
     const result = await createMapper({ engine }).mapBatch(config.resources[0]!, ITEMS);
     ITEMS.forEach((item, itemIndex) => {
       fields.forEach((field, i) => {
-        expect({ field, itemIndex, value: result.entities[itemIndex]!.entity.properties[`p${i}`] }).toEqual({
+        expect({ field, itemIndex, value: result.entities[itemIndex]!.entity.properties![`p${i}`] }).toEqual({
           field,
           itemIndex,
           value: alone(field, item, undefined).value,
