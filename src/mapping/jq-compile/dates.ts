@@ -1,7 +1,7 @@
 /**
  * `fromdateiso8601`/`fromdate` and `todateiso8601`/`todate` (jq's `strptime`/`mktime` and `strftime` with
  * `%Y-%m-%dT%H:%M:%SZ`) for the inputs whose result is certain: zero-padded valid dates in years 1000-9999,
- * and whole-second times in years 1-9999. Other inputs go to jq (its C library decides those).
+ * and times in years 1-9999. Other inputs go to jq (its C library decides those).
  */
 import type { Json } from './values.ts';
 import { Unsupported, typeError } from './values.ts';
@@ -29,6 +29,9 @@ export function toIso8601(v: Json): Json {
   const secs = Math.trunc(v);
   if (secs < MIN || secs > MAX) throw new Unsupported('year outside 1-9999');
   const d = new Date(secs * 1000);
+  // jq's gmtime truncates toward zero, then adds `v - floor(v)` to the seconds field, which strftime truncates:
+  // -5e-324 is 00:00:01 (1 - 5e-324 rounds to 1), -1.5 is 23:59:59.
+  const seconds = Math.trunc(d.getUTCSeconds() + (v - Math.floor(v)));
   const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`;
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(seconds)}Z`;
 }
