@@ -109,8 +109,19 @@ function build(t: Template, fields: FieldOutcome[], onLeaf: (leaf: LeafRef, outc
     case 'array':
       return t.items.map((i) => build(i, fields, onLeaf));
     case 'object':
-      return Object.fromEntries(t.entries.map(([k, v]) => [k, build(v, fields, onLeaf)]));
+      return buildObject(t.entries, fields, onLeaf);
   }
+}
+
+/** An object from its entries' templates; a plain loop, since this runs for every entity of every batch. */
+function buildObject(entries: Array<[string, Template]>, fields: FieldOutcome[], onLeaf: (leaf: LeafRef, outcome: FieldOutcome, value: unknown) => void): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) {
+    const value = build(v, fields, onLeaf);
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out;
 }
 
 /**
@@ -153,7 +164,7 @@ export async function assemble(
           else nulls.set(leaf.path, { leaf, count: 1 });
         }
       };
-      const entity = Object.fromEntries(mapping.entity.map(([k, t]) => [k, build(t, fields, onLeaf)])) as unknown as Entity;
+      const entity = buildObject(mapping.entity, fields, onLeaf) as unknown as Entity;
       if (isFalsy(entity.identifier) || isFalsy(entity.blueprint)) {
         dropped += 1;
         continue;

@@ -12,9 +12,9 @@ import type { Frame } from './node.ts';
 import { single, stream } from './node.ts';
 import { add, splitString, valuesOf } from './ops.ts';
 import type { Regex } from './regex.ts';
-import { captureObject, matchObject, matches, regex, runtimeRegex } from './regex.ts';
+import { matchObject, matches, regex, runtimeRegex, spanCaptures, spans, testMatch } from './regex.ts';
 import type { Json } from './values.ts';
-import { Unsupported, codePoints, equals, kindOf, toJsonText, toStringValue, typeError } from './values.ts';
+import { Unsupported, codePoints, equals, isAscii, kindOf, toJsonText, toStringValue, typeError } from './values.ts';
 
 function bothStrings(name: string, a: Json, b: Json): [string, string] {
   if (typeof a !== 'string' || typeof b !== 'string') throw typeError(`${name}() requires string inputs`);
@@ -150,15 +150,15 @@ function regexStream(name: string, each: (x: Json, r: Regex) => Json[], extra = 
 }
 
 function scan(x: Json, r: Regex): Json[] {
-  return matches(x, r).map((m) => (m.captures.length > 0 ? m.captures.map((c) => c.string) : m.string));
+  const s = x as string;
+  return spans(x, r).map((m) => (r.names.length > 0 ? m.groups : s.slice(m.start, m.end)));
 }
 
 function splitRegex(x: Json, r: Regex): Json {
   const s = x as string;
-  const found = matches(x, r);
   const out: string[] = [];
   let prev = 0;
-  for (const m of found) {
+  for (const m of spans(x, r)) {
     out.push(s.slice(prev, m.start));
     prev = m.end;
   }
@@ -171,15 +171,17 @@ function substitute(c: Compiler, args: Ast[], scope: Scope, global: boolean): Re
   const r = regexArg(c, global ? 'gsub' : 'sub', args[0]!, args[2] ?? null, scope, global ? 'g' : '');
   const [replacement] = c.singleArgs('sub', [args[1]!], scope) as [One];
   return single((x, f) => {
-    const found = matches(x, r(x, f));
+    const re = r(x, f);
+    const found = spans(x, re);
     if (found.length === 0) return x;
     const s = x as string;
     let out = '';
     let prev = 0;
     for (const m of found) {
-      const insert = replacement(captureObject(m), f);
-      out = add(add(out, s.slice(prev, m.start)), insert) as string;
-      if (typeof out !== 'string') throw typeError('substitution is not a string');
+      const insert = replacement(spanCaptures(re, m), f);
+      // jq adds the gap and the insert as values: a null insert adds nothing, a non-string is an error.
+      if (insert !== null && typeof insert !== 'string') throw typeError(`string and ${kindOf(insert)} cannot be added`);
+      out += s.slice(prev, m.start) + (insert ?? '');
       prev = m.end;
     }
     return out + s.slice(prev);
@@ -192,11 +194,11 @@ export const TEXT_BUILTINS: Record<string, Builtin> = {
   'tonumber/0': fn0(toNumber),
   'ascii_downcase/0': fn0((x) => {
     if (typeof x !== 'string') throw typeError('explode input must be a string');
-    return x.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    return isAscii(x) ? x.toLowerCase() : x.replace(/[A-Z]+/g, (m) => m.toLowerCase());
   }),
   'ascii_upcase/0': fn0((x) => {
     if (typeof x !== 'string') throw typeError('explode input must be a string');
-    return x.replace(/[a-z]+/g, (m) => m.toUpperCase());
+    return isAscii(x) ? x.toUpperCase() : x.replace(/[a-z]+/g, (m) => m.toUpperCase());
   }),
   'explode/0': fn0((x) => {
     if (typeof x !== 'string') throw typeError('explode input must be a string');
@@ -240,12 +242,12 @@ export const TEXT_BUILTINS: Record<string, Builtin> = {
     return Array.isArray(all) ? (all[all.length - 1] ?? null) : all;
   }),
   'indices/1': fn1('indices', indices),
-  'test/1': regex1('test', (x, r) => matches(x, r, false).length > 0),
-  'test/2': regex2('test', (x, r) => matches(x, r, false).length > 0),
+  'test/1': regex1('test', testMatch),
+  'test/2': regex2('test', testMatch),
   'match/1': regexStream('match', (x, r) => matches(x, r).map(matchObject)),
   'match/2': regexStream('match', (x, r) => matches(x, r).map(matchObject)),
-  'capture/1': regexStream('capture', (x, r) => matches(x, r).map(captureObject)),
-  'capture/2': regexStream('capture', (x, r) => matches(x, r).map(captureObject)),
+  'capture/1': regexStream('capture', (x, r) => spans(x, r).map((m) => spanCaptures(r, m))),
+  'capture/2': regexStream('capture', (x, r) => spans(x, r).map((m) => spanCaptures(r, m))),
   'scan/1': regexStream('scan', scan, 'g'),
   'scan/2': regexStream('scan', scan, 'g'),
   'split/2': regex2('split', splitRegex, 'g'),

@@ -97,13 +97,17 @@ function groups(items: Json[], keysOf: Json[]): Json[][] {
   return out;
 }
 
-/** `map([f])`: every element's outputs of `f`, collected, as the key jq sorts and groups by. */
+/**
+ * `map([f])`: every element's outputs of `f`, collected, as the key jq sorts and groups by. When `f` has exactly one
+ * output the one-element arrays compare like their element, so the element is the key.
+ */
 function keyed(name: string, sortLike: (items: Json[], keysOf: Json[]) => Json): Builtin {
   return (c, args, scope) => {
     const f = c.compile(args[0]!, scope);
+    const one = f.one;
     return single((x, fr) => {
       const items = valuesOf(x);
-      const keysOf = items.map((v) => collect(f, v, fr));
+      const keysOf = one ? items.map((v) => one(v, fr)) : items.map((v) => collect(f, v, fr));
       if (!Array.isArray(x)) throw typeError(`${kindOf(x)} cannot be sorted, as it is not an array`);
       return sortLike(items, keysOf);
     });
@@ -135,8 +139,9 @@ function toEntries(x: Json): Json {
   throw typeError(`${kindOf(x)} has no keys`);
 }
 
+/** `map({(.key // .Key // .name // .Name): …}) | add // {}`: single-key objects merged in order, i.e. one object. */
 function fromEntries(x: Json): Json {
-  let acc: Json = null;
+  const out: Record<string, Json> = {};
   for (const e of valuesOf(x)) {
     let key: Json = null;
     for (const name of ['key', 'Key', 'name', 'Name']) {
@@ -145,11 +150,9 @@ function fromEntries(x: Json): Json {
     }
     if (typeof key !== 'string') throw typeError('Object keys must be strings');
     if (!isObject(e)) throw typeError(`Cannot check whether ${kindOf(e)} has a string key`);
-    const entry: Record<string, Json> = {};
-    setKey(entry, key, Object.hasOwn(e, 'value') ? e.value : index(e, 'Value'));
-    acc = add(acc, entry);
+    setKey(out, key, Object.hasOwn(e, 'value') ? e.value : index(e, 'Value'));
   }
-  return acc === null ? {} : acc;
+  return out;
 }
 
 /** `any(gen; cond)` / `all(gen; cond)`: stop at the first decisive condition output. */
@@ -344,7 +347,9 @@ export const BUILTINS: Record<string, Builtin> = {
   'unique_by/1': keyed('unique_by', (items, keysOf) => groups(items, keysOf).map((g) => g[0])),
   'unique/0': fn0((x) => {
     const items = requireArray(x, 'sorted');
-    return groups(items, items).map((g) => g[0]);
+    const out: Json[] = [];
+    for (const i of sortedOrder(items)) if (out.length === 0 || compare(items[i], out[out.length - 1]) !== 0) out.push(items[i]);
+    return out;
   }),
   'min/0': fn0((x) => {
     if (!Array.isArray(x)) throw typeError(`${kindOf(x)} cannot be iterated over`);

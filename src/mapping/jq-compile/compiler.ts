@@ -64,19 +64,19 @@ export class Compiler {
       case 'iterate': {
         const target = this.compile(ast.target, scope);
         const opt = ast.opt;
-        return stream((x, f, emit) =>
-          target.each(x, f, (t) => {
-            let items: Json[];
-            try {
-              items = valuesOf(t);
-            } catch (e) {
-              if (opt && e instanceof JqError) return false;
-              throw e;
-            }
-            for (let i = 0; i < items.length; i++) if (emit(items[i])) return true;
-            return false;
-          }),
-        );
+        const spread = (t: Json, emit: Emit): boolean => {
+          let items: Json[];
+          try {
+            items = valuesOf(t);
+          } catch (e) {
+            if (opt && e instanceof JqError) return false;
+            throw e;
+          }
+          for (let i = 0; i < items.length; i++) if (emit(items[i])) return true;
+          return false;
+        };
+        if (isSingle(target)) return stream((x, f, emit) => spread(target.one(x, f), emit));
+        return stream((x, f, emit) => target.each(x, f, (t) => spread(t, emit)));
       }
       case 'pipe': {
         const left = this.compile(ast.left, scope);
@@ -86,6 +86,8 @@ export class Compiler {
           const r = right.one;
           return single((x, f) => r(l(x, f), f));
         }
+        if (isSingle(left)) return stream((x, f, emit) => right.each(left.one(x, f), f, emit));
+        if (isSingle(right)) return stream((x, f, emit) => left.each(x, f, (v) => emit(right.one(v, f))));
         return stream((x, f, emit) => left.each(x, f, (v) => right.each(v, f, emit)));
       }
       case 'comma': {
@@ -212,6 +214,24 @@ export class Compiler {
       }
       const kk = key.one;
       return single((x, f) => index(t(x, f), kk(x, f)));
+    }
+    const step = (t: Json, k: Json, emit: Emit): boolean => {
+      let v: Json;
+      try {
+        v = index(t, k);
+      } catch (e) {
+        if (opt && e instanceof JqError) return false;
+        throw e;
+      }
+      return emit(v);
+    };
+    if (isSingle(key)) {
+      const kk = key.one;
+      if (isSingle(target)) return stream((x, f, emit) => step(target.one(x, f), kk(x, f), emit));
+      return stream((x, f, emit) => {
+        const k = kk(x, f);
+        return target.each(x, f, (t) => step(t, k, emit));
+      });
     }
     // The key is evaluated before the target, so it is the outer loop; `?` covers the indexing step only.
     return stream((x, f, emit) =>

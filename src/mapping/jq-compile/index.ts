@@ -34,14 +34,14 @@ function build(text: string): JqCompilation {
   try {
     const compiler = new Compiler();
     const node = compiler.compile(parseJq(text), new Map());
-    const slots = compiler.slots;
+    // One frame per program: evaluation is synchronous and a program never runs inside itself.
+    const frame = new Array<Json>(compiler.slots).fill(null);
     const one = node.one;
     if (one) {
       return {
         ok: true,
         program: {
           first(input, env) {
-            const frame = new Array<Json>(slots);
             frame[0] = env;
             return one(input, frame);
           },
@@ -52,7 +52,6 @@ function build(text: string): JqCompilation {
       ok: true,
       program: {
         first(input, env) {
-          const frame = new Array<Json>(slots);
           frame[0] = env;
           let out: Json | typeof NO_OUTPUT = NO_OUTPUT;
           const take: Emit = (v) => {

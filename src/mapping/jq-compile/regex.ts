@@ -299,20 +299,19 @@ function cp(s: string, pos: number, astral: boolean): number {
 
 /** Every match jq's `_match_impl` reports (one unless global), with jq's offsets, captures and quirks. */
 export function matches(input: Json, r: Regex, global = r.global): Match[] {
-  if (typeof input !== 'string') throw typeError(`${kindOf(input)} cannot be matched, as it is not a string`);
-  const ascii = isAscii(input);
-  if (r.ignoreCase && !(r.ascii && ascii)) throw new Unsupported('case-insensitive match on non-ASCII text');
-  const astral = /[\ud800-\udfff]/.test(input);
+  const text = checkInput(input, r);
+  const ascii = isAscii(text);
+  const astral = /[\ud800-\udfff]/.test(text);
   const out: Match[] = [];
   const re = r.withIndices ?? r.re;
   let start = 0;
-  while (start <= input.length) {
+  while (start <= text.length) {
     re.lastIndex = start;
-    const m = re.exec(input) as (RegExpExecArray & { indices?: Array<[number, number] | undefined> }) | null;
+    const m = re.exec(text) as (RegExpExecArray & { indices?: Array<[number, number] | undefined> }) | null;
     if (!m) break;
     const b = m.index;
     const e = b + m[0].length;
-    const offset = cp(input, b, astral);
+    const offset = cp(text, b, astral);
     if (b === e) {
       // jq advances one byte past an empty match; on non-ASCII text that splits a character.
       if (global && !ascii) throw new Unsupported('empty regex match on non-ASCII text');
@@ -326,14 +325,74 @@ export function matches(input: Json, r: Regex, global = r.global): Match[] {
     const captures = r.names.map((name, g): Capture => {
       const span = m.indices?.[g + 1];
       if (!span) return { offset: -1, length: 0, string: null, name };
-      const text = input.slice(span[0], span[1]);
-      return { offset: cp(input, span[0], astral), length: astral ? Array.from(text).length : text.length, string: text, name };
+      const group = text.slice(span[0], span[1]);
+      return { offset: cp(text, span[0], astral), length: astral ? Array.from(group).length : group.length, string: group, name };
     });
-    out.push({ offset, length: cp(input, e, astral) - offset, string: m[0], captures, start: b, end: e });
+    out.push({ offset, length: cp(text, e, astral) - offset, string: m[0], captures, start: b, end: e });
     if (!global) break;
     start = e;
   }
   return out;
+}
+
+/** A match as `capture`, `scan`, `split` and `sub` need it: bounds in code units and each group's text. */
+export interface Span {
+  start: number;
+  end: number;
+  /** Each group's text; null when the group did not take part (jq reports "" for all groups of an empty match). */
+  groups: Array<string | null>;
+}
+
+function checkInput(input: Json, r: Regex): string {
+  if (typeof input !== 'string') throw typeError(`${kindOf(input)} cannot be matched, as it is not a string`);
+  if (r.ignoreCase && !(r.ascii && isAscii(input))) throw new Unsupported('case-insensitive match on non-ASCII text');
+  return input;
+}
+
+/** The matches jq's `_match_impl` finds, without offsets in code points (cheaper than {@link matches}). */
+export function spans(input: Json, r: Regex, global = r.global): Span[] {
+  const s = checkInput(input, r);
+  const out: Span[] = [];
+  const re = r.re;
+  const groups = r.names.length;
+  let ascii: boolean | undefined;
+  let start = 0;
+  while (start <= s.length) {
+    re.lastIndex = start;
+    const m = re.exec(s);
+    if (!m) break;
+    const b = m.index;
+    const e = b + m[0].length;
+    if (b === e) {
+      if (global && !(ascii ??= isAscii(s))) throw new Unsupported('empty regex match on non-ASCII text');
+      out.push({ start: b, end: e, groups: new Array<string>(groups).fill('') });
+      if (!global) break;
+      start = e + 1;
+      continue;
+    }
+    const g: Array<string | null> = new Array(groups);
+    for (let i = 0; i < groups; i++) g[i] = m[i + 1] ?? null;
+    out.push({ start: b, end: e, groups: g });
+    if (!global) break;
+    start = e;
+  }
+  return out;
+}
+
+/** The object of named captures of a span. */
+export function spanCaptures(r: Regex, span: Span): Record<string, Json> {
+  const o: Record<string, Json> = {};
+  r.names.forEach((name, i) => {
+    if (name !== null) o[name] = span.groups[i];
+  });
+  return o;
+}
+
+/** `test`: whether there is a match, without building match objects. */
+export function testMatch(input: Json, r: Regex): boolean {
+  const s = checkInput(input, r);
+  r.re.lastIndex = 0;
+  return r.re.test(s);
 }
 
 /** jq's match object, with jq's key order. */
@@ -348,10 +407,4 @@ export function matchObject(m: Match): Json {
   };
 }
 
-/** The object of named captures that `capture` gives and `sub`'s replacement sees. */
-export function captureObject(m: Match): Record<string, Json> {
-  const o: Record<string, Json> = {};
-  for (const c of m.captures) if (c.name !== null) o[c.name] = c.string;
-  return o;
-}
 
