@@ -7,9 +7,9 @@
  *   - Debian's `jq` CLI (1.6) applying the same mapping as one program to the same items (NDJSON, one process),
  *   - a hand-written JavaScript function building the same entity bodies (the ceiling),
  * with the ratios Tide / jq CLI and ceiling / Tide, and the share of the mapping's programs on the fast path.
- * Items are mapped in pages, as a resync sees them; one page is mapped before the clock starts (jq-wasm load,
- * compilation, JIT warm-up), which a long-running process pays once. The hand-written function is checked to
- * build exactly Tide's entities.
+ * Items are mapped in pages, as a resync sees them; five pages are mapped before the clock starts (jq-wasm load,
+ * compilation, JIT warm-up), which a long-running process pays once. Every rate is the best of three passes. The
+ * hand-written function is checked to build exactly Tide's entities.
  *
  *   npm run bench:mapping -- [--items 100000] [--mixed-items 20000] [--page 1000]
  */
@@ -31,43 +31,59 @@ const { values } = parseArgs({
   },
 });
 const pageSize = Number(values.page);
+/** Pages mapped before the clock starts: jq-wasm loading, compilation and the JIT's warm-up, paid once per process. */
+const WARM_UP_PAGES = 5;
 
 function resourceOf(w: Workload): ResourceConfig {
   return parsePortAppConfig({ resources: [{ kind: 'k', selector: { query: w.selector }, port: { entity: { mappings: w.mappings } } }] }).resources[0]!;
 }
 
-/** Entities/s of `mapper` over `items`, page by page, after one page outside the clock. */
+/** Each rate is the best of this many passes: the machines this runs on are shared, the best pass is the least disturbed. */
+const PASSES = 3;
+
+/** Entities/s of `mapper` over `items`, page by page, after a few warm-up pages outside the clock. */
 async function tideRate(mapper: Mapper, resource: ResourceConfig, items: unknown[]): Promise<{ rate: number; seconds: number; entities: number }> {
-  await mapper.mapBatch(resource, items.slice(0, pageSize));
+  for (let i = 0; i < WARM_UP_PAGES; i++) await mapper.mapBatch(resource, items.slice(i * pageSize, (i + 1) * pageSize));
+  let best = Infinity;
   let entities = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < items.length; i += pageSize) entities += (await mapper.mapBatch(resource, items.slice(i, i + pageSize))).entities.length;
-  const seconds = (performance.now() - t0) / 1000;
-  return { rate: items.length / seconds, seconds, entities };
+  for (let pass = 0; pass < PASSES; pass++) {
+    entities = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < items.length; i += pageSize) entities += (await mapper.mapBatch(resource, items.slice(i, i + pageSize))).entities.length;
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return { rate: items.length / best, seconds: best, entities };
 }
 
 function cliRate(w: Workload, items: unknown[]): { rate: number; seconds: number; entities: number; version: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tide-bench-mapping-'));
   const file = join(dir, 'items.ndjson');
   writeFileSync(file, items.map((x) => JSON.stringify(x)).join('\n'));
-  const t0 = performance.now();
-  const jq = spawnSync('jq', ['-c', cliProgram(w), file], { maxBuffer: 1024 * 1024 * 1024 });
-  const seconds = (performance.now() - t0) / 1000;
+  let best = Infinity;
+  let stdout = '';
+  for (let pass = 0; pass < PASSES; pass++) {
+    const t0 = performance.now();
+    const jq = spawnSync('jq', ['-c', cliProgram(w), file], { maxBuffer: 1024 * 1024 * 1024 });
+    best = Math.min(best, (performance.now() - t0) / 1000);
+    if (jq.status !== 0) throw new Error(`jq failed: ${jq.stderr}`);
+    stdout = jq.stdout.toString();
+  }
   rmSync(dir, { recursive: true, force: true });
-  if (jq.status !== 0) throw new Error(`jq failed: ${jq.stderr}`);
-  const entities = jq.stdout.toString().trimEnd().split('\n').length;
-  return { rate: items.length / seconds, seconds, entities, version: spawnSync('jq', ['--version']).stdout.toString().trim() };
+  const entities = stdout.trimEnd().split('\n').length;
+  return { rate: items.length / best, seconds: best, entities, version: spawnSync('jq', ['--version']).stdout.toString().trim() };
 }
 
 function handRate(w: Workload, items: Array<Record<string, unknown>>): { rate: number; seconds: number } {
   let sink = 0;
-  for (const item of items.slice(0, pageSize)) if (w.handWritten(item)) sink++;
-  const rounds = 3;
-  const t0 = performance.now();
-  for (let r = 0; r < rounds; r++) for (const item of items) if (w.handWritten(item)) sink++;
-  const seconds = (performance.now() - t0) / 1000;
+  for (const item of items.slice(0, WARM_UP_PAGES * pageSize)) if (w.handWritten(item)) sink++;
+  let best = Infinity;
+  for (let pass = 0; pass < PASSES; pass++) {
+    const t0 = performance.now();
+    for (const item of items) if (w.handWritten(item)) sink++;
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
   if (sink < 0) console.log(sink);
-  return { rate: (items.length * rounds) / seconds, seconds };
+  return { rate: items.length / best, seconds: best };
 }
 
 /** The hand-written ceiling must build exactly what Tide builds, or its rate means nothing. */

@@ -139,6 +139,22 @@ export async function assemble(
   const nulls = new Map<string, { leaf: LeafRef; count: number }>();
   let dropped = 0;
   let considered = 0;
+  // One leaf callback for the batch (not one per entity): it records into the current entity's state.
+  let nullPaths: string[] = [];
+  let current = 0;
+  const onLeaf = (leaf: LeafRef, outcome: FieldOutcome, value: unknown): void => {
+    if (outcome.kind !== 'value') {
+      const known = fieldErrors.get(leaf.path);
+      if (known) known.count += 1;
+      else fieldErrors.set(leaf.path, fieldError(leaf, outcome, current));
+    }
+    if (value === null) {
+      nullPaths.push(leaf.path);
+      const known = nulls.get(leaf.path);
+      if (known) known.count += 1;
+      else nulls.set(leaf.path, { leaf, count: 1 });
+    }
+  };
 
   for (const [itemIndex, row] of rows.entries()) {
     const sel = row.selector;
@@ -150,20 +166,8 @@ export async function assemble(
     const fields = row.fields;
     for (const mapping of plan.mappings) {
       considered += 1;
-      const nullPaths: string[] = [];
-      const onLeaf = (leaf: LeafRef, outcome: FieldOutcome, value: unknown): void => {
-        if (outcome.kind !== 'value') {
-          const known = fieldErrors.get(leaf.path);
-          if (known) known.count += 1;
-          else fieldErrors.set(leaf.path, fieldError(leaf, outcome, itemIndex));
-        }
-        if (value === null) {
-          nullPaths.push(leaf.path);
-          const known = nulls.get(leaf.path);
-          if (known) known.count += 1;
-          else nulls.set(leaf.path, { leaf, count: 1 });
-        }
-      };
+      nullPaths = [];
+      current = itemIndex;
       const entity = buildObject(mapping.entity, fields, onLeaf) as unknown as Entity;
       if (isFalsy(entity.identifier) || isFalsy(entity.blueprint)) {
         dropped += 1;
