@@ -234,6 +234,16 @@ export function buildBatchProgram(selector: FieldProgram, slots: FieldProgram[],
   );
 }
 
+/** Every distinct program of a resource as written: selector, `itemsToParse`, then the mapping's leaves in order. */
+export function resourcePrograms(resource: ResourceConfig): string[] {
+  const collector = new LeafCollector();
+  const raw = resource.port.entity.mappings;
+  const list = Array.isArray(raw);
+  (list ? raw : [raw]).forEach((m, i) => planMapping(collector, m, i, list, ''));
+  const itemsToParse = resource.port.itemsToParse === undefined ? [] : [resource.port.itemsToParse];
+  return [...new Set([resource.selector.query, ...itemsToParse, ...collector.sources])];
+}
+
 /**
  * Plan a resource once: every distinct program (selector and all mapping leaves, search queries included)
  * is normalised and compile-checked, and the batch programs are built.

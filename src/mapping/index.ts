@@ -13,6 +13,8 @@ import { createCompilingJqEngine, createJqWasmEngine } from './jq-engine.ts';
 export * from './app-config.ts';
 export type { Entity, FieldError, MapBatchResult, MappedEntity, Misconfiguration, RequiredFields, RequiredFieldsLookup, SelectorError } from './assemble.ts';
 export { isFalsy } from './assemble.ts';
+export type { ProgramEngine } from './engines.ts';
+export { programEngine, programEngines } from './engines.ts';
 export { canonicalJson, entityKey, normaliseIdentifier } from './entity-key.ts';
 export type { ItemsToParseSkip, JsonPath } from './items-to-parse.ts';
 export { EXPANDED_BATCH_SIZE, deriveTopLevelPath } from './items-to-parse.ts';
