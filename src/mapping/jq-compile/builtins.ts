@@ -169,6 +169,16 @@ function quantifier(any: boolean, gen: Node, cond: Node): Node {
   });
 }
 
+/** `first(g)` / `last(g)`: the first or last output of `g`, or none. */
+function oneOutput(gen: Node, first: boolean): Node {
+  if (isSingle(gen)) return gen;
+  return stream((x, f, emit) => {
+    let got: { v: Json } | undefined;
+    gen.each(x, f, (v) => ((got = { v }), first));
+    return got ? emit(got.v) : false;
+  });
+}
+
 const ITERATE: Node = stream((x, _f, emit) => {
   for (const v of valuesOf(x)) if (emit(v)) return true;
   return false;
@@ -293,24 +303,8 @@ export const BUILTINS: Record<string, Builtin> = {
     const gen = c.compile(args[0]!, scope);
     return single((x, f) => !gen.each(x, f, () => true));
   },
-  'first/1': (c, args, scope) => {
-    const gen = c.compile(args[0]!, scope);
-    if (isSingle(gen)) return gen;
-    return stream((x, f, emit) => {
-      let got: { v: Json } | undefined;
-      gen.each(x, f, (v) => ((got = { v }), true));
-      return got ? emit(got.v) : false;
-    });
-  },
-  'last/1': (c, args, scope) => {
-    const gen = c.compile(args[0]!, scope);
-    if (isSingle(gen)) return gen;
-    return stream((x, f, emit) => {
-      let got: { v: Json } | undefined;
-      gen.each(x, f, (v) => ((got = { v }), false));
-      return got ? emit(got.v) : false;
-    });
-  },
+  'first/1': (c, args, scope) => oneOutput(c.compile(args[0]!, scope), true),
+  'last/1': (c, args, scope) => oneOutput(c.compile(args[0]!, scope), false),
   'limit/2': (c, args, scope) => {
     const [n] = c.singleArgs('limit', args.slice(0, 1), scope) as [(x: Json, f: Frame) => Json];
     const gen = c.compile(args[1]!, scope);

@@ -64,17 +64,12 @@ export class Compiler {
       case 'iterate': {
         const target = this.compile(ast.target, scope);
         const opt = ast.opt;
-        const spread = (t: Json, emit: Emit): boolean => {
-          let items: Json[];
-          try {
-            items = valuesOf(t);
-          } catch (e) {
-            if (opt && e instanceof JqError) return false;
-            throw e;
-          }
-          for (let i = 0; i < items.length; i++) if (emit(items[i])) return true;
-          return false;
-        };
+        const spread = (t: Json, emit: Emit): boolean =>
+          optionalStep(opt, valuesOf, t, undefined, (items) => {
+            const list = items as Json[];
+            for (let i = 0; i < list.length; i++) if (emit(list[i])) return true;
+            return false;
+          });
         if (isSingle(target)) return stream((x, f, emit) => spread(target.one(x, f), emit));
         return stream((x, f, emit) => target.each(x, f, (t) => spread(t, emit)));
       }
@@ -215,16 +210,7 @@ export class Compiler {
       const kk = key.one;
       return single((x, f) => index(t(x, f), kk(x, f)));
     }
-    const step = (t: Json, k: Json, emit: Emit): boolean => {
-      let v: Json;
-      try {
-        v = index(t, k);
-      } catch (e) {
-        if (opt && e instanceof JqError) return false;
-        throw e;
-      }
-      return emit(v);
-    };
+    const step = (t: Json, k: Json, emit: Emit): boolean => optionalStep(opt, index, t, k, emit);
     if (isSingle(key)) {
       const kk = key.one;
       if (isSingle(target)) return stream((x, f, emit) => step(target.one(x, f), kk(x, f), emit));
@@ -234,20 +220,7 @@ export class Compiler {
       });
     }
     // The key is evaluated before the target, so it is the outer loop; `?` covers the indexing step only.
-    return stream((x, f, emit) =>
-      key.each(x, f, (k) =>
-        target.each(x, f, (t) => {
-          let v: Json;
-          try {
-            v = index(t, k);
-          } catch (e) {
-            if (opt && e instanceof JqError) return false;
-            throw e;
-          }
-          return emit(v);
-        }),
-      ),
-    );
+    return stream((x, f, emit) => key.each(x, f, (k) => target.each(x, f, (t) => step(t, k, emit))));
   }
 
   private slice(ast: Extract<Ast, { k: 'slice' }>, scope: Scope): Node {
@@ -264,16 +237,7 @@ export class Compiler {
     return stream((x, f, emit) =>
       from.each(x, f, (a) =>
         to.each(x, f, (b) =>
-          target.each(x, f, (t) => {
-            let v: Json;
-            try {
-              v = slice(t, a, b);
-            } catch (e) {
-              if (opt && e instanceof JqError) return false;
-              throw e;
-            }
-            return emit(v);
-          }),
+          target.each(x, f, (t) => optionalStep(opt, (bounds: [Json, Json]) => slice(t, bounds[0], bounds[1]), [a, b], undefined, emit)),
         ),
       ),
     );
@@ -472,6 +436,19 @@ export class Compiler {
     };
     return stream((x, f, emit) => build(0, [], x, f, emit));
   }
+}
+
+/** One indexing step (`.[k]`, `.[a:b]`, `.[]`) on `a` and `b`: with `?`, a jq error there gives no output instead. */
+function optionalStep<A, B>(opt: boolean, step: (a: A, b: B) => Json, a: A, b: B, emit: Emit): boolean {
+  if (!opt) return emit(step(a, b));
+  let v: Json;
+  try {
+    v = step(a, b);
+  } catch (e) {
+    if (e instanceof JqError) return false;
+    throw e;
+  }
+  return emit(v);
 }
 
 function formatName(name: string): string {

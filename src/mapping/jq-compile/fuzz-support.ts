@@ -2,16 +2,21 @@
  * Random jq programs over the compiled subset and random JSON inputs, for the differential tests against jq-wasm.
  * Everything is derived from one seed, so a failure names a seed, a program and an input that reproduce it.
  */
+import { createHash } from 'node:crypto';
 
-/** mulberry32: small, fast, good enough to explore programs. */
+/** Numbers in [0, 1) from SHA-256 of the seed and a counter: the same sequence for a seed on every machine. */
 export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
+  let block = 0;
+  let pool = Buffer.alloc(0);
+  let at = 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    if (at + 4 > pool.length) {
+      pool = createHash('sha256').update(`${seed}/${block++}`).digest();
+      at = 0;
+    }
+    const v = pool.readUInt32LE(at);
+    at += 4;
+    return v / 4294967296;
   };
 }
 

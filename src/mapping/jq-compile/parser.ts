@@ -275,24 +275,12 @@ class Parser {
         return { k: 'try', body, handler };
       }
       case 'reduce': {
-        const source = this.postfix();
-        this.expectKw('as');
-        const pattern = this.pattern();
-        this.expectOp('(');
-        const init = this.exp(1);
-        this.expectOp(';');
-        const update = this.exp(1);
+        const { source, pattern, init, update } = this.loopHead();
         this.expectOp(')');
         return { k: 'reduce', source, pattern, init, update };
       }
       case 'foreach': {
-        const source = this.postfix();
-        this.expectKw('as');
-        const pattern = this.pattern();
-        this.expectOp('(');
-        const init = this.exp(1);
-        this.expectOp(';');
-        const update = this.exp(1);
+        const { source, pattern, init, update } = this.loopHead();
         let extract: Ast | null = null;
         if (this.isOp(';')) {
           this.pos++;
@@ -308,6 +296,17 @@ class Parser {
       }
     }
     throw new Decline(`keyword \`${kw}\``);
+  }
+
+  /** `SOURCE as PATTERN (INIT; UPDATE` of `reduce` and `foreach`, after the keyword. */
+  private loopHead(): { source: Ast; pattern: Pattern; init: Ast; update: Ast } {
+    const source = this.postfix();
+    this.expectKw('as');
+    const pattern = this.pattern();
+    this.expectOp('(');
+    const init = this.exp(1);
+    this.expectOp(';');
+    return { source, pattern, init, update: this.exp(1) };
   }
 
   private elseBody(): Ast | null {
