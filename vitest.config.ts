@@ -10,8 +10,8 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'adapters/node/**/*.test.ts', 'integrations/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, '**/*.kafka.test.ts'],
+          include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'adapters/node/**/*.test.ts', 'integrations/**/*.test.ts', 'docs/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.kafka.test.ts', '**/*.ui.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -26,6 +26,17 @@ export default defineConfig({
           include: ['adapters/deno/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // The local Port's web UI in Debian's Chromium, driven by playwright-core.
+        test: {
+          name: 'ui',
+          environment: 'node',
+          include: ['**/*.ui.test.ts'],
+          exclude: [...configDefaults.exclude],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

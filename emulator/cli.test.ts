@@ -133,6 +133,14 @@ describe('port-local', () => {
     expect(got.status).toBe(200);
   });
 
+  it('--no-op-updated-at keep is the start-up setting, shown in the banner and help', async () => {
+    const { url, stdout } = await start(['--port', '0', '--db', join(dir, 'g.db'), '--no-op-updated-at', 'keep']);
+    expect(stdout()).toContain('writes that change nothing keep updatedAt');
+    const settings = (await (await fetch(`${url}/_emulator/settings`)).json()) as { settings: { noOpUpdatedAt: string } };
+    expect(settings.settings.noOpUpdatedAt).toBe('keep');
+    expect((await run(['--help'])).stdout).toContain('--no-op-updated-at bump|keep');
+  });
+
   it('exits non-zero with a message when the port is taken', async () => {
     const first = await start(['--port', '0', '--db', join(dir, 'e.db')]);
     const port = new URL(first.url).port;
@@ -150,6 +158,7 @@ describe('port-local', () => {
     [['--client-id', 'only-id'], '--client-id'],
     [['--client-secret', 'only-secret'], '--client-secret'],
     [['--verbose'], '--verbose'],
+    [['--no-op-updated-at', 'skip'], '--no-op-updated-at'],
   ])('rejects %j with a message naming %s', async (args, flag) => {
     // A fixed free port is never needed: if validation let the flag through, --port 0 still binds.
     const port = args.includes('--port') ? [] : ['--port', '0'];

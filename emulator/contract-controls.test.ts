@@ -295,9 +295,12 @@ describe('ingest sinks', () => {
       { at: expect.any(String), path: 'logs/my-jira', body: { logs: [{ message: 'hi' }] } },
       { at: expect.any(String), path: 'metrics/my-jira/sync/abc', body: { n: 1 } },
     ]);
-    // Sinks are emulator controls: not in the Port request log.
-    const log = (await t.admin('GET', '/requests')).body.requests as Array<{ path: string }>;
-    expect(log.some((e) => e.path.startsWith('/_emulator'))).toBe(false);
+    // Ingest posts are in the request log, marked as ingest; no other emulator control is.
+    const log = (await t.admin('GET', '/requests')).body.requests as Array<{ path: string; ingest?: boolean }>;
+    expect(log.filter((e) => e.path.startsWith('/_emulator')).map((e) => [e.path, e.ingest])).toEqual([
+      [logsPath, true],
+      [`${metricsPath}/sync/abc`, true],
+    ]);
 
     await t.admin('POST', '/reset');
     expect(t.emulator.state.ingest).toEqual([]);

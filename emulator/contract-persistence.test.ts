@@ -1,10 +1,14 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SERVICE_BLUEPRINT, TEAM_BLUEPRINT, TRANSPORTS, createBlueprints, startEmulator } from './test-helpers.ts';
 
-/** A file database survives a restart: blueprints, entities (with `$datasource`), integrations, migrations, stamps. */
+/**
+ * A file database survives a restart: blueprints, entities (with `$datasource`), integrations, migrations, stamps,
+ * and actions, runs, cursors and provision-enabled.
+ */
 const UA = 'port-ocean/jira/0.3.1/my-jira/exporter';
 
 describe.each(TRANSPORTS)('persistence with a file database (%s)', (transport) => {
@@ -80,6 +84,88 @@ describe.each(TRANSPORTS)('persistence with a file database (%s)', (transport) =
       expect(bpAfter.body.blueprint.updatedAt > lastBefore.body.blueprint.updatedAt).toBe(true);
       const resync = await second.call('PATCH', '/v1/integration/my-jira', { version: '0.3.2' });
       expect(resync.body.integration.updatedAt > storedIntegration.updatedAt).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+
+  const claim = (t: Awaited<ReturnType<typeof startEmulator>>, path: string) =>
+    t.call('POST', path, { installationId: 'my-github', limit: 10, visibilityTimeoutMs: 600_000 });
+
+  it('runs, actions, cursors and provision-enabled survive a restart: pending, claimed and ended runs with logs and history, actions, cursors, provision-enabled', async () => {
+    const first = await startEmulator({ transport, db });
+    await first.call('POST', '/v1/integration', { installationId: 'my-github', installationAppType: 'github', version: '1' });
+    await first.call('POST', '/v1/integration/my-github/cursor?kind=issue&index=0', { primary: '2026-05-01T10:00:00.000Z' });
+    await first.admin('PUT', '/provision-enabled', { integrations: ['github'] });
+    await first.call('POST', '/v1/actions', {
+      identifier: 'echo', trigger: {}, invocationMethod: { type: 'INTEGRATION_ACTION', installationId: 'my-github', integrationActionType: 'fake_echo' },
+    });
+    const ended = (await first.call('POST', '/v1/actions/echo/runs', { properties: { message: 'hi' } })).body.run;
+    const claimed = (await first.admin('POST', '/actions/runs', { installationId: 'my-github', type: 'fake_echo' })).body.run;
+    const node = (await first.admin('POST', '/workflow-node-runs', { installationId: 'my-github', type: 'fake_echo' })).body.nodeRun;
+    expect((await claim(first, '/v1/actions/runs/claim-pending')).body.runs.map((r: { id: string }) => r.id)).toEqual([ended.id, claimed.id]);
+    await first.call('PATCH', '/v1/actions/runs/ack', { runId: ended.id });
+    await first.call('POST', `/v1/actions/runs/${ended.id}/logs`, { message: 'echo: hi', terminationStatus: 'SUCCESS' });
+    await first.call('POST', `/v1/workflows/nodes/runs/${node.identifier}/logs`, { logs: [{ level: 'INFO', message: 'queued' }] });
+    // A run stamped while the clock ran an hour ahead: stamps after the restart must still sort after it.
+    await first.admin('POST', '/clock', { advanceSeconds: 3600 });
+    await first.admin('POST', '/actions/runs', { installationId: 'elsewhere', type: 'fake_echo' });
+    const runsBefore = (await first.admin('GET', '/runs')).body.runs;
+    const detailBefore = (await first.admin('GET', `/runs/${ended.id}`)).body.run;
+    const snapshotBefore = (await first.admin('GET', '/snapshot')).body.snapshot;
+    await first.close();
+
+    const second = await startEmulator({ transport, db });
+    try {
+      expect((await second.admin('GET', '/runs')).body.runs).toEqual(runsBefore);
+      expect((await second.admin('GET', `/runs/${ended.id}`)).body.run).toEqual(detailBefore);
+      expect((await second.call('GET', `/v1/actions/runs/${ended.id}/logs`)).body.runLogs.map((l: { message: string }) => l.message)).toEqual(['echo: hi']);
+      expect((await second.call('GET', '/v1/actions/echo')).body.action.invocationMethod.integrationActionType).toBe('fake_echo');
+      expect((await second.call('GET', '/v1/integration/my-github/cursor?kind=issue&index=0')).body.cursor.primary).toBe('2026-05-01T10:00:00.000Z');
+      expect((await second.call('GET', '/v1/integration/provision-enabled')).body.integrations).toEqual(['github']);
+      // The unacknowledged claim still hides its run; the node run is still claimable; the ended run never is.
+      expect((await claim(second, '/v1/actions/runs/claim-pending')).body.runs).toEqual([]);
+      expect((await claim(second, '/v1/workflows/runs/claim-pending')).body.nodeRuns.map((r: { identifier: string }) => r.identifier)).toEqual([node.identifier]);
+      await second.admin('POST', '/clock', { advanceSeconds: 601 });
+      expect((await claim(second, '/v1/actions/runs/claim-pending')).body.runs.map((r: { id: string }) => r.id)).toEqual([claimed.id]);
+      const later = (await second.admin('POST', '/actions/runs', { installationId: 'my-github', type: 'fake_echo' })).body.run;
+      expect(later.createdAt > runsBefore.at(-1).updatedAt).toBe(true);
+
+      // A snapshot carries the same state into a fresh emulator.
+      const fresh = await startEmulator({ transport });
+      try {
+        expect((await fresh.admin('PUT', '/snapshot', { snapshot: snapshotBefore })).status).toBe(200);
+        expect((await fresh.admin('GET', '/runs')).body.runs).toEqual(runsBefore);
+        expect((await fresh.admin('GET', `/runs/${ended.id}`)).body.run).toEqual(detailBefore);
+        expect((await fresh.admin('GET', '/integrations/my-github/cursors')).body.cursors).toEqual(snapshotBefore.cursors.map(({ integrationId: _i, ...c }: any) => c));
+        expect((await fresh.call('GET', '/v1/integration/provision-enabled')).body.integrations).toEqual(['github']);
+        expect((await fresh.admin('GET', '/snapshot')).body.snapshot).toEqual(snapshotBefore);
+        const bad = await fresh.admin('PUT', '/snapshot', { snapshot: { ...snapshotBefore, runs: [{ kind: 'job', run: {} }] } });
+        expect(bad.status).toBe(422);
+        expect(bad.body.message).toContain('snapshot.runs[0]');
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('a database file written before runs existed gains their tables and keeps its data', async () => {
+    const first = await startEmulator({ transport, db });
+    await first.call('POST', '/v1/integration', { installationId: 'old', installationAppType: 'jira', version: '1' });
+    await first.close();
+    // Make the file look like one from before this schema: no run, action or cursor tables.
+    const old = new Database(db);
+    old.exec('DROP TABLE actions; DROP TABLE runs; DROP TABLE run_events; DROP TABLE cursors; PRAGMA user_version = 0;');
+    old.close();
+
+    const second = await startEmulator({ transport, db });
+    try {
+      expect((await second.call('GET', '/v1/integration/old')).status).toBe(200);
+      const run = (await second.admin('POST', '/actions/runs', { installationId: 'old', type: 't' })).body.run;
+      expect((await second.call('POST', '/v1/actions/runs/claim-pending', { installationId: 'old', limit: 1, visibilityTimeoutMs: 1000 })).body.runs[0].id).toBe(run.id);
+      expect((await second.call('POST', '/v1/integration/old/cursor?kind=k&index=0', { primary: '2026-05-01T10:00:00Z' })).status).toBe(201);
     } finally {
       await second.close();
     }

@@ -34,9 +34,38 @@ CREATE INDEX IF NOT EXISTS resync_requests_integration ON resync_requests (integ
 CREATE TABLE IF NOT EXISTS examples (integration_id TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (integration_id, kind));
 CREATE TABLE IF NOT EXISTS migrations (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS changelog (seq INTEGER PRIMARY KEY AUTOINCREMENT, data TEXT NOT NULL);
+-- Added in schema 2. Every statement is IF NOT EXISTS, so opening a file written by an older
+-- emulator adds these tables and keeps its data.
+CREATE TABLE IF NOT EXISTS actions (identifier TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  installation_id TEXT NOT NULL,
+  claim_key TEXT NOT NULL,
+  pending INTEGER NOT NULL,
+  open INTEGER NOT NULL,
+  claimed_until INTEGER,
+  external_run_id TEXT,
+  created_at TEXT NOT NULL,
+  claim_count INTEGER NOT NULL DEFAULT 0,
+  acked_at TEXT,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_claimable ON runs (kind, installation_id, pending, open, created_at, seq);
+CREATE INDEX IF NOT EXISTS runs_external ON runs (external_run_id);
+CREATE TABLE IF NOT EXISTS run_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS run_events_run ON run_events (run_id, seq);
+CREATE TABLE IF NOT EXISTS cursors (integration_id TEXT NOT NULL, kind TEXT NOT NULL, idx INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (integration_id, kind, idx));
+-- Added for the web UI (schema 3): entity change history and resync history.
+CREATE TABLE IF NOT EXISTS entity_history (row_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS resync_history (seq INTEGER PRIMARY KEY AUTOINCREMENT, integration_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS resync_history_key ON resync_history (integration_id, kind, key);
+PRAGMA user_version = 3;
 `;
 
-const TABLES = ['kv', 'credentials', 'tokens', 'blueprints', 'entities', 'integrations', 'resync_requests', 'examples', 'migrations', 'changelog'];
+const TABLES = ['kv', 'credentials', 'tokens', 'blueprints', 'entities', 'integrations', 'resync_requests', 'examples', 'migrations', 'changelog',
+  'actions', 'runs', 'run_events', 'cursors', 'entity_history', 'resync_history'];
 
 export interface EntityRow {
   row_id: number;

@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+import { recordEntityChange } from './entity-history.ts';
 import { checkRequired, mergeEntity, normaliseEntityBody, relationTargets, type NormalisedEntity } from './entity-schema.ts';
 import { PortError, conflict, invalidRequest, notFound } from './errors.ts';
 import { compileQuery, queryIdentifiers } from './search.ts';
@@ -47,21 +49,26 @@ export function writeEntity(emu: EmulatorState, bp: Blueprint, body: unknown, op
   const stubs = missingTargets(emu, bp, n, { blueprint: bp.identifier, identifier }, opts.createMissing);
 
   const stamp = opts.validationOnly ? emu.clock.iso() : emu.clock.entityStamp();
+  const datasource = opts.userAgent || null;
+  // With `noOpUpdatedAt: 'keep'`, a write that leaves every stored field (ownership included) as it
+  // was keeps the entity's stamps and is not written (docs/port-api.md §15.3).
+  const keep = existing !== undefined && emu.settings.noOpUpdatedAt === 'keep' && existing.datasource === datasource && sameContent(existing, content);
   const record: EntityRecord = {
     rowId: existing?.rowId ?? 0,
     identifier,
     blueprint: bp.identifier,
     ...content,
-    datasource: opts.userAgent || null,
+    datasource,
     createdAt: existing?.createdAt ?? stamp,
     createdBy: existing?.createdBy ?? opts.clientId,
-    updatedAt: stamp,
-    updatedBy: opts.clientId,
+    updatedAt: keep ? existing.updatedAt : stamp,
+    updatedBy: keep ? existing.updatedBy : opts.clientId,
   };
   if (opts.validationOnly) return { kind: 'written', entity: record, created: !existing };
 
   for (const s of stubs) {
-    emu.store.saveEntity({
+    const stub: EntityRecord = {
+      rowId: 0,
       identifier: s.identifier,
       blueprint: s.target,
       title: null,
@@ -74,11 +81,21 @@ export function writeEntity(emu: EmulatorState, bp: Blueprint, body: unknown, op
       createdBy: opts.clientId,
       updatedAt: stamp,
       updatedBy: opts.clientId,
-    });
+    };
+    const { rowId: _stub, ...stubRow } = stub;
+    stub.rowId = emu.store.saveEntity(stubRow);
+    recordEntityChange(emu, undefined, stub, opts);
   }
+  if (keep) return { kind: 'written', entity: record, created: false };
   const { rowId: _ignored, ...row } = record;
   record.rowId = emu.store.saveEntity(row, existing?.rowId);
+  recordEntityChange(emu, existing, record, opts);
   return { kind: 'written', entity: record, created: !existing };
+}
+
+function sameContent(a: EntityRecord, b: Pick<EntityRecord, 'title' | 'icon' | 'team' | 'properties' | 'relations'>): boolean {
+  return a.title === b.title && a.icon === b.icon && isDeepStrictEqual(a.team, b.team)
+    && isDeepStrictEqual(a.properties, b.properties) && isDeepStrictEqual(a.relations, b.relations);
 }
 
 /** Entities of `blueprint` matching a search object written in an identifier, team or relation. */

@@ -27,3 +27,5 @@ export const invalidRequest = (message: string) => new PortError(422, 'invalid_r
 export const schemaMismatch = (message: string) => new PortError(422, 'blueprint_schema_mismatch', message);
 export const tooLarge = (limit: number) =>
   new PortError(413, 'request_too_large', `Request body exceeds the limit of ${limit} bytes`);
+export const alreadyAcknowledged = (message: string) => new PortError(409, 'run_already_acknowledged', message);
+export const alreadyEnded = (message: string) => new PortError(409, 'run_already_ended', message);

@@ -13,6 +13,10 @@ export const ROUTE_IDS = [
   'entities.delete', 'entities.bulkDelete', 'entities.search', 'entities.blueprintSearch', 'entities.datasourceEntities',
   'integration.get', 'integration.create', 'integration.patch', 'integration.patchConfig', 'integration.resyncState',
   'integration.resyncRequest', 'integration.examples', 'integration.delete', 'integration.provisionEnabled',
+  'cursor.get', 'cursor.put', 'cursor.create',
+  'actions.create', 'actions.get', 'actions.createRun', 'actionRuns.claimPending', 'actionRuns.ack', 'actionRuns.list',
+  'actionRuns.get', 'actionRuns.patch', 'actionRuns.logs', 'actionRuns.addLog',
+  'workflowRuns.claimPending', 'workflowRuns.ack', 'workflowNodeRuns.list', 'workflowNodeRuns.patch', 'workflowNodeRuns.addLogs',
 ] as const;
 export type RouteId = (typeof ROUTE_IDS)[number];
 

@@ -3,16 +3,23 @@ import type { Hono } from 'hono';
 import { closeKafkaPublisher } from './kafka-publisher.ts';
 import { createApp, DROP_HEADER } from './pipeline.ts';
 import { Router } from './router.ts';
+import { actionRunRoutes } from './routes/action-runs.ts';
+import { adminRunRoutes } from './routes/admin-runs.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { cursorRoutes } from './routes/cursors.ts';
 import { blueprintRoutes } from './routes/blueprints.ts';
 import { entityRoutes } from './routes/entities.ts';
 import { integrationRoutes } from './routes/integrations.ts';
 import { orgRoutes } from './routes/org.ts';
 import { searchRoutes } from './routes/search.ts';
+import { workflowRunRoutes } from './routes/workflow-runs.ts';
+import { recordResyncReport } from './resync-history.ts';
 import { EmulatorState, type PortEmulatorOptions } from './state.ts';
+import { withUi } from './ui/index.ts';
 
 export type { PortEmulatorOptions } from './state.ts';
 export type { Blueprint, EntityRecord } from './types.ts';
+export type { FieldIssue, PlaygroundEvaluator, PlaygroundInput, PlaygroundPreview, UiOptions } from './ui/index.ts';
 
 /** A running (or in-process) local Port. */
 export interface PortEmulator {
@@ -28,6 +35,11 @@ export interface PortEmulator {
   listen(port?: number): Promise<string>;
   /** The base URL once listening. */
   readonly url: string | undefined;
+  /**
+   * Keep a framework's report of one resync (Tide's `ResyncReport`) for the UI's integration page: the
+   * deletion report's rows and reasons are known only to the framework. For runs in the same process.
+   */
+  recordResyncReport(integrationId: string, report: { resyncId: string }): void;
   close(): Promise<void>;
 }
 
@@ -42,7 +54,9 @@ export function createPortEmulator(options: PortEmulatorOptions = {}): PortEmula
   const state = new EmulatorState(options);
   const router = new Router();
   router.add(...orgRoutes, ...integrationRoutes, ...searchRoutes, ...blueprintRoutes, ...entityRoutes, ...adminRoutes);
-  const app = createApp(state, router);
+  router.add(...cursorRoutes, ...actionRunRoutes, ...workflowRunRoutes, ...adminRunRoutes);
+  const api = createApp(state, router);
+  const app = options.ui === false ? api : withUi(api, state, router, options.ui ?? {});
   let server: ServerType | undefined;
   let url: string | undefined;
 
@@ -59,6 +73,9 @@ export function createPortEmulator(options: PortEmulatorOptions = {}): PortEmula
     state,
     get url() {
       return url;
+    },
+    recordResyncReport(integrationId, report) {
+      state.store.db.transaction(() => recordResyncReport(state, integrationId, report as { resyncId: string } & Record<string, unknown>))();
     },
     listen(port = 0) {
       return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { PortError, badRequest, invalidRequest, notFound, tooLarge, unauthorized } from './errors.ts';
 import { bucketFor } from './rate-limits.ts';
+import { observeResyncTraffic } from './resync-history.ts';
 import { checkQuery, type HandlerContext, type HandlerResult, type Router } from './router.ts';
 import { MAX_BODY_BYTES, type EmulatorState } from './state.ts';
 
@@ -14,7 +15,8 @@ const GZIP_MIN = 1024;
 /**
  * The request pipeline of PORT-API.md §1.4, in order: trace id and log entry, fault, token check and
  * rate-limit bucket, 429, 413, 401, body parse (400) and schema (422), then the handler in one SQLite
- * transaction. Admin routes skip faults, limits, auth and the log, but still validate their bodies.
+ * transaction. Admin routes skip faults, limits, auth and the log, but still validate their bodies;
+ * the ingest sinks among them are logged, marked `ingest`.
  */
 export function createApp(emu: EmulatorState, router: Router): Hono {
   const app = new Hono();
@@ -46,6 +48,7 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
   let faultName: string | null = null;
   let principal: HandlerContext['principal'];
   let dropAfter = false;
+  const runIds: string[] = [];
 
   const finish = (result: HandlerResult): Response => {
     status = result.status;
@@ -63,11 +66,16 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
 
   const run = async (): Promise<Response> => {
     if (isAdmin) {
-      if (emu.options.adminToken && request.headers.get('x-emulator-admin-token') !== emu.options.adminToken)
+      // The integration posts to its ingest URLs without the admin token, as it would to Port.
+      if (emu.options.adminToken && !route?.ingest && request.headers.get('x-emulator-admin-token') !== emu.options.adminToken)
         throw unauthorized('x-emulator-admin-token is missing or wrong');
       if (!route) throw notFound(`No emulator control ${method} ${rawPath}`);
-      const body = await readJson(request, route.body !== undefined);
-      return finish(await invoke(emu, route, found!.params, url, request, body, undefined, undefined));
+      const raw = await readBodyLimited(request);
+      if (raw === 'too-large') throw tooLarge(MAX_BODY_BYTES);
+      bodyBytes = raw.byteLength;
+      bodyText = bodyBytes ? new TextDecoder().decode(raw) : null;
+      const body = parseBody(bodyText, route.body !== undefined);
+      return finish(await invoke(emu, route, found!.params, url, request, body, undefined, undefined, traceId, runIds));
     }
     if (!rawPath.startsWith('/v1/') && rawPath !== '/v1') throw notFound(`No route ${method} ${rawPath}`);
 
@@ -108,7 +116,8 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
 
     // 7. parse
     const body = parseBody(bodyText, route.body !== undefined);
-    const res = await invoke(emu, route, found!.params, url, request, body, principal, fault);
+    const res = await invoke(emu, route, found!.params, url, request, body, principal, fault, traceId, runIds);
+    observeResyncTraffic(emu, { routeId: route.id, query: url.searchParams, userAgent: request.headers.get('user-agent'), status: res.status, params: found!.params, body: res.body });
     if (dropAfter) return drop(env);
     return finish(res);
   };
@@ -120,7 +129,8 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
     response = finish(errorResult(err));
   }
 
-  if (!isAdmin && rawPath.startsWith('/v1') && emu.options.requestLog !== false) {
+  const ingest = route?.ingest === true;
+  if ((ingest || (!isAdmin && rawPath.startsWith('/v1'))) && emu.options.requestLog !== false) {
     emu.log.add({
       seq: emu.log.nextSeq(),
       traceId,
@@ -139,6 +149,8 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
       fault: faultName,
       oceanInfo: oceanInfo(url.searchParams),
       tokenJti: principal?.jti ?? null,
+      ...(ingest ? { ingest } : {}),
+      ...(runIds.length ? { runIds } : {}),
     });
   }
   return response;
@@ -155,7 +167,7 @@ function drop(env: NodeBindings | undefined): Response {
   return new Response(null, { status: 599, headers: { [DROP_HEADER]: '1' } });
 }
 
-async function invoke(
+export async function invoke(
   emu: EmulatorState,
   route: NonNullable<ReturnType<Router['match']>>['route'],
   params: Record<string, string>,
@@ -164,6 +176,8 @@ async function invoke(
   body: unknown,
   principal: HandlerContext['principal'],
   fault: HandlerContext['fault'],
+  traceId: string,
+  runIds: string[],
 ): Promise<HandlerResult> {
   const queryError = checkQuery(url.searchParams, route.query);
   if (queryError) throw invalidRequest(queryError);
@@ -182,6 +196,8 @@ async function invoke(
     userAgent: request.headers.get('user-agent') ?? '',
     fault,
     after: [],
+    traceId,
+    runIds,
   };
   let result: HandlerResult;
   try {
@@ -243,12 +259,6 @@ async function readBodyLimited(request: Request): Promise<Uint8Array | 'too-larg
     off += c.byteLength;
   }
   return out;
-}
-
-async function readJson(request: Request, expectsBody: boolean): Promise<unknown> {
-  const raw = await readBodyLimited(request);
-  if (raw === 'too-large') throw tooLarge(MAX_BODY_BYTES);
-  return parseBody(raw.byteLength ? new TextDecoder().decode(raw) : null, expectsBody);
 }
 
 function parseBody(text: string | null, expectsBody: boolean): unknown {

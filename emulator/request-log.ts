@@ -1,7 +1,8 @@
 /**
- * The request log behind `GET /_emulator/requests`: what every Port call looked like and how it was
- * answered, so tests can assert which resync wrote what. Bodies keep their first 64 KiB; the whole
- * log is bounded by entry count and bytes so long benchmarks cannot exhaust memory.
+ * The request log behind `GET /_emulator/requests`: what every Port call, and every post to the
+ * integration's ingest URLs (`ingest: true`), looked like and how it was answered, so tests can assert
+ * which resync wrote what. Bodies keep their first 64 KiB; the whole log is bounded by entry count
+ * (100,000) and body characters (64 Mi), oldest dropped first, so long runs cannot exhaust memory.
  */
 export interface LogEntry {
   seq: number;
@@ -20,6 +21,10 @@ export interface LogEntry {
   fault: string | null;
   oceanInfo: Record<string, string>;
   tokenJti: string | null;
+  /** Present (true) only on posts to an ingest URL (logs, sync metrics), which are not Port API calls. */
+  ingest?: true;
+  /** Present only when the request claimed, acknowledged, changed or created action or workflow node runs. */
+  runIds?: string[];
 }
 
 interface StoredEntry extends Omit<LogEntry, 'body' | 'response'> {
@@ -57,7 +62,7 @@ export class RequestLog {
     }
   }
 
-  query(f: { method?: string; path?: string; since?: number; limit?: number }): LogEntry[] {
+  query(f: { method?: string; path?: string; since?: number; limit?: number; ingest?: boolean; run?: string }): LogEntry[] {
     const limit = Math.min(f.limit ?? 1000, 100_000);
     const out: LogEntry[] = [];
     const pathRe = f.path ? globToRegExp(f.path) : undefined;
@@ -65,6 +70,8 @@ export class RequestLog {
       if (f.since !== undefined && e.seq <= f.since) continue;
       if (f.method && e.method !== f.method.toUpperCase()) continue;
       if (pathRe && !pathRe.test(e.path)) continue;
+      if (f.ingest !== undefined && (e.ingest === true) !== f.ingest) continue;
+      if (f.run !== undefined && !e.runIds?.includes(f.run)) continue;
       out.push(materialise(e));
       if (out.length >= limit) break;
     }

@@ -19,6 +19,10 @@ export interface HandlerContext {
   fault: FiredFault | undefined;
   /** Work to run after the transaction committed (webhook deliveries). */
   after: Array<() => void>;
+  /** The request's trace id (`x-trace-id`, the request-log key). */
+  traceId: string;
+  /** Runs the request touched; its request-log entry lists them. */
+  runIds: string[];
 }
 
 export interface HandlerResult {
@@ -36,6 +40,8 @@ export interface Route {
   admin?: boolean;
   /** The token route is the only `/v1` route without a token. */
   public?: boolean;
+  /** An ingest sink (an admin route the integration itself calls): no admin token, logged as ingest. */
+  ingest?: boolean;
   /** Body schema; routes without one accept an empty body or any JSON. */
   body?: ZodType;
   /** Query schema: keys listed must satisfy their check. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalidRequest } from './errors.ts';
 import type { IntegrationDoc, ResyncRequest } from './routes/integrations.ts';
+import type { Cursor, RunDoc, RunEvent, RunKind } from './runs-store.ts';
 import type { EmulatorState, Organization } from './state.ts';
 import type { Blueprint, EntityRecord } from './types.ts';
 
@@ -19,6 +20,11 @@ export interface Snapshot {
   examples: Array<{ integrationId: string; kind: string; examples: unknown[] }>;
   /** Delete-all migrations (`GET /v1/migrations/{id}`); absent in older snapshots. */
   migrations?: Array<{ id: string; [key: string]: unknown }>;
+  /** Self-service actions, runs with their history, cursors and provision-enabled types; absent in older snapshots. */
+  actions?: Array<{ identifier: string; [key: string]: unknown }>;
+  runs?: Array<{ kind: RunKind; run: RunDoc; claimCount: number; ackedAt: string | null; history: RunEvent[] }>;
+  cursors?: Array<{ integrationId: string } & Cursor>;
+  provisionEnabled?: string[];
 }
 
 export function exportSnapshot(emu: EmulatorState): Snapshot {
@@ -39,6 +45,10 @@ export function exportSnapshot(emu: EmulatorState): Snapshot {
     migrations: (db.prepare('SELECT data FROM migrations ORDER BY id').all() as Array<{ data: string }>).map(
       (r) => JSON.parse(r.data) as { id: string },
     ),
+    actions: emu.runs.actions<{ identifier: string }>(),
+    runs: emu.runs.runs().map((r) => ({ kind: r.kind, run: r.doc, claimCount: r.claimCount, ackedAt: r.ackedAt, history: emu.runs.events(r.id) })),
+    cursors: emu.runs.allCursors().map(({ integrationId, cursor }) => ({ integrationId, ...cursor })),
+    provisionEnabled: emu.store.kv<string[]>('provisionEnabled') ?? [],
   };
 }
 
@@ -46,7 +56,7 @@ export function exportSnapshot(emu: EmulatorState): Snapshot {
 export function importSnapshot(emu: EmulatorState, raw: Record<string, unknown>): void {
   if (raw.version !== 1) throw invalidRequest('snapshot.version: expected 1');
   const s = raw as unknown as Snapshot;
-  for (const key of ['blueprints', 'entities', 'integrations', 'resyncRequests', 'examples', 'migrations'] as const)
+  for (const key of ['blueprints', 'entities', 'integrations', 'resyncRequests', 'examples', 'migrations', 'actions', 'runs', 'cursors', 'provisionEnabled'] as const)
     if (s[key] !== undefined && !Array.isArray(s[key])) throw invalidRequest(`snapshot.${key}: expected an array`);
   emu.reset();
   try {
@@ -79,6 +89,16 @@ function insertSnapshot(emu: EmulatorState, s: Snapshot): void {
   for (const x of s.examples ?? [])
     db.prepare('INSERT INTO examples (integration_id, kind, data) VALUES (?, ?, ?)').run(x.integrationId, x.kind, JSON.stringify({ examples: x.examples }));
   for (const m of s.migrations ?? []) db.prepare('INSERT INTO migrations (id, data) VALUES (?, ?)').run(m.id, JSON.stringify(m));
+  for (const a of s.actions ?? []) emu.runs.putAction(a);
+  for (const [i, r] of (s.runs ?? []).entries()) {
+    if ((r?.kind !== 'action' && r?.kind !== 'workflow_node') || !r.run || typeof r.run !== 'object')
+      throw invalidRequest(`snapshot.runs[${i}]: expected {kind: "action" or "workflow_node", run: {…}, history: […]}`);
+    const run = emu.runs.insertRun(r.kind, r.run, { claimCount: r.claimCount, ackedAt: r.ackedAt });
+    for (const e of r.history ?? []) emu.runs.addEvent(run.id, e);
+    emu.clock.observe(r.run.updatedAt);
+  }
+  for (const { integrationId, ...cursor } of s.cursors ?? []) emu.runs.putCursor(integrationId, cursor);
+  if (s.provisionEnabled?.length) emu.store.setKv('provisionEnabled', s.provisionEnabled);
 }
 
 /** Store an integration from a seed, filling the fields `POST /v1/integration` would. */

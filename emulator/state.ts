@@ -4,8 +4,10 @@ import { Store } from './db.ts';
 import { FaultRegistry } from './faults.ts';
 import { RateLimiter } from './rate-limits.ts';
 import { RequestLog } from './request-log.ts';
+import { RunStore } from './runs-store.ts';
 import type { OutboxEntry } from './changelog.ts';
 import type { Blueprint } from './types.ts';
+import type { UiOptions } from './ui/types.ts';
 
 /** Options of `createPortEmulator()`; every one has a default that suits tests. */
 export interface PortEmulatorOptions {
@@ -24,6 +26,26 @@ export interface PortEmulatorOptions {
   adminToken?: string;
   /** Keep a request log (default true). Benchmarks may turn it off. */
   requestLog?: boolean;
+  /** Bounds of the request log (ingest posts included): entries (default 100,000) and body characters (default 64 Mi). */
+  requestLogBounds?: { entries?: number; bytes?: number };
+  /**
+   * Whether an entity write that changes nothing bumps `updatedAt`: `'bump'` (default) or `'keep'`.
+   * Port's behaviour is unconfirmed (docs/port-api.md §15.3), so tests can run under both;
+   * `PUT /_emulator/settings` flips it at run time.
+   */
+  noOpUpdatedAt?: NoOpUpdatedAt;
+  /** Keep each entity's change history for the UI (default true). Benchmarks may turn it off. */
+  entityHistory?: boolean;
+  /** The web UI at `/` (default on, without the mapping playground); `false` serves Port's API only. */
+  ui?: UiOptions | false;
+}
+
+export const NO_OP_UPDATED_AT = ['bump', 'keep'] as const;
+export type NoOpUpdatedAt = (typeof NO_OP_UPDATED_AT)[number];
+
+/** Behaviour switches that `GET`/`PUT /_emulator/settings` read and change; reset restores the start-up values. */
+export interface EmulatorSettings {
+  noOpUpdatedAt: NoOpUpdatedAt;
 }
 
 export interface Organization {
@@ -44,8 +66,9 @@ export class EmulatorState {
   readonly auth: Auth;
   readonly limiter: RateLimiter;
   readonly faults = new FaultRegistry();
-  readonly log = new RequestLog();
-  readonly ingest: Array<{ at: string; path: string; body: unknown }> = [];
+  readonly log: RequestLog;
+  readonly runs: RunStore;
+  readonly settings: EmulatorSettings;
   /** Change events (§12); kept in memory, cleared by reset. */
   readonly outbox: OutboxEntry[] = [];
   baseUrl = 'http://127.0.0.1';
@@ -53,6 +76,9 @@ export class EmulatorState {
 
   constructor(readonly options: PortEmulatorOptions) {
     this.store = new Store(options.db ?? ':memory:');
+    this.log = new RequestLog(options.requestLogBounds?.entries, options.requestLogBounds?.bytes);
+    this.runs = new RunStore(this.store.db);
+    this.settings = this.startupSettings();
     this.auth = new Auth(this.store, this.clock, () => this.organization().id);
     this.limiter = new RateLimiter({
       limits: options.rateLimits ?? 'none',
@@ -61,6 +87,22 @@ export class EmulatorState {
     });
     this.seedDefaults();
     this.observeTimestamps();
+  }
+
+  private startupSettings(): EmulatorSettings {
+    return { noOpUpdatedAt: this.options.noOpUpdatedAt ?? 'bump' };
+  }
+
+  /**
+   * What the integrations posted to their ingest URLs (logs and sync metrics), oldest first. A view of
+   * the request log's ingest entries, so it shares that log's bounds and is emptied with it.
+   */
+  get ingest(): Array<{ at: string; path: string; body: unknown }> {
+    return this.log.query({ ingest: true, limit: Number.MAX_SAFE_INTEGER }).map((e) => ({
+      at: e.at,
+      path: e.path.slice('/_emulator/ingest/'.length).split('/').map(decodeSegment).join('/'),
+      body: e.body,
+    }));
   }
 
   get maxBulkUpsert(): number {
@@ -113,7 +155,7 @@ export class EmulatorState {
     this.limiter.restoreDefaults();
     this.faults.clear();
     this.log.clear();
-    this.ingest.length = 0;
+    Object.assign(this.settings, this.startupSettings());
     this.outbox.length = 0;
     this.clock.reset();
     this.auth.policy = { lifetimeSeconds: 10800, reuse: true, expiresInMode: 'remaining' };
@@ -134,5 +176,15 @@ export class EmulatorState {
       this.clock.observe(i.updatedAt);
       this.clock.observe(i.resyncState?.updatedAt);
     }
+    const runs = this.store.db.prepare("SELECT max(json_extract(data, '$.updatedAt')) AS m FROM runs").get() as { m: string | null };
+    this.clock.observe(runs.m);
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }

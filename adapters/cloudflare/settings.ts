@@ -1,55 +1,15 @@
+import { createTide, type CreateTideOptions, type IntegrationDefinition, type Tide } from '../../src/index.ts';
+import { configureOrThrow, consoleWrite, createRedactor, createRuntimeLogger, type Logger } from '../../src/runtime/index.ts';
+
 /**
- * Settings on Workers: the same `OCEAN__…` names as everywhere, read from the Worker's env bindings
- * (wrangler `[vars]` and `wrangler secret put`). The integration's `.port/` files cannot be read from
- * disk in a Worker, so they arrive bundled as text (see fake-port-files.ts and scripts/port-files.ts).
+ * A Tide from the Worker's bindings: the same `OCEAN__…` settings as everywhere (only string bindings
+ * are settings), JSON log lines on the console at `APPLICATION__LOG_LEVEL`, every secret masked.
  */
-import { loadSettingsOrThrow, parseSpecText } from '../../src/config/index.ts';
-import type { IntegrationSpec, TideSettings } from '../../src/config/index.ts';
-import { parsePortResources } from '../../src/defaults/index.ts';
-import type { PortResources } from '../../src/defaults/index.ts';
-import type { IntegrationDefinition } from '../../src/index.ts';
-import { createLogger } from '../../src/logging/logger.ts';
-import type { Logger, LogLevel } from '../../src/logging/logger.ts';
-
-/** An integration folder's `.port/` files as text: `spec.yaml` and each file of `resources/`. */
-export interface PortFiles {
-  spec?: string;
-  resources?: Array<{ name: string; text: string }>;
-}
-
-/** Only string bindings are settings; Durable Object, queue and other bindings are objects. */
-export function stringBindings(env: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (typeof value === 'string') out[key] = value;
-  return out;
-}
-
-/** The definition with its spec and resources filled from the bundled files (the definition's own win). */
-export function withPortFiles<C>(integration: IntegrationDefinition<C>, files: PortFiles = {}): IntegrationDefinition<C> {
-  const spec: IntegrationSpec | undefined = integration.spec ?? (files.spec ? parseSpecText(files.spec) : undefined);
-  const resources: PortResources | undefined = integration.resources ?? (files.resources ? parsePortResources(files.resources) : undefined);
-  return { ...integration, spec, resources };
-}
-
-export function settingsFromEnv(integration: IntegrationDefinition<any>, env: Record<string, unknown>): TideSettings {
-  const { settings, warnings } = loadSettingsOrThrow({
-    env: stringBindings(env),
-    spec: integration.spec,
-    integrationDefaults: { type: integration.type, version: integration.version },
-  });
-  for (const w of warnings) console.warn(`[tide] ${w}`);
-  return settings;
-}
-
-const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
-
-/** One JSON line per record on the console, which Workers Logs and `wrangler tail` collect. */
-export function createConsoleLogger(level: LogLevel = 'info'): Logger {
-  return createLogger((record) => {
-    if (ORDER[record.level] < ORDER[level]) return;
-    const line = JSON.stringify({ level: record.level, message: record.message, ...record.fields });
-    if (record.level === 'error') console.error(line);
-    else if (record.level === 'warn') console.warn(line);
-    else console.log(line);
-  });
+export function workerTide(integration: IntegrationDefinition<any>, env: Record<string, unknown>, extra: Partial<CreateTideOptions> = {}): { tide: Tide; logger: Logger } {
+  const bindings = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const c = configureOrThrow({ definition: integration, env: bindings });
+  const redact = createRedactor(c.secrets);
+  const logger = createRuntimeLogger({ settings: c.settings, redact, format: 'json', write: consoleWrite }).child({ integration: c.settings.integration.identifier });
+  for (const w of c.warnings) logger.warn(w);
+  return { tide: createTide({ integration: c.integration, settings: c.settings, spec: c.spec, logger, env: c.env, ...extra }), logger };
 }

@@ -3,11 +3,12 @@
  * type-checks under the repository's Node tsconfig (the real `@cloudflare/workers-types` are used by
  * this folder's own tsconfig and by the workerd test suite; both must agree with these shapes).
  */
+import type { DurableStatus, LiveEventMessage, LiveEventOutcome, PollResult } from '../../src/runtime/index.ts';
 
-/** `ctx.storage.sql` of a SQLite-backed Durable Object. Synchronous by design. */
-export interface SqlStorageLike {
-  exec(query: string, ...bindings: unknown[]): { toArray(): Array<Record<string, unknown>> };
-}
+import type { SqlStorageLike } from '../../src/runtime/index.ts';
+
+export type { LiveEventMessage, LiveEventOutcome, PollResult, PortFiles, SqlStorageLike, StepRecord } from '../../src/runtime/index.ts';
+export type ResyncObjectStatus = DurableStatus;
 
 export interface DurableObjectStorageLike {
   sql: SqlStorageLike;
@@ -17,18 +18,6 @@ export interface DurableObjectStorageLike {
 
 export interface DurableObjectStateLike {
   storage: DurableObjectStorageLike;
-}
-
-/** What `env.TIDE_LIVE_EVENTS.send` carries: a live event in JSON-safe form. */
-export interface LiveEventMessage {
-  path: string;
-  traceId: string;
-  payload: unknown;
-  headers: Record<string, string>;
-  /** Base64 of the exact request body. */
-  rawBody: string;
-  /** ISO arrival time: the order of events about the same entity. */
-  createdAt: string;
 }
 
 export interface QueueLike<T> {
@@ -79,26 +68,4 @@ export interface TideEnv {
   /** Milliseconds per resync step (default 20000). */
   TIDE_STEP_MAX_MS?: string;
   [binding: string]: unknown;
-}
-
-export interface PollResult {
-  /** What the cron did: nothing, or started a resync (and why). */
-  started?: { resyncId: string; trigger: 'start' | 'poll' | 'schedule' };
-  watermark: string;
-}
-
-export type LiveEventOutcome = 'applied' | 'duplicate';
-
-export interface StepRecord {
-  resyncId: string;
-  items: number;
-  pages: number;
-  outcome: string;
-}
-
-export interface ResyncObjectStatus {
-  running?: { resyncId: string; phase: string; pages: number; steps: number };
-  steps: StepRecord[];
-  lastReport?: unknown;
-  stepFailures: number;
 }

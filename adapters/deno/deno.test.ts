@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
-import { DENO_CONFIG as CONFIG, ROOT, output, runDeno as runDenoWithin, type RunDenoOptions } from './run-deno.ts';
+import { DENO_CONFIG as CONFIG, ROOT, output, runDeno as runDenoWithin, type RunDenoOptions } from './test-support.ts';
 
 const CLIENT_ID = 'deno-adapter-client';
 const CLIENT_SECRET = 'deno-adapter-secret-7d2e90';
@@ -61,7 +61,7 @@ afterAll(async () => {
 // shrinks it (an upstream removal), then serves until SIGTERM.
 describe('Deno adapter on the real deno binary', { timeout: 2 * PROCESS_TIMEOUT_MS }, () => {
   it('type-checks under deno check (the root tsconfig leaves adapters/deno out)', async () => {
-    const files = ['serve.ts', 'main.ts', 'kv-state-store.ts', 'load.ts', 'logger.ts', 'kv-state-store.deno-test.ts', 'runtime.deno-test.ts'];
+    const files = ['serve.ts', 'main.ts', 'kv-state-store.ts', 'kv-state-store.deno-test.ts', 'runtime.deno-test.ts'];
     const r = await runDeno(['check', '--quiet', '--config', CONFIG, ...files.map((f) => join('adapters', 'deno', f))]);
     expect(r.code, output(r)).toBe(0);
   });

@@ -1,20 +1,19 @@
 /**
  * The bundled GitHub and http integrations on the real deno binary, resyncing into a real Port emulator
  * (Node, loopback) from real vendor stand-ins on loopback: a GitHub-shaped API serving the GitHub
- * integration's fixtures (integrations/github/test-server.ts) and the http integration's example API
+ * integration's fixtures (integrations/github/github-stand-in.ts) and the http integration's example API
  * (integrations/http/test-support.ts). Started by adapters/deno/integrations.test.ts (vitest), which passes
  * OCEAN__PORT__BASE_URL, OCEAN__PORT__CLIENT_ID/SECRET, TIDE_TEST_GITHUB_API_URL, TIDE_TEST_GITHUB_TOKEN
  * and TIDE_TEST_HTTP_API_URL. Tests run in order and share the emulator's catalog.
  *
  *   deno test -A --config adapters/deno/deno.json adapters/deno/integrations.deno-test.ts
  */
-import { loadSettings } from '../../src/config/index.ts';
-import { createTide, type Tide } from '../../src/integration/create-tide.ts';
+import { createTide, type IntegrationDefinition, type Tide } from '../../src/index.ts';
+import { loadIntegrationFolder, loadSettings } from '../../src/runtime/index.ts';
 import { createGithubIntegration } from '../../integrations/github/index.ts';
 import http from '../../integrations/http/index.ts';
 import repoEdited from '../../integrations/github/fixtures/webhook.repository.edited.json' with { type: 'json' };
-import type { IntegrationDefinition } from '../../src/index.ts';
-import { loadIntegrationFolder } from './load.ts';
+import { denoFiles } from './serve.ts';
 
 const env = Deno.env.toObject();
 const PORT_URL = env.OCEAN__PORT__BASE_URL;
@@ -54,7 +53,7 @@ async function entities(blueprint: string): Promise<Entity[]> {
  * OCEAN__… names (the Port ones from Deno.env, the integration's given here), Deno's global fetch.
  */
 async function build<C>(definition: IntegrationDefinition<C>, folder: string, extra: Record<string, string>): Promise<Tide> {
-  const { spec, resources } = await loadIntegrationFolder(dirOf(folder));
+  const { spec, resources } = loadIntegrationFolder(denoFiles, dirOf(folder));
   const port = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('OCEAN__PORT__')));
   const loaded = loadSettings({ env: { ...port, OCEAN__EVENT_LISTENER__TYPE: 'ONCE', ...extra }, spec, integrationDefaults: { type: definition.type, version: definition.version } });
   if (!loaded.ok) throw new Error(`settings: ${JSON.stringify(loaded.errors)}`);

@@ -1,5 +1,5 @@
 /// <reference lib="deno.unstable" />
-import type { StateStore } from '../../src/state/index.ts';
+import type { StateStore } from '../../src/index.ts';
 
 /** Options of {@link createKvStateStore}. */
 export interface KvStateStoreOptions {

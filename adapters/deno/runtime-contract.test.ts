@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
-import { DENO_CONFIG, output, runDeno } from './run-deno.ts';
+import { DENO_CONFIG, output, runDeno } from './test-support.ts';
 
 const CREDENTIALS = { clientId: 'deno-contract-client', clientSecret: 'deno-contract-secret-0c4a' };
 /** A bound on the deno process (loading the core on a loaded 2-core machine takes a while). */

@@ -6,12 +6,11 @@
  *
  *   deno test -A --config adapters/deno/deno.json adapters/deno/runtime.deno-test.ts
  */
-import { loadSettings, type TideSettings } from '../../src/config/index.ts';
-import { createTide, type Tide } from '../../src/integration/create-tide.ts';
+import { createTide, type Tide } from '../../src/index.ts';
+import { loadIntegrationFolder, loadSettings, type TideSettings } from '../../src/runtime/index.ts';
 import fake, { FAKE_DEPARTMENTS, fakePerson, fakePersons } from '../../integrations/fake/index.ts';
 import { createKvStateStore } from './kv-state-store.ts';
-import { loadIntegrationFolder } from './load.ts';
-import { serve } from './serve.ts';
+import { denoFiles, serve } from './serve.ts';
 
 const env = Deno.env.toObject();
 const BASE_URL = env.OCEAN__PORT__BASE_URL;
@@ -66,7 +65,7 @@ async function expectedPersonIds(settings: TideSettings): Promise<string[]> {
 
 /** Settings exactly as the adapter builds them: the process environment and the folder's `.port/spec.yaml`. */
 async function settingsFromEnv(overrides: Record<string, unknown> = {}): Promise<TideSettings> {
-  const folder = await loadIntegrationFolder(FAKE_DIR);
+  const folder = loadIntegrationFolder(denoFiles, FAKE_DIR);
   const loaded = loadSettings({ env: Deno.env.toObject(), spec: folder.spec, overrides, integrationDefaults: { type: fake.type, version: fake.version } });
   if (!loaded.ok) throw new Error(`settings: ${JSON.stringify(loaded.errors)}`);
   return loaded.settings;
@@ -74,7 +73,7 @@ async function settingsFromEnv(overrides: Record<string, unknown> = {}): Promise
 
 /** A Tide instance as serve() builds it, state in a Deno KV file that the caller closes. */
 async function openTide(): Promise<{ tide: Tide; settings: TideSettings; close(): Promise<void> }> {
-  const folder = await loadIntegrationFolder(FAKE_DIR);
+  const folder = loadIntegrationFolder(denoFiles, FAKE_DIR);
   const settings = await settingsFromEnv();
   const dir = await Deno.makeTempDir({ prefix: 'tide-deno-runtime-' });
   const kv = await Deno.openKv(`${dir}/state.kv`);

@@ -1,14 +1,11 @@
 /**
- * The KAFKA listener's transport on Node (OCEAN-BEHAVIOUR §5.4, PORT-API §12.2): a kafkajs consumer
- * that feeds every message to the core's `handleKafkaMessage` (which decides, and starts a resync
- * without waiting for it) and then commits the offset. `run()` starts it after `tide.start()`.
+ * The KAFKA listener's transport on Node: kafkajs under the core's Kafka consumer, which decides what
+ * to read from Port, which topic and group, and what each message and group event means.
  */
 import { Kafka, logLevel } from 'kafkajs';
-import type { Consumer, logCreator, RetryOptions } from 'kafkajs';
-import type { Tide } from '../../src/integration/create-tide.ts';
-import type { KafkaListener } from '../../src/listeners/index.ts';
-import type { Logger } from '../../src/logging/logger.ts';
-import { kafkaSecurity, parseBrokers, saslOptions } from './kafka-config.ts';
+import type { logCreator, RetryOptions, SASLOptions } from 'kafkajs';
+import type { Logger } from '../../src/index.ts';
+import { startKafkaConsumer as startConsumer, type KafkaConnect, type KafkaConsumerHandle, type StartKafkaOptions } from '../../src/runtime/index.ts';
 
 /** Consumer timings; the defaults are kafkajs's. Tests shorten them. */
 export interface KafkaTuning {
@@ -21,156 +18,38 @@ export interface KafkaTuning {
   retry?: RetryOptions;
 }
 
-export interface KafkaConsumerOptions {
-  tide: Pick<Tide, 'settings' | 'port' | 'listener'>;
-  logger: Logger;
-  /**
-   * Stop this whole instance (sail's `stop`). Called, without waiting, when another instance holds the
-   * partition or when the consumer crashed for good.
-   */
-  stopInstance: (reason: string) => void;
-  tuning?: KafkaTuning;
+/** The core's Kafka consumer over kafkajs. */
+export function startKafkaConsumer(o: Omit<StartKafkaOptions, 'connect'> & { tuning?: KafkaTuning }): Promise<KafkaConsumerHandle> {
+  return startConsumer({ ...o, connect: kafkajs(o.tuning) });
 }
 
-export interface KafkaConsumerHandle {
-  orgId: string;
-  topic: string;
-  groupId: string;
-  /** Leave the group and disconnect; idempotent. */
-  stop(): Promise<void>;
-}
-
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/**
- * Read the org id and feature flags, and (with security on) the Kafka credentials from Port; then
- * subscribe to the org's topic as `{orgId}.{type}.{identifier}`, auto-commit off. Rejects when the
- * org or credentials cannot be read or the broker refuses the connection (§5.1: fatal).
- */
-export async function startKafkaConsumer(o: KafkaConsumerOptions): Promise<KafkaConsumerHandle> {
-  const { settings, port } = o.tide;
-  if (o.tide.listener.type !== 'KAFKA') throw new TypeError(`[tide] the Kafka consumer needs the KAFKA listener, not ${o.tide.listener.type}`);
-  const listener = o.tide.listener as KafkaListener;
-  const { identifier, type } = settings.integration;
-  const logger = o.logger.child({ component: 'kafka' });
-  const el = settings.eventListener;
-
-  const security = kafkaSecurity(el);
-  const brokers = parseBrokers(el.brokers);
-  const org = await port.getOrganization();
-  let flags: string[] | undefined;
-  try {
-    flags = await port.getFeatureFlags();
-  } catch (error) {
-    // §5.4: a failed flag read means the legacy change.log topic.
-    logger.warn('[tide] KAFKA: could not read the feature flags; using the change.log topic', { error: message(error) });
-  }
-  const credentials = security.needsCredentials ? await port.kafkaCredentials() : undefined;
-  const orgId = org.id;
-  const topic = listener.topic(orgId, flags);
-  const groupId = listener.groupId(orgId);
-
-  const kafka = new Kafka({
-    // The broker names members `{clientId}-{uuid}` and kafkajs's round-robin assigner gives the single
-    // partition to the first member id in sort order; the start time in the client id makes that the
-    // instance that has run longest, so a newcomer is the one that finds itself without a partition.
-    clientId: `tide-${String(Date.now()).padStart(15, '0')}-${type}-${identifier}`,
-    brokers,
-    ssl: security.ssl,
-    sasl: saslOptions(security, credentials),
-    logLevel: logLevel.WARN,
-    logCreator: kafkajsLogs(logger),
-    retry: o.tuning?.retry,
-  });
-  const consumer = kafka.consumer({
-    groupId,
-    sessionTimeout: o.tuning?.sessionTimeout,
-    heartbeatInterval: o.tuning?.heartbeatInterval,
-    rebalanceTimeout: o.tuning?.rebalanceTimeout,
-    maxWaitTimeInMs: Math.max(100, Math.round(el.consumerPollTimeout * 1000)),
-    allowAutoTopicCreation: false,
-    retry: o.tuning?.retry,
-  });
-
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopped ??= consumer.disconnect().catch((error: unknown) => logger.warn('[tide] KAFKA: disconnect failed', { error: message(error) })));
-  const giveUp = (reason: string) => {
-    void stop();
-    o.stopInstance(reason);
-  };
-
-  watchGroup(consumer, { logger, groupId, topic, what: `${type}/${identifier}`, giveUp });
-
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ topic: from, partition, message: m }) => {
-        try {
-          // Decides and, for "resync now", starts the resync without awaiting it (§5.4): a long resync
-          // never holds up this loop, so polling and heartbeats go on.
-          const verdict = listener.handleKafkaMessage({ topic: from, value: m.value }, orgId);
-          if (!verdict.resync && /^(malformed JSON|empty message value|the message value is not)/.test(verdict.reason)) {
-            logger.warn('[tide] KAFKA: skipping a message that is not a JSON object', { topic: from, partition, offset: m.offset, reason: verdict.reason });
-          } else if (verdict.resync) {
-            logger.info('[tide] KAFKA: resync triggered', { topic: from, offset: m.offset, reason: verdict.reason });
-          }
-        } catch (error) {
-          logger.error('[tide] KAFKA: handling a message failed; skipping it', { topic: from, offset: m.offset, error: message(error) });
-        }
-        // At-most-once: commit once the resync has been handed over. A failed commit (a rebalance in
-        // progress) is only logged: throwing would redeliver the message and start a second resync.
-        try {
-          await consumer.commitOffsets([{ topic: from, partition, offset: (BigInt(m.offset) + 1n).toString() }]);
-        } catch (error) {
-          logger.warn('[tide] KAFKA: committing the offset failed', { topic: from, partition, offset: m.offset, error: message(error) });
-        }
-      },
+function kafkajs(tuning: KafkaTuning = {}): KafkaConnect {
+  return (o, events, logger) => {
+    const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, ssl: o.ssl, sasl: o.sasl as SASLOptions | undefined, logLevel: logLevel.WARN, logCreator: kafkajsLogs(logger), retry: tuning.retry });
+    const consumer = kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: tuning.sessionTimeout,
+      heartbeatInterval: tuning.heartbeatInterval,
+      rebalanceTimeout: tuning.rebalanceTimeout,
+      maxWaitTimeInMs: o.maxWaitTimeInMs,
+      allowAutoTopicCreation: false,
+      retry: tuning.retry,
     });
-  } catch (error) {
-    await stop();
-    throw new Error(`[tide] KAFKA: could not consume ${topic} from ${brokers.join(',')} as ${groupId}: ${message(error)}`);
-  }
-  logger.info('[tide] KAFKA: consuming', { topic, groupId, brokers: brokers.join(',') });
-  return { orgId, topic, groupId, stop };
-}
-
-/** Assignment and crash events: zero partitions after any rebalance, or a final crash, end the instance. */
-function watchGroup(
-  consumer: Consumer,
-  o: { logger: Logger; groupId: string; topic: string; what: string; giveUp: (reason: string) => void },
-): void {
-  // The first fetch after a join has resolved the start offsets (latest for a new group): from then on
-  // every new message is seen. Logged once per join, for operators and for tests that must not race it.
-  let awaitingFetch = false;
-  consumer.on(consumer.events.FETCH, () => {
-    if (!awaitingFetch) return;
-    awaitingFetch = false;
-    o.logger.info('[tide] KAFKA: listening for messages', { groupId: o.groupId, topic: o.topic });
-  });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    const partitions = Object.values(payload.memberAssignment).reduce((n, list) => n + list.length, 0);
-    if (partitions === 0) {
-      // The topic has one partition: holding none means another instance of this integration consumes it.
-      const reason = `another instance of ${o.what} holds the partition; stopping`;
-      o.logger.error(`[tide] KAFKA: ${reason}`, { groupId: o.groupId, topic: o.topic, memberId: payload.memberId });
-      o.giveUp(reason);
-      return;
-    }
-    o.logger.info('[tide] KAFKA: joined the consumer group', { groupId: o.groupId, memberAssignment: payload.memberAssignment });
-    awaitingFetch = true;
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (payload.restart) {
-      o.logger.warn('[tide] KAFKA: the consumer failed and restarts', { error: payload.error.message });
-      return;
-    }
-    const reason = `the Kafka consumer stopped for good: ${payload.error.message}`;
-    o.logger.error(`[tide] KAFKA: ${reason}`, { groupId: o.groupId });
-    o.giveUp(reason);
-  });
+    consumer.on(consumer.events.FETCH, () => events.fetched());
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      events.joined(Object.values(payload.memberAssignment).reduce((n, list) => n + list.length, 0), { memberId: payload.memberId, assignment: payload.memberAssignment }),
+    );
+    consumer.on(consumer.events.CRASH, ({ payload }) => events.crashed(payload.error, payload.restart));
+    return {
+      async consume(topic, each) {
+        await consumer.connect();
+        await consumer.subscribe({ topics: [topic], fromBeginning: false });
+        await consumer.run({ autoCommit: false, eachMessage: ({ topic: from, partition, message }) => each({ topic: from, partition, offset: message.offset, value: message.value }) });
+      },
+      commit: (at) => consumer.commitOffsets([at]),
+      disconnect: () => consumer.disconnect(),
+    };
+  };
 }
 
 /** kafkajs's own warnings and errors go to Tide's logger (broker restarts show up here). */

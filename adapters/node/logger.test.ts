@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor } from '../../src/config/index.ts';
+import { createRedactor } from '../../src/runtime/index.ts';
 import { createNodeLogger } from './logger.ts';
 import { BUNDLED_INTEGRATIONS, resolveIntegration } from './resolve.ts';
 

@@ -7,8 +7,8 @@
 import { afterAll, describe, it } from 'vitest';
 import { createPortEmulator } from '../../emulator/index.ts';
 import { FAKE_DEPARTMENTS, fakePerson } from '../../integrations/fake/index.ts';
-import type { RuntimeHarness, RuntimeInstance } from '../../src/testing/runtime-contract.ts';
-import { runtimeContract } from '../../src/testing/runtime-contract.ts';
+import type { RuntimeHarness, RuntimeInstance } from '../../src/testing/index.ts';
+import { runtimeContract } from '../../src/testing/index.ts';
 import { sail } from './sail.ts';
 import { tempCwd } from './test-support.ts';
 

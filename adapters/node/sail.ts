@@ -1,35 +1,26 @@
-import { resolve } from 'node:path';
+import { serve as honoServe } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
 import type { IntegrationDefinition } from '../../src/index.ts';
-import type { ProvisionReport } from '../../src/defaults/index.ts';
-import type { Tide } from '../../src/integration/create-tide.ts';
-import type { KindReport, Plan, ResyncReport } from '../../src/sync/index.ts';
+import { boot, type BootOptions, type BootResult, type BootRuntime, type Listening } from '../../src/runtime/index.ts';
+import { createFileStateStore } from './file-state-store.ts';
 import type { KafkaTuning } from './kafka.ts';
+import { nodeFiles, readEnvironment } from './load.ts';
+import { writeLine } from './logger.ts';
 import { resolveIntegration } from './resolve.ts';
-import { run } from './run.ts';
 
-/** Options of {@link sail}: what `tide sail` and `tide plan` pass. */
-export interface SailOptions {
+/** Options of {@link sail}: what `tide sail` and `tide plan` pass (the rest as in the core's `BootOptions`). */
+export interface SailOptions extends Omit<BootOptions, 'dir' | 'port'> {
   /** A bundled integration name (`fake`) or a folder path (relative to `cwd`). */
   integration: string;
   /** Where `.env`, `config.yaml` and `.tide/` (embedded Port, state) live. Default: `process.cwd()`. */
   cwd?: string;
   /** The process environment to read (default `process.env`); `./.env` fills in what it lacks. */
   env?: Record<string, string | undefined>;
-  /** Highest-precedence settings, in the options tree (`{ eventListener: { type: 'ONCE' } }`). */
-  overrides?: Record<string, unknown>;
   /** HTTP port of the integration's server (default `settings.application.port`; 0 picks a free one). */
   httpPort?: number;
-  /** `tide plan`: provisioning and the resync as a plan, reading only; nothing is written to Port. */
-  dryRun?: boolean;
-  logFormat?: 'pretty' | 'json';
-  /** Overrides `APPLICATION__LOG_LEVEL` (`debug|info|warning|error`, any case). */
-  logLevel?: string;
-  /** Shut down gracefully on SIGINT/SIGTERM and exit the process (default true; tests pass false). */
-  handleSignals?: boolean;
-  /** Receives every printed line, logs included (default: stdout for output, stderr/stdout for logs). */
+  /** Receives every printed line, logs included (default: stdout, and stderr for warnings and errors). */
   out?: (line: string) => void;
-  /** Live per-resource counters after each page of a resync (the CLI's progress line). */
-  onProgress?: (report: Readonly<KindReport>) => void;
   /** KAFKA listener: consumer timings (tests shorten the session timeout). */
   kafka?: KafkaTuning;
 }
@@ -40,29 +31,11 @@ export interface ServeOptions extends Omit<SailOptions, 'integration'> {
   dir?: string;
 }
 
-/**
- * What a run returned. Long-running modes return `tide`, `url` and `stop()`; ONCE, dry runs and
- * startup failures return `exitCode` with everything already stopped (`stop()` is then a no-op).
- */
-export interface SailResult {
-  tide?: Tide;
-  /** The integration's own HTTP server, as reachable from this machine. */
-  url?: string;
-  /** Set when no Port credentials were given and the in-process emulator serves as Port. */
-  embeddedPortUrl?: string;
-  /** Set when the run is over: 0 success, 1 failed run, 2 invalid settings or integration. */
-  exitCode?: number;
-  plan?: Plan;
-  provision?: ProvisionReport;
-  /** ONCE: the report of the one resync. */
-  report?: ResyncReport;
-  /** Graceful shutdown: report aborted, stop accepting, drain live events (≤ 5 s), close the embedded Port. */
-  stop(): Promise<void>;
-}
+/** What a run returned (see the core's `BootResult`). */
+export type SailResult = BootResult;
 
 /**
- * Run an integration by bundled name or folder path, the way `tide sail` does (OCEAN-BEHAVIOUR §8.1):
- * settings → spec → integration code → defaults → HTTP server on 0.0.0.0 → onStart → listener → timer.
+ * Run an integration by bundled name or folder path, the way `tide sail` does (docs/behaviour.md §8.1).
  * Without Port credentials, an emulator runs in-process as Port (data in `.tide/port.db`).
  *
  * @example
@@ -70,15 +43,14 @@ export interface SailResult {
  * process.exitCode = run.exitCode;
  */
 export async function sail(options: SailOptions): Promise<SailResult> {
-  const cwd = resolve(options.cwd ?? process.cwd());
   let resolved;
   try {
-    resolved = await resolveIntegration(options.integration, cwd);
+    resolved = await resolveIntegration(options.integration, resolve(options.cwd ?? process.cwd()));
   } catch (error) {
-    (options.out ?? ((line: string) => process.stderr.write(`${line}\n`)))(error instanceof Error ? error.message : String(error));
+    (options.out ?? ((line: string) => writeLine(line, 'err')))(error instanceof Error ? error.message : String(error));
     return { exitCode: 2, stop: async () => {} };
   }
-  return run(resolved.definition, resolved.dir, { ...options, cwd });
+  return serve(resolved.definition, { ...options, dir: resolved.dir });
 }
 
 /**
@@ -91,5 +63,57 @@ export async function sail(options: SailOptions): Promise<SailResult> {
  */
 export async function serve(definition: IntegrationDefinition<any>, options: ServeOptions = {}): Promise<SailResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  return run(definition, resolve(cwd, options.dir ?? '.'), { ...options, cwd });
+  return boot(definition, { ...options, dir: resolve(cwd, options.dir ?? '.'), port: options.httpPort }, nodeRuntime({ ...options, cwd }));
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** Node's parts of a run: node:fs, process.env over `.env`, @hono/node-server, process signals, files for state. */
+function nodeRuntime(o: Omit<ServeOptions, 'dir'> & { cwd: string }): BootRuntime {
+  return {
+    name: 'Node',
+    version: process.version,
+    files: nodeFiles,
+    env: readEnvironment(o.cwd, (o.env ?? process.env) as NodeJS.ProcessEnv),
+    cwd: o.cwd,
+    write: o.out ? (line) => o.out!(line) : writeLine,
+    listen,
+    openState: async (identifier) => ({ store: createFileStateStore(join(o.cwd, '.tide', 'state', encodeURIComponent(identifier))) }),
+    signals: {
+      listen(handler) {
+        for (const signal of SIGNALS) process.on(signal, handler);
+        return () => SIGNALS.forEach((signal) => process.off(signal, handler));
+      },
+      exit: (code) => process.exit(code),
+      exitCode: (code) => void (process.exitCode = code),
+    },
+    // Loaded on use: SQLite and kafkajs only where a run needs them.
+    embeddedPort: async () => (await import('./runtime.ts')).startEmbeddedPort(o.cwd),
+    kafka: async (tide, k) => (await import('./kafka.ts')).startKafkaConsumer({ tide, ...k, tuning: o.kafka }),
+  };
+}
+
+/** `@hono/node-server` on `host:port`; resolves once listening, rejects on a bind error. */
+function listen(fetch: (request: Request) => Promise<Response>, at: { host: string; port: number }): Promise<Listening> {
+  return new Promise((resolvePromise, reject) => {
+    let closed: Promise<void> | undefined;
+    const server = honoServe({ fetch: (request: Request) => fetch(request), port: at.port, hostname: at.host }, (info) =>
+      resolvePromise({
+        port: info.port,
+        stopAccepting,
+        async close() {
+          stopAccepting();
+          node.closeAllConnections();
+          await closed;
+        },
+      }),
+    );
+    const node = server as unknown as Server;
+    // Idle keep-alive connections are closed too; requests in flight finish.
+    function stopAccepting(): void {
+      closed ??= new Promise<void>((done) => server.close(() => done()));
+      node.closeIdleConnections();
+    }
+    server.once('error', reject);
+  });
 }

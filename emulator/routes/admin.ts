@@ -6,6 +6,7 @@ import { kafkaPublisherFor, type KafkaPublisherConfig } from '../kafka-publisher
 import { invalidRequest, notFound } from '../errors.ts';
 import { ok, type HandlerContext, type Route } from '../router.ts';
 import type { Blueprint, EntityRecord } from '../types.ts';
+import { actionDoc } from './action-runs.ts';
 import { createResyncRequest, type IntegrationDoc } from './integrations.ts';
 import { exportSnapshot, importSnapshot, seedIntegration } from '../snapshot.ts';
 
@@ -17,6 +18,7 @@ const seedBody = z.object({
   blueprints: z.array(z.record(z.string(), z.unknown())).optional(),
   integrations: z.array(z.record(z.string(), z.unknown())).optional(),
   entities: z.array(z.looseObject({ blueprint: z.string(), identifier: z.unknown(), datasource: z.string().nullable().optional() })).optional(),
+  actions: z.array(z.record(z.string(), z.unknown())).optional(),
   validate: z.boolean().optional(),
 });
 type Seed = z.infer<typeof seedBody>;
@@ -37,6 +39,7 @@ export function applySeed(ctx: Pick<HandlerContext, 'emu'>, seed: Seed): { bluep
   }
   emu.invalidateBlueprints();
   for (const raw of seed.integrations ?? []) seedIntegration(emu, raw);
+  for (const raw of seed.actions ?? []) emu.runs.putAction(actionDoc(raw, now, null));
   for (const raw of seed.entities ?? []) {
     const bp = emu.blueprint(raw.blueprint);
     if (!bp) throw notFound(`entities: blueprint "${raw.blueprint}" was not found`);
@@ -281,12 +284,20 @@ export const adminRoutes: Route[] = [
     path: '/_emulator/requests',
     id: 'admin.requests',
     admin: true,
+    query: { ingest: 'boolean' },
     handler: (ctx) => {
       const q = ctx.query;
       const limit = num(q, 'limit');
       if (limit !== undefined && (limit < 1 || limit > 100_000)) throw invalidRequest('query.limit: expected 1..100000');
       return ok({
-        requests: ctx.emu.log.query({ method: q.get('method') ?? undefined, path: q.get('path') ?? undefined, since: num(q, 'since'), limit }),
+        requests: ctx.emu.log.query({
+          method: q.get('method') ?? undefined,
+          path: q.get('path') ?? undefined,
+          since: num(q, 'since'),
+          limit,
+          ingest: q.has('ingest') ? q.get('ingest') === 'true' : undefined,
+          run: q.get('run') ?? undefined,
+        }),
       });
     },
   },
@@ -335,30 +346,19 @@ export const adminRoutes: Route[] = [
       return ok({ events: ctx.emu.outbox.filter((e) => e.seq > since) });
     },
   },
-  ...(['logs', 'metrics'] as const).map(
-    (what): Route => ({
-      method: 'POST',
-      path: `/_emulator/ingest/${what}/:id/**`,
-      id: `admin.ingest.${what}`,
-      admin: true,
-      body: z.unknown(),
-      handler: (ctx) => {
-        ctx.emu.ingest.push({ at: ctx.emu.clock.iso(), path: `${what}/${ctx.params.id}/${ctx.params['**']}`, body: ctx.body ?? null });
-        return ok({});
-      },
-    }),
-  ),
-  ...(['logs', 'metrics'] as const).map(
-    (what): Route => ({
-      method: 'POST',
-      path: `/_emulator/ingest/${what}/:id`,
-      id: `admin.ingest.${what}.root`,
-      admin: true,
-      body: z.unknown(),
-      handler: (ctx) => {
-        ctx.emu.ingest.push({ at: ctx.emu.clock.iso(), path: `${what}/${ctx.params.id}`, body: ctx.body ?? null });
-        return ok({});
-      },
-    }),
+  // The integration's ingest URLs (logs, sync metrics). Ocean POSTs logs and metrics and PUTs
+  // per-kind metrics (`…/syncMetrics/resync/{eventId}/kind/{kind}`); the request log records each.
+  ...(['logs', 'metrics'] as const).flatMap((what) =>
+    (['POST', 'PUT'] as const).flatMap((method): Route[] =>
+      ['', '/**'].map((rest) => ({
+        method,
+        path: `/_emulator/ingest/${what}/:id${rest}`,
+        id: `admin.ingest.${what}${rest ? '' : '.root'}`,
+        admin: true,
+        ingest: true,
+        body: z.unknown(),
+        handler: () => ok({}),
+      })),
+    ),
   ),
 ];

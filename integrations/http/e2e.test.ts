@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/load.ts';
+import { loadIntegrationFolder } from '../../adapters/node/index.ts';
 import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
 import { loadSettingsOrThrow } from '../../src/config/index.ts';
 import { createTide, type Tide } from '../../src/integration/index.ts';

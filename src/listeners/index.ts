@@ -38,10 +38,10 @@ export {
 export type { KafkaMessageInput, KafkaVerdict } from './kafka-message.ts';
 export { onceExitCode, runOnce } from './once.ts';
 export type { OnceResult } from './once.ts';
-export { createPollingListener } from './polling.ts';
-export type { PollingListener, PollingOptions, Watermark } from './polling.ts';
-export { createResyncSchedule, nextResync } from './schedule.ts';
-export type { ResyncSchedule, ResyncScheduleOptions, ScheduleTimers } from './schedule.ts';
+export { createPollingListener, INITIAL_POLLING_STATE, pollingStep, readResyncRequest } from './polling.ts';
+export type { PollingDecision, PollingListener, PollingNote, PollingOptions, PollingState, RequestRead, Watermark } from './polling.ts';
+export { createResyncSchedule, nextResync, scheduleFrom, scheduleStep } from './schedule.ts';
+export type { ResyncSchedule, ResyncScheduleOptions, ScheduleState, ScheduleTimers } from './schedule.ts';
 export type { ListenerLogger, ResyncOutcome, ResyncRequestInfo, ResyncRequestSource, ResyncTrigger, ResyncTriggerKind } from './types.ts';
 export { createResyncRoute, RESYNC_ROUTE_PATH } from './webhook.ts';
 export type { ResyncRouteOptions, RouteHandler } from './webhook.ts';

@@ -3,7 +3,7 @@ import { startEmulator, TEST_CREDENTIALS, type TestEmulator } from '../../emulat
 import { createPortClient } from '../port/index.ts';
 import { createMemoryLogger } from '../logging/logger.ts';
 import { parseIsoInstant } from './iso-instant.ts';
-import { createPollingListener, type PollingListener } from './polling.ts';
+import { createPollingListener, INITIAL_POLLING_STATE, pollingStep, type PollingListener } from './polling.ts';
 import { createCountingTrigger, createSteppedSleep, settle } from './test-support.ts';
 
 const ID = 'poll-int';
@@ -245,6 +245,33 @@ describe('POLLING listener against the emulator', () => {
     await listener.done;
     expect(clock.durations).toEqual([]);
     expect(await resyncRequestGets()).toBe(gets);
+  });
+});
+
+describe('pollingStep (the decision the loop and the Workers cron tick share)', () => {
+  const at = (updatedAt: string) => ({ ok: true as const, request: { id: 'rr', updatedAt } });
+  const failed = { ok: false as const, error: new Error('Port answered 500') };
+
+  it('a failed first read still resyncs on start and keeps the watermark unknown; the next read only fixes it', () => {
+    const first = pollingStep(INITIAL_POLLING_STATE, failed, { resyncOnStart: true });
+    expect(first).toMatchObject({ state: { watermark: { kind: 'unknown' }, started: true }, resync: 'start' });
+    expect(first.notes.map((n) => n.level)).toEqual(['warn']);
+    const second = pollingStep(first.state, at('2024-05-01T10:00:00Z'), { resyncOnStart: true });
+    expect(second.resync).toBeUndefined();
+    expect(second.state.watermark).toEqual({ kind: 'at', updatedAt: '2024-05-01T10:00:00Z' });
+  });
+
+  it('resyncs once for a strictly newer request, moving the watermark first', () => {
+    const state = { watermark: { kind: 'at' as const, updatedAt: '2024-05-01T10:00:00Z' }, started: true };
+    expect(pollingStep(state, at('2024-05-01T10:00:00.000Z'), { resyncOnStart: true }).resync).toBeUndefined();
+    const newer = pollingStep(state, at('2024-05-01T10:00:00.000001Z'), { resyncOnStart: true });
+    expect(newer).toMatchObject({ resync: 'poll', state: { watermark: { updatedAt: '2024-05-01T10:00:00.000001Z' } } });
+    expect(pollingStep(newer.state, at('2024-05-01T10:00:00.000001Z'), { resyncOnStart: true }).resync).toBeUndefined();
+  });
+
+  it('never resyncs on start after the first iteration, nor without resyncOnStart', () => {
+    expect(pollingStep(INITIAL_POLLING_STATE, { ok: true, request: null }, { resyncOnStart: false }).resync).toBeUndefined();
+    expect(pollingStep({ watermark: { kind: 'unknown' }, started: true }, failed, { resyncOnStart: true }).resync).toBeUndefined();
   });
 });
 

@@ -13,9 +13,92 @@ import type { ListenerLogger, ResyncRequestInfo, ResyncRequestSource, ResyncTrig
 
 /**
  * What the listener knows of the last resync request it acted on: `unknown` until the initial read
- * succeeds, `none` when Port had no request then, else that request's `updatedAt`.
+ * succeeds, `none` when Port had no request then, else that request's `updatedAt`. JSON-safe, so a
+ * runtime without a process (a Worker's Durable Object) stores it between cron ticks.
  */
-export type Watermark = { kind: 'unknown' } | { kind: 'none' } | { kind: 'at'; updatedAt: string; instant: bigint };
+export type Watermark = { kind: 'unknown' } | { kind: 'none' } | { kind: 'at'; updatedAt: string };
+
+/** The POLLING listener's state between iterations. */
+export interface PollingState {
+  watermark: Watermark;
+  /** Whether the first iteration (the one that may resync on start) has run. */
+  started: boolean;
+}
+
+export const INITIAL_POLLING_STATE: PollingState = { watermark: { kind: 'unknown' }, started: false };
+
+/** One read of `GET /integration/{id}/resync-request`: the request (or `null`), or the failure. */
+export type RequestRead = { ok: true; request: ResyncRequestInfo | null } | { ok: false; error: unknown };
+
+/** A line the caller logs for an iteration. */
+export interface PollingNote {
+  level: 'debug' | 'info' | 'warn';
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/** What one iteration decided: the next state, whether to resync (and why), and what to log. */
+export interface PollingDecision {
+  state: PollingState;
+  resync?: 'start' | 'poll';
+  notes: PollingNote[];
+}
+
+/**
+ * One POLLING iteration as a pure function of the stored state and the request just read (§5.2). The
+ * in-process loop and the Workers cron tick both run it, so they decide alike:
+ * - while the watermark is unknown, a successful read only fixes it (a request older than this start
+ *   never triggers); the first iteration resyncs on start when asked, even if its read failed;
+ * - later, a request strictly newer than the watermark (or any valid one after `none`) resyncs, and the
+ *   watermark moves to it before the resync runs;
+ * - missing or invalid timestamps never trigger; a failed read is logged and changes nothing.
+ *
+ * @example
+ * const d = pollingStep(INITIAL_POLLING_STATE, { ok: true, request: null }, { resyncOnStart: true });
+ * // d.state.watermark = { kind: 'none' }, d.resync = 'start'
+ */
+export function pollingStep(state: PollingState, read: RequestRead, o: { resyncOnStart: boolean }): PollingDecision {
+  const notes: PollingNote[] = [];
+  if (!read.ok) notes.push({ level: 'warn', message: '[tide] POLLING: could not read the resync request; polling goes on', fields: { error: errorMessage(read.error) } });
+  let watermark = state.watermark;
+  let resync: PollingDecision['resync'];
+  if (watermark.kind === 'unknown') {
+    if (read.ok) watermark = initialWatermark(read.request, notes);
+    if (!state.started && o.resyncOnStart) resync = 'start';
+  } else if (read.ok && read.request) {
+    const request = read.request;
+    const instant = parseIsoInstant(request.updatedAt);
+    if (instant === undefined) {
+      notes.push({ level: 'debug', message: '[tide] POLLING: ignoring a resync request without a valid ISO updatedAt', fields: { updatedAt: request.updatedAt } });
+    } else if (watermark.kind === 'none' || instant > (parseIsoInstant(watermark.updatedAt) ?? -1n)) {
+      // Set before the resync so a failed or long resync is not re-triggered by the same request.
+      watermark = { kind: 'at', updatedAt: request.updatedAt as string };
+      notes.push({ level: 'info', message: '[tide] POLLING: new resync request, resyncing', fields: { requestId: request.id, updatedAt: request.updatedAt } });
+      resync = 'poll';
+    }
+  }
+  return { state: { watermark, started: true }, resync, notes };
+}
+
+function initialWatermark(request: ResyncRequestInfo | null, notes: PollingNote[]): Watermark {
+  if (!request) return { kind: 'none' };
+  if (parseIsoInstant(request.updatedAt) === undefined) {
+    // A request with an unreadable timestamp can never trigger; reading it as "no request" lets the
+    // next valid one do so.
+    notes.push({ level: 'warn', message: '[tide] POLLING: the resync request has no valid ISO updatedAt; it is ignored', fields: { updatedAt: request.updatedAt } });
+    return { kind: 'none' };
+  }
+  return { kind: 'at', updatedAt: request.updatedAt as string };
+}
+
+/** Read the newest resync request; never throws. */
+export async function readResyncRequest(port: ResyncRequestSource, identifier: string, signal?: AbortSignal): Promise<RequestRead> {
+  try {
+    return { ok: true, request: await port.getResyncRequest(identifier, { signal }) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
 
 export interface PollingOptions {
   /** `integration.identifier`, the `{id}` of `GET /integration/{id}/resync-request`. */
@@ -67,22 +150,12 @@ export function createPollingListener(options: PollingOptions): PollingListener 
   const sleep = options.sleep ?? defaultSleep;
   const logger = options.logger ?? silentLogger;
   const controller = new AbortController();
-  let watermark: Watermark = { kind: 'unknown' };
+  let state = INITIAL_POLLING_STATE;
   let started = false;
   let stopped = false;
   let inResync = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
-
-  /** GET the newest request; `undefined` when the call failed (already logged). */
-  async function readRequest(): Promise<{ request: ResyncRequestInfo | null } | undefined> {
-    try {
-      return { request: await port.getResyncRequest(identifier, { signal: controller.signal }) };
-    } catch (error) {
-      if (!stopped) logger.warn('[tide] POLLING: could not read the resync request; polling goes on', { error: errorMessage(error) });
-      return undefined;
-    }
-  }
 
   async function runResync(kind: ResyncTriggerKind): Promise<void> {
     inResync = true;
@@ -96,46 +169,9 @@ export function createPollingListener(options: PollingOptions): PollingListener 
     }
   }
 
-  /** The first read: it fixes the watermark and never triggers, so a request older than this process is ignored. */
-  async function initialRead(): Promise<void> {
-    const read = await readRequest();
-    if (!read) return; // stays unknown: the next iteration reads again
-    const request = read.request;
-    if (!request) {
-      watermark = { kind: 'none' };
-      return;
-    }
-    const instant = parseIsoInstant(request.updatedAt);
-    if (instant === undefined) {
-      // A request with an unreadable timestamp can never trigger; reading it as "no request" lets the
-      // next valid one do so.
-      logger.warn('[tide] POLLING: the resync request has no valid ISO updatedAt; it is ignored', { updatedAt: request.updatedAt });
-      watermark = { kind: 'none' };
-      return;
-    }
-    watermark = { kind: 'at', updatedAt: request.updatedAt as string, instant };
-  }
-
-  async function poll(): Promise<void> {
-    const read = await readRequest();
-    const request = read?.request;
-    if (!request || stopped) return;
-    const instant = parseIsoInstant(request.updatedAt);
-    if (instant === undefined) {
-      logger.debug('[tide] POLLING: ignoring a resync request without a valid ISO updatedAt', { updatedAt: request.updatedAt });
-      return;
-    }
-    if (watermark.kind === 'at' && instant <= watermark.instant) return;
-    // Set before the resync so a failed or long resync is not re-triggered by the same request.
-    watermark = { kind: 'at', updatedAt: request.updatedAt as string, instant };
-    logger.info('[tide] POLLING: new resync request, resyncing', { requestId: request.id, updatedAt: request.updatedAt });
-    await runResync('poll');
-  }
-
   async function loop(): Promise<void> {
-    let first = true;
     while (!stopped) {
-      if (!first) {
+      if (state.started) {
         try {
           await sleep(intervalSeconds * 1000, controller.signal);
         } catch (error) {
@@ -144,13 +180,12 @@ export function createPollingListener(options: PollingOptions): PollingListener 
         }
         if (stopped) break;
       }
-      if (watermark.kind === 'unknown') {
-        await initialRead();
-        if (first && resyncOnStart && !stopped) await runResync('start');
-      } else {
-        await poll();
-      }
-      first = false;
+      const read = await readResyncRequest(port, identifier, controller.signal);
+      if (stopped) break;
+      const decision = pollingStep(state, read, { resyncOnStart });
+      state = decision.state;
+      for (const note of decision.notes) logger[note.level](note.message, note.fields);
+      if (decision.resync) await runResync(decision.resync);
     }
   }
 
@@ -172,7 +207,7 @@ export function createPollingListener(options: PollingOptions): PollingListener 
       }
       if (!inResync) await done;
     },
-    watermark: () => watermark,
+    watermark: () => state.watermark,
     done,
   };
 }

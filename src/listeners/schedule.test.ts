@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryLogger } from '../logging/logger.ts';
-import { createResyncSchedule, nextResync } from './schedule.ts';
+import { createResyncSchedule, nextResync, scheduleFrom, scheduleStep } from './schedule.ts';
 import { createCountingTrigger } from './test-support.ts';
 
 const MIN = 60_000;
@@ -98,5 +98,24 @@ describe('scheduled resync timer', () => {
 
   it('rejects a non-positive interval', () => {
     expect(() => createResyncSchedule({ intervalMinutes: 0, trigger: createCountingTrigger().trigger })).toThrow(/scheduledResyncInterval/);
+  });
+});
+
+describe('scheduleStep (the decision the timer and the Workers cron tick share)', () => {
+  it('is due on and after each grid point, and moves to the first grid point after now', () => {
+    const start = scheduleFrom(T0, T0, 60);
+    expect(start).toEqual({ origin: T0, nextAt: T0 + 60 * MIN });
+    expect(scheduleStep(start, T0 + 59 * MIN, 60)).toEqual({ due: false, state: start });
+    expect(scheduleStep(start, T0 + 60 * MIN, 60)).toEqual({ due: true, state: { origin: T0, nextAt: T0 + 120 * MIN } });
+  });
+
+  it('skips the ticks missed while a host was suspended instead of firing them back to back', () => {
+    const late = scheduleStep(scheduleFrom(T0, T0, 10), T0 + 35 * MIN, 10);
+    expect(late).toEqual({ due: true, state: { origin: T0, nextAt: T0 + 40 * MIN } });
+    expect(scheduleStep(late.state, T0 + 36 * MIN, 10).due).toBe(false);
+  });
+
+  it('started late, the first tick is the next grid point of the origin', () => {
+    expect(scheduleFrom(T0, T0 + 90 * MIN, 60)).toEqual({ origin: T0, nextAt: T0 + 120 * MIN });
   });
 });

@@ -24,6 +24,32 @@ export function nextResync(start: number | Date, now: number | Date, intervalMin
   return new Date(startMs + (Math.floor(elapsed / interval) + 1) * interval).toISOString();
 }
 
+/** The scheduled resync's position on its grid of ticks (`origin + k × interval`); JSON-safe. */
+export interface ScheduleState {
+  /** Where the grid starts (ms): the process start, or a Worker's first cron tick. */
+  origin: number;
+  /** When the next tick is due (ms). */
+  nextAt: number;
+}
+
+/** The schedule as of `now`: the first tick is the first grid point after `now` (one interval after the start). */
+export function scheduleFrom(origin: number, now: number, intervalMinutes: number): ScheduleState {
+  const interval = intervalMinutes * 60_000;
+  return { origin, nextAt: origin + (Math.floor(Math.max(0, now - origin) / interval) + 1) * interval };
+}
+
+/**
+ * Whether a scheduled resync is due at `now` (§5.6), as a pure function of the stored schedule and the
+ * time; the in-process timer and the Workers cron tick both run it. When due, the next tick is the
+ * first grid point after `now`: ticks missed while a host was suspended are skipped, not fired back to back.
+ *
+ * @example scheduleStep(scheduleFrom(t0, t0, 60), t0 + 61 * 60_000, 60) // { due: true, state: { origin: t0, nextAt: t0 + 120 min } }
+ */
+export function scheduleStep(state: ScheduleState, now: number, intervalMinutes: number): { due: boolean; state: ScheduleState } {
+  if (now < state.nextAt) return { due: false, state };
+  return { due: true, state: scheduleFrom(state.origin, now, intervalMinutes) };
+}
+
 /** The timer functions the scheduler uses; fake timers or a runtime's own can stand in. */
 export interface ScheduleTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -63,33 +89,27 @@ export function createResyncSchedule(options: ResyncScheduleOptions): ResyncSche
   if (!Number.isFinite(intervalMinutes) || intervalMinutes <= 0) {
     throw new RangeError(`[tide] scheduledResyncInterval must be a positive number of minutes, got ${intervalMinutes}`);
   }
-  const interval = intervalMinutes * 60_000;
   const now = options.now ?? Date.now;
   const timers: ScheduleTimers = options.timers ?? {
     setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
     clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
   };
   const logger = options.logger ?? silentLogger;
-  let origin = 0;
-  let tick = 0; // index k of the next tick, due at origin + k × interval
+  let state: ScheduleState | undefined;
   let handle: unknown;
-  let armed = false;
-
-  const dueAt = (): number => origin + tick * interval;
 
   function arm(): void {
-    const delay = Math.max(0, dueAt() - now());
+    const delay = Math.max(0, state!.nextAt - now());
     handle = timers.setTimeout(fire, Math.min(delay, MAX_TIMER_MS));
   }
 
   function fire(): void {
-    if (!armed) return;
-    const t = now();
-    // A timer that fires early (some runtimes round), or a capped long wait, re-arms without a tick.
-    if (t < dueAt()) return arm();
-    // After a suspended host, skip the missed ticks rather than firing them back to back.
-    tick = Math.max(tick + 1, Math.floor((t - origin) / interval) + 1);
+    if (!state) return;
+    const step = scheduleStep(state, now(), intervalMinutes);
+    state = step.state;
     arm();
+    // A timer that fires early (some runtimes round), or a capped long wait, re-arms without a tick.
+    if (!step.due) return;
     logger.info('[tide] scheduled resync', { intervalMinutes });
     trigger.resync({ trigger: 'schedule' }).then(
       ({ status }) => logger.debug('[tide] scheduled resync ended', { status }),
@@ -99,18 +119,16 @@ export function createResyncSchedule(options: ResyncScheduleOptions): ResyncSche
 
   return {
     start() {
-      if (armed) return;
-      armed = true;
-      origin = options.startedAt ?? now();
-      tick = Math.floor(Math.max(0, now() - origin) / interval) + 1;
+      if (state) return;
+      state = scheduleFrom(options.startedAt ?? now(), now(), intervalMinutes);
       arm();
     },
     stop() {
-      if (!armed) return;
-      armed = false;
+      if (!state) return;
+      state = undefined;
       timers.clearTimeout(handle);
       handle = undefined;
     },
-    nextTickAt: () => (armed ? dueAt() : undefined),
+    nextTickAt: () => state?.nextAt,
   };
 }

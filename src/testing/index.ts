@@ -12,9 +12,10 @@
  *   mapping: readFileSync('.port/resources/port-app-config.yml', 'utf8'),
  *   fetch: fakeFetch({ 'https://api.example.com/projects': [{ id: 'p1', name: 'One' }] }),
  * });
- * expect(entities).toEqual([{ identifier: 'p1', title: 'One', blueprint: 'project', properties: {}, relations: {} }]);
+ * expect(entities).toEqual([{ identifier: 'p1', title: 'One', blueprint: 'project' }]);
  */
 import { createHttpClient } from '../http/index.ts';
+import { parseIntegrationConfig } from '../integration/config.ts';
 import type { IntegrationDefinition, KindContext, RawItem } from '../integration/index.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import {
@@ -29,7 +30,7 @@ import {
   type ResourceConfig,
 } from '../mapping/index.ts';
 import { createMemoryStateStore } from '../state/index.ts';
-import { extractResource, resolveHandlers } from '../sync/index.ts';
+import { extractResource, resolveHandlers, selectorSchemas } from '../sync/index.ts';
 
 export { createMemoryLogger } from '../logging/logger.ts';
 export { testStateStore } from './state-store-contract.ts';
@@ -38,11 +39,14 @@ export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance } from './
 
 /** Options of {@link runKind}. */
 export interface RunKindOptions<Config> {
-  /** `ctx.config` (what `.port/spec.yaml` settings would resolve to). Default `{}`. */
-  config?: Config;
+  /**
+   * The settings `ctx.config` is made from (what `.port/spec.yaml` would resolve). Default `{}`. They go through the
+   * integration's `config` schema, as at startup, so defaults are filled in and bad values are refused.
+   */
+  config?: Partial<Config>;
   /** The transport behind `ctx.http`; use {@link fakeFetch} to keep tests offline. Default: global fetch. */
   fetch?: typeof fetch;
-  /** The mapping resource whose selector the handler sees. Default: `{ query: 'true' }`. */
+  /** The mapping resource (as parsed) whose selector the handler sees. Default: `{ query: 'true' }` through the kind's selector schema. */
   resource?: ResourceConfig;
   logger?: Logger;
 }
@@ -63,7 +67,7 @@ export interface MapKindResult {
   selectorErrors: string[];
   fieldErrors: FieldError[];
   misconfigurations: Misconfiguration[];
-  /** Entities dropped for a falsy identifier or blueprint. */
+  /** Entities dropped: a falsy identifier or blueprint, or one of a type Port cannot take (logged as an error). */
   dropped: number;
 }
 
@@ -83,9 +87,7 @@ export function requiredFieldsOf(blueprints: ReadonlyArray<Record<string, unknow
 }
 
 function toConfig(mapping: string | Record<string, unknown> | PortAppConfig, integration?: IntegrationDefinition<any>): PortAppConfig {
-  const schemas: Record<string, NonNullable<IntegrationDefinition['kinds'][string]['selector']>> = {};
-  for (const [kind, def] of Object.entries(integration?.kinds ?? {})) if (def.selector) schemas[kind] = def.selector;
-  return parsePortAppConfig(mapping, { source: 'mapping under test', selectorSchemas: schemas });
+  return parsePortAppConfig(mapping, { source: 'mapping under test', selectorSchemas: integration ? selectorSchemas(integration) : {} });
 }
 
 /**
@@ -95,15 +97,15 @@ function toConfig(mapping: string | Record<string, unknown> | PortAppConfig, int
 export async function runKind<Config>(integration: IntegrationDefinition<Config>, kind: string, opts: RunKindOptions<Config> = {}): Promise<RawItem[]> {
   const handlers = resolveHandlers(integration as IntegrationDefinition<any>, kind);
   if (typeof handlers === 'string') throw new Error(handlers);
-  const resource: ResourceConfig = opts.resource ?? {
-    kind,
-    selector: { query: 'true' },
-    port: { entity: { mappings: { identifier: '.id', blueprint: `"${kind}"`, properties: {}, relations: {} } }, itemsToParseName: 'item', itemsToParseTopLevelTransform: true },
-  };
+  // The default resource is read the way a resync reads one, so the handler sees its selector schema's output.
+  const resource =
+    opts.resource ??
+    toConfig({ resources: [{ kind, selector: { query: 'true' }, port: { entity: { mappings: { identifier: '.id', blueprint: `"${kind}"` } } } }] }, integration as IntegrationDefinition<any>)
+      .resources[0];
   const ctx: KindContext = {
     kind,
     index: 0,
-    config: (opts.config ?? {}) as Record<string, unknown>,
+    config: parseIntegrationConfig((integration as IntegrationDefinition<any>).config, (opts.config ?? {}) as Record<string, unknown>),
     selector: resource.selector,
     resourceConfig: resource,
     logger: opts.logger ?? silentLogger,

@@ -20,7 +20,8 @@ export interface ObjectDriver {
   clearAlarm(): void;
 }
 
-export function objectDriver(name: string, env: () => TideEnv): ObjectDriver {
+/** `ObjectClass`: the resync object class of another integration (`createWorker(...).ResyncObject`); default the fake's. */
+export function objectDriver(name: string, env: () => TideEnv, ObjectClass: new (state: never, env: TideEnv) => ResyncObject = TideResync): ObjectDriver {
   const namespace = (workerEnv as unknown as TideEnv).TIDE_RESYNC;
   const stub = namespace.get(namespace.idFromName(name));
   let alarm: number | null = null;
@@ -31,7 +32,7 @@ export function objectDriver(name: string, env: () => TideEnv): ObjectDriver {
         if (!instance) {
           // The base class accepts only the runtime's DurableObjectState; the object then uses
           // `this.state` (DurableObjectStateLike), swapped here for one whose alarms are recorded.
-          instance = new TideResync(state as never, env());
+          instance = new ObjectClass(state as never, env());
           const storage: DurableObjectStorageLike = {
             sql: state.storage.sql,
             setAlarm: async (at: number) => {

@@ -8,14 +8,11 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createGithubIntegration } from '../../../integrations/github/index.ts';
 import httpIntegration from '../../../integrations/http/index.ts';
-import { loadSettingsOrThrow } from '../../../src/config/index.ts';
-import { createTide } from '../../../src/integration/create-tide.ts';
-import type { Tide } from '../../../src/integration/create-tide.ts';
-import type { IntegrationDefinition } from '../../../src/index.ts';
+import type { IntegrationDefinition, Tide } from '../../../src/index.ts';
+import { folderFromPortFiles, withFolder, type PortFiles } from '../../../src/runtime/index.ts';
 import { portFiles as githubPortFiles } from '../github-port-files.ts';
 import { portFiles as httpPortFiles } from '../http-port-files.ts';
-import { withPortFiles } from '../settings.ts';
-import type { PortFiles } from '../settings.ts';
+import { workerTide } from '../settings.ts';
 import { CLIENT_ID, CLIENT_SECRET, GITHUB_TOKEN } from './constants.ts';
 import { admin } from './helpers.ts';
 
@@ -32,21 +29,18 @@ async function entities(blueprint: string): Promise<Entity[]> {
   return (r.body.entities as Entity[]).sort((a, b) => a.identifier.localeCompare(b.identifier, 'en', { numeric: true }));
 }
 
-/** A Tide as a Worker would build it: bundled `.port/` files, settings from string bindings, workerd's fetch. */
+/** A Tide as a Worker builds it: bundled `.port/` files, settings from string bindings, workerd's fetch. */
 function build<C>(definition: IntegrationDefinition<C>, files: PortFiles, env: Record<string, string>): Tide {
-  const integration = withPortFiles(definition, files);
-  const { settings } = loadSettingsOrThrow({
-    env: {
-      OCEAN__PORT__BASE_URL: inject('emulatorUrl'),
-      OCEAN__PORT__CLIENT_ID: CLIENT_ID,
-      OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET,
-      OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
-      ...env,
-    },
-    spec: integration.spec,
-    integrationDefaults: { type: integration.type, version: integration.version },
-  });
-  return createTide({ integration, settings, fetch: (input, init) => fetch(input, init) });
+  const integration = withFolder(definition as IntegrationDefinition<any>, folderFromPortFiles(files));
+  const bindings = {
+    OCEAN__PORT__BASE_URL: inject('emulatorUrl'),
+    OCEAN__PORT__CLIENT_ID: CLIENT_ID,
+    OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET,
+    OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
+    APPLICATION__LOG_LEVEL: 'ERROR',
+    ...env,
+  };
+  return workerTide(integration, bindings, { fetch: (input, init) => fetch(input, init) }).tide;
 }
 
 describe('bundled integrations inside workerd (real emulator, loopback vendor APIs)', () => {

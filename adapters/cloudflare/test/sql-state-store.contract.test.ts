@@ -6,9 +6,9 @@
  */
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, it } from 'vitest';
-import type { StateStore } from '../../../src/state/index.ts';
-import { testStateStore } from '../../../src/testing/state-store-contract.ts';
-import { createSqlStateStore, migrate } from '../sql-store.ts';
+import type { StateStore } from '../../../src/index.ts';
+import { createSqlStateStore, migrate } from '../../../src/runtime/index.ts';
+import { testStateStore } from '../../../src/testing/index.ts';
 import type { TideEnv } from '../types.ts';
 
 let objects = 0;

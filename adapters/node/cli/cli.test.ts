@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TIDE_VERSION } from '../../../src/version.ts';
+import { TIDE_VERSION } from '../../../src/runtime/index.ts';
 import { REPO, runProcess, tide } from './test-support.ts';
 
 let cwd: string;
@@ -97,7 +97,7 @@ describe('tide map', () => {
     const r = await tide(['map', 'fake', '--kind', 'thing', '--input', 'items.json', '--mapping', 'mapping.yml', '--json'], { cwd });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual([
-      { identifier: 'a', title: 'Ann', blueprint: 'fake-person', properties: { name: 'Ann', age: null, tag: 'x' }, relations: {} },
+      { identifier: 'a', title: 'Ann', blueprint: 'fake-person', properties: { name: 'Ann', age: null, tag: 'x' } },
     ]);
   });
 

@@ -3,9 +3,8 @@
  * `tide sail` does, and the Port to talk to (the real one with credentials, else the embedded emulator
  * in `.tide/port.db`, §2.4). Failures are `CliError`s carrying the exit status.
  */
-import { formatSettingsErrors, loadSettings, type IntegrationSpec, type TideSettings } from '../../../src/config/index.ts';
-import type { PortResources } from '../../../src/defaults/index.ts';
 import type { IntegrationDefinition } from '../../../src/index.ts';
+import { configure, formatSettingsErrors, withFolder, type IntegrationSpec, type PortResources, type TideSettings } from '../../../src/runtime/index.ts';
 import { loadIntegrationFolder, readConfigYaml, readEnvironment } from '../load.ts';
 import { resolveIntegration } from '../resolve.ts';
 
@@ -45,16 +44,8 @@ export async function loadIntegration(nameOrPath: string, cwd: string): Promise<
   } catch (error) {
     throw new CliError(`[tide] ${(error as Error).message}`, 2);
   }
-  const spec = resolved.definition.spec ?? folder.spec;
-  const resources = resolved.definition.resources ?? folder.resources;
-  return {
-    dir: resolved.dir,
-    name: resolved.name,
-    definition: { ...resolved.definition, spec, resources },
-    spec,
-    resources,
-    packageJson: folder.packageJson,
-  };
+  const definition = withFolder(resolved.definition, folder);
+  return { dir: resolved.dir, name: resolved.name, definition, spec: definition.spec, resources: definition.resources!, packageJson: folder.packageJson };
 }
 
 /** The process env over `./.env`, with empty and undefined values removed (they count as unset, §2.1). */
@@ -64,14 +55,7 @@ export function environment(cwd: string, env: NodeJS.ProcessEnv = process.env): 
 
 /** Settings as `tide sail` builds them; invalid settings exit 2 with every error named (§2.1). */
 export function settingsFor(loaded: LoadedIntegration, cwd: string, overrides: Record<string, unknown> = {}): { settings: TideSettings; warnings: string[] } {
-  const result = loadSettings({
-    env: environment(cwd),
-    configYaml: readConfigYaml(cwd),
-    overrides,
-    spec: loaded.spec,
-    integrationDefaults: { type: loaded.definition.type, version: loaded.definition.version },
-    packageJson: loaded.packageJson,
-  });
+  const result = configure({ definition: loaded.definition, folder: loaded, env: environment(cwd), configYaml: readConfigYaml(cwd), overrides });
   if (!result.ok) throw new CliError(`[tide] invalid settings:\n${formatSettingsErrors(result.errors)}`, 2);
   return { settings: result.settings, warnings: result.warnings };
 }
@@ -92,6 +76,6 @@ export async function connectPort(settings: TideSettings, cwd: string): Promise<
   return {
     settings: { ...settings, port: { ...settings.port, baseUrl: port.url, clientId: port.clientId, clientSecret: port.clientSecret } },
     embedded: true,
-    close: () => port.emulator.close(),
+    close: () => port.close(),
   };
 }

@@ -4,11 +4,9 @@
  * their entities too), optionally waits for Port's migrations and with `--destroy` deletes the integration.
  * Port is the configured one, or the embedded emulator in `.tide/port.db` without credentials (§2.4).
  */
-import { createRedactor, sensitiveValues } from '../../../src/config/index.ts';
-import { cleanDefaults, defaultsPortFor, ProvisionError } from '../../../src/defaults/index.ts';
-import { createTide } from '../../../src/integration/create-tide.ts';
+import { createTide } from '../../../src/index.ts';
+import { cleanDefaults, createRedactor, defaultsPortFor, ProvisionError, provisionLines, sensitiveValues } from '../../../src/runtime/index.ts';
 import { createNodeLogger } from '../logger.ts';
-import { provisionLines } from '../print.ts';
 import { CliError, connectPort, loadIntegration, settingsFor } from './context.ts';
 
 export interface DefaultsOptions {

@@ -22,27 +22,27 @@ export function templateFiles(t: TemplateInput): Record<string, string> {
  * One kind, \`project\`, read page by page from the vendor API. Settings come from \`.port/spec.yaml\`
  * (\`OCEAN__INTEGRATION__CONFIG__API_URL\`, \`OCEAN__INTEGRATION__CONFIG__API_TOKEN\`).
  */
-import { defineIntegration } from '${t.tideImport}';
+import { defineIntegration, z } from '${t.tideImport}';
 import type { RawItem } from '${t.tideImport}';
-
-export interface Config {
-  apiUrl?: string;
-  apiToken?: string;
-}
 
 export const DEFAULT_API_URL = 'https://api.example.com';
 
-export default defineIntegration<Config>({
+export default defineIntegration({
   type: '${t.name}',
   version: '0.1.0',
+  // \`ctx.config\`: checked once at startup; a bad value stops it naming its OCEAN__INTEGRATION__CONFIG__ variable.
+  config: z.object({
+    apiUrl: z.string().default(DEFAULT_API_URL),
+    apiToken: z.string().optional(),
+  }),
   kinds: {
     project: {
+      // A kind may declare \`selector: z.object({ … })\`: the mapping's selector fields then reach \`ctx.selector\` checked and typed.
       async *resync(ctx) {
-        const base = ctx.config.apiUrl ?? DEFAULT_API_URL;
         const headers: Record<string, string> = ctx.config.apiToken ? { authorization: \`Bearer \${ctx.config.apiToken}\` } : {};
         // Replace with the vendor's real paging; ctx.http retries and honours rate-limit headers.
         for (let page = 1; ; page++) {
-          const items = await ctx.http.json<RawItem[]>(\`\${base}/projects?page=\${page}\`, { headers, signal: ctx.signal });
+          const items = await ctx.http.json<RawItem[]>(\`\${ctx.config.apiUrl}/projects?page=\${page}\`, { headers, signal: ctx.signal });
           if (items.length === 0) return;
           yield items;
         }

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { TIDE_VERSION } from '../../../src/version.ts';
+import { TIDE_VERSION } from '../../../src/runtime/index.ts';
 import { CliError } from './context.ts';
 import { templateFiles } from './new-template.ts';
 

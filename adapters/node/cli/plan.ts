@@ -3,7 +3,7 @@
  * (OCEAN-BEHAVIOUR.md §8.2). Nothing is written to Port. `--json` prints the plan, the deletion report
  * and the provisioning it would do as one JSON document on stdout (human lines go to stderr).
  */
-import type { Plan } from '../../../src/sync/index.ts';
+import type { Plan } from '../../../src/runtime/index.ts';
 import { sailOptions } from './sail.ts';
 
 export interface PlanFlags {

@@ -1,9 +1,9 @@
 /**
- * `tide port-local [flags]`: the local Port emulator as a standalone server; every flag goes to
- * `runPortLocal` unchanged (`--port`, `--db`, `--rate-limits`, …, see PORT-API). Imported lazily so that
- * no other command loads SQLite.
+ * `tide port-local [flags]` and `tide ui [flags]`: the local Port emulator as a standalone server with its
+ * web UI and the mapping playground; every flag goes to `runPortLocal` unchanged (`--port`, `--db`,
+ * `--rate-limits`, …, see PORT-API). Imported lazily so that no other command loads SQLite.
  */
 export async function runPortLocalCommand(argv: string[]): Promise<void> {
-  const { runPortLocal } = await import('../../../emulator/cli.ts');
-  await runPortLocal(argv);
+  const { runLocalPort } = await import('./ui.ts');
+  await runLocalPort(argv);
 }

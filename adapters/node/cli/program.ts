@@ -5,7 +5,7 @@
  * or invalid settings.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { TIDE_VERSION } from '../../../src/version.ts';
+import { TIDE_VERSION } from '../../../src/runtime/index.ts';
 import { CliError } from './context.ts';
 
 const BOOLEAN_WORDS = /^(true|false|1|0|yes|no|on|off)$/i;
@@ -158,6 +158,18 @@ export function buildProgram(): Command {
   program
     .command('port-local')
     .description('run the local Port emulator as a standalone server (flags: see port-local --help)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[flags...]')
+    .action(async (args: string[]) => {
+      const { runPortLocalCommand } = await import('./port-local.ts');
+      await runPortLocalCommand(args);
+    });
+
+  program
+    .command('ui')
+    .description('open an existing catalog in the local Port\'s web UI (flags: --db FILE, --port N, and the port-local flags)')
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()

@@ -8,7 +8,7 @@ import { silentLogger } from '../../../src/logging/logger.ts';
 import { createMapper, parsePortAppConfig } from '../../../src/mapping/index.ts';
 import { createMemoryStateStore } from '../../../src/state/index.ts';
 import { runResource } from '../../../src/sync/resource.ts';
-import type { KindReport } from '../../../src/sync/index.ts';
+import type { KindReport } from '../../../src/runtime/index.ts';
 import { createHttpClient } from '../../../src/http/index.ts';
 import { normaliseArgv } from './program.ts';
 import { createProgressDisplay, progressLine } from './progress.ts';

@@ -4,7 +4,7 @@
  * above the block instead of tearing it. Off a TTY the CLI does not create it: plain or JSON logs and
  * the final report say the same, once.
  */
-import type { KindReport } from '../../../src/sync/index.ts';
+import type { KindReport } from '../../../src/runtime/index.ts';
 
 export interface ProgressStream {
   write(text: string): unknown;

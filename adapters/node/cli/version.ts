@@ -1,4 +1,4 @@
-import { TIDE_VERSION } from '../../../src/version.ts';
+import { TIDE_VERSION } from '../../../src/runtime/index.ts';
 
 /** `tide version [--short]`: the core version, alone with `--short` (for scripts). */
 export function versionText(short: boolean): string {

@@ -1,6 +1,10 @@
-import type { ProvisionReport } from '../../src/defaults/index.ts';
-import type { Plan, ResyncReport } from '../../src/sync/index.ts';
-import { summariseDeletion } from '../../src/sync/index.ts';
+/**
+ * The human lines every runtime prints for a provisioning report, a plan and a resync (the ONCE
+ * summary): one format on Node, Deno and in the CLI.
+ */
+import type { ProvisionReport } from '../defaults/index.ts';
+import type { Plan, ResyncReport } from '../sync/index.ts';
+import { summariseDeletion } from '../sync/index.ts';
 
 /** Identifiers shown per list; the counts always cover all of them. */
 const SHOWN_IDS = 10;
@@ -70,3 +74,6 @@ function deletionLines(deletion: Plan['deletion']): string[] {
   if (more > 0) lines.push(`    … ${more} more rows`);
   return lines;
 }
+
+/** After a run into the embedded local Port (`.tide/port.db`): how to look at the result in its web UI. */
+export const BROWSE_LINE = 'browse the catalog: npx tide ui (in a Tide checkout: npm run port-local), then open http://127.0.0.1:5555/';

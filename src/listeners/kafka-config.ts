@@ -1,9 +1,8 @@
 /**
- * The KAFKA listener's connection settings (OCEAN-BEHAVIOUR §5.4) as kafkajs options: brokers, TLS and
- * SASL. Port's brokers want SCRAM-SHA-512 over TLS (`SASL_SSL`); `securityProtocol` and
+ * The KAFKA listener's connection settings (OCEAN-BEHAVIOUR §5.4) as a Kafka client's options: brokers,
+ * TLS and SASL. Port's brokers want SCRAM-SHA-512 over TLS (`SASL_SSL`); `securityProtocol` and
  * `authenticationMechanism` are settings so the same consumer can run against a local broker.
  */
-import type { SASLOptions } from 'kafkajs';
 
 /** The `eventListener` settings read here. */
 export interface KafkaSecuritySettings {
@@ -14,7 +13,7 @@ export interface KafkaSecuritySettings {
 
 export interface KafkaSecurity {
   ssl: boolean;
-  /** kafkajs's mechanism name; `undefined` when the protocol uses no SASL. */
+  /** The SASL mechanism as Kafka clients name it (kafkajs's spelling); `undefined` when the protocol uses no SASL. */
   saslMechanism?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
   /** With security on, Port's `GET /kafka-credentials` is read and its absence is fatal. */
   needsCredentials: boolean;
@@ -56,10 +55,16 @@ export function kafkaSecurity(s: KafkaSecuritySettings): KafkaSecurity {
   return { ssl: protocol.ssl, saslMechanism: mechanism, needsCredentials: true };
 }
 
-/** kafkajs's `sasl` option from the security and Port's credentials. */
-export function saslOptions(security: KafkaSecurity, credentials: { username: string; password: string } | undefined): SASLOptions | undefined {
+/** SASL for a Kafka client (kafkajs's `sasl` option) from the security and Port's credentials. */
+export interface KafkaSasl {
+  mechanism: NonNullable<KafkaSecurity['saslMechanism']>;
+  username: string;
+  password: string;
+}
+
+export function saslOptions(security: KafkaSecurity, credentials: { username: string; password: string } | undefined): KafkaSasl | undefined {
   if (!security.saslMechanism || !credentials) return undefined;
-  return { mechanism: security.saslMechanism, username: credentials.username, password: credentials.password } as SASLOptions;
+  return { mechanism: security.saslMechanism, username: credentials.username, password: credentials.password };
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
- * The evaluation behind `tide map` (OCEAN-BEHAVIOUR.md §8.2). Entities and selector errors come from
+ * The evaluation behind `tide map` (docs/behaviour.md §8.2). Entities and selector errors come from
  * `mapper.mapItems`, the exact call a resync makes, so `--json` equals what a resync would send. The
  * per-item detail re-evaluates each expanded item through the same mapper: once as the resync would
  * (selector verdict, entities, jq errors, misconfiguration severity) and once through a "probe" resource
  * that holds every leaf program as a property with a constant identifier and blueprint, so that field
  * values are visible even for items whose entity was dropped or whose selector said `false`.
  */
-import type { Entity, EntityMapping, ItemsToParseSkip, Mapper, ResourceConfig } from '../../../src/mapping/index.ts';
-import { normaliseQuotes } from '../../../src/mapping/index.ts';
+import type { Entity, EntityMapping, ItemsToParseSkip, Mapper, ResourceConfig } from '../mapping/index.ts';
+import { normaliseQuotes } from '../mapping/index.ts';
 
 /** One mapping leaf for one item. */
 export interface FieldPreview {

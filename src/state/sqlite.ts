@@ -1,19 +1,22 @@
 /**
- * Durable Object SQLite storage for Tide: a small key-value table (resync checkpoint, polling watermark,
- * integration state), the resync's seen set, and what live events need to be idempotent and ordered
- * across queue redeliveries. `ctx.storage.sql` is synchronous, so the seen set answers `has` inline
- * during reconciliation without holding every key in the 128 MB isolate.
+ * Tide's stores on a synchronous SQLite connection (a Durable Object's `ctx.storage.sql`, or a wrapper
+ * over any SQLite binding): a small key-value table (resync checkpoint, polling state, integration
+ * state), the resync's seen set, and what live events need to be idempotent and ordered across queue
+ * redeliveries. Synchronous, so the seen set answers `has` inline during reconciliation without holding
+ * every key in memory (a Worker isolate has 128 MB).
  */
-import type { StateStore } from '../../src/index.ts';
-import type { ResyncCheckpoint, ResyncCheckpointStore, SeenKeys } from '../../src/sync/index.ts';
-import { keyOf, plainRelationValues } from '../../src/sync/index.ts';
-import type { SqlStorageLike } from './types.ts';
+import { keyOf, plainRelationValues, type ResyncCheckpoint, type ResyncCheckpointStore, type SeenKeys } from '../sync/index.ts';
+import type { StateStore } from './store.ts';
+
+/** A synchronous SQLite connection, shaped like Cloudflare's `SqlStorage`. */
+export interface SqlStorageLike {
+  exec(query: string, ...bindings: unknown[]): { toArray(): Array<Record<string, unknown>> };
+}
 
 export function migrate(sql: SqlStorageLike): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_seen (key TEXT PRIMARY KEY)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_seen_relations (blueprint TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (blueprint, name, value))`);
-  sql.exec(`CREATE TABLE IF NOT EXISTS tide_steps (n INTEGER PRIMARY KEY AUTOINCREMENT, resync_id TEXT NOT NULL, items INTEGER NOT NULL, pages INTEGER NOT NULL, outcome TEXT NOT NULL)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_live_applied (trace_id TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_live_writers (key TEXT PRIMARY KEY, created_at INTEGER NOT NULL, at INTEGER NOT NULL)`);
 }

@@ -1,0 +1,208 @@
+/**
+ * Tide on a runtime without a long-lived process (a Worker's Durable Object, driven by cron ticks,
+ * alarms and a queue): the same listener and schedule decisions as the in-process listeners
+ * (`pollingStep`, `scheduleStep`), resyncs carried across invocations as budgeted steps over a
+ * checkpoint, and live events applied at most once and never over a newer write. The runtime supplies
+ * storage and alarms ({@link DurableStore}); this module decides.
+ */
+import type { Tide } from '../integration/index.ts';
+import {
+  INITIAL_POLLING_STATE,
+  listenerUsesSchedule,
+  pollingStep,
+  readResyncRequest,
+  scheduleFrom,
+  scheduleStep,
+  type PollingState,
+  type ScheduleState,
+  type Watermark,
+} from '../listeners/index.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ResyncCheckpointStore, ResyncReport, StepOptions } from '../sync/index.ts';
+import { liveEventFromMessage, type LiveEventMessage } from './live-message.ts';
+
+/** After this many failed steps in a row the resync is abandoned (failed, nothing deleted). */
+export const MAX_STEP_FAILURES = 5;
+
+/** What a durable runtime keeps between invocations, and how it asks to be called again. */
+export interface DurableStore {
+  /** JSON values. */
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+  /** The resumable resync's checkpoint and seen set. */
+  checkpoints: ResyncCheckpointStore;
+  /** Call `alarm()` again at this time (ms). */
+  setAlarm(at: number): Promise<void>;
+}
+
+/** Live events across queue redeliveries: which were applied, and per entity the newest event that wrote it. */
+export interface LiveLedger {
+  applied(traceId: string): boolean;
+  markApplied(traceId: string): void;
+  /** The write guard of one event that arrived at `createdAt` (ms). */
+  guard(createdAt: number): { isStale(key: string): boolean; record(key: string): void };
+}
+
+export interface PollResult {
+  /** What the tick did: nothing, or started a resync (and why). */
+  started?: { resyncId: string; trigger: 'start' | 'poll' | 'schedule' };
+  watermark: string;
+}
+
+export interface StepRecord {
+  resyncId: string;
+  items: number;
+  pages: number;
+  outcome: string;
+}
+
+export interface DurableStatus {
+  running?: { resyncId: string; phase: string; pages: number; steps: number };
+  /** The steps of the current (or last) resync. */
+  steps: StepRecord[];
+  lastReport?: unknown;
+  stepFailures: number;
+}
+
+export type LiveEventOutcome = 'applied' | 'duplicate';
+
+export interface DurableHostOptions {
+  tide: Tide;
+  logger: Logger;
+  store: DurableStore;
+  ledger: LiveLedger;
+  /** Per step: at most this many items, or this many milliseconds. */
+  budget: { maxItems: number; maxMs: number };
+  now?: () => number;
+  /** Runs after each page's writes, before its checkpoint (a throw there simulates a killed step). */
+  onPage?: StepOptions['onPage'];
+}
+
+/** What a Durable Object exposes: start a resync, a cron tick, a live event, its status, and the alarm that steps. */
+export interface DurableHost {
+  startResync(trigger: string): Promise<{ resyncId: string }>;
+  tick(): Promise<PollResult>;
+  liveEvent(message: LiveEventMessage): Promise<LiveEventOutcome>;
+  status(): Promise<DurableStatus>;
+  alarm(): Promise<void>;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const describe = (w: Watermark): string => (w.kind === 'at' ? w.updatedAt : w.kind);
+
+/**
+ * The resync owner of one integration on a durable runtime.
+ *
+ * @example
+ * const host = createDurableHost({ tide, logger, store, ledger, budget: { maxItems: 2000, maxMs: 20_000 } });
+ * await host.tick(); // from the cron trigger
+ * await host.alarm(); // from the runtime's alarm
+ */
+export function createDurableHost(o: DurableHostOptions): DurableHost {
+  const { tide, logger, store, ledger } = o;
+  const now = o.now ?? Date.now;
+  let current: AbortController | undefined;
+
+  // Defaults provisioning (§7.1) once per store: there is no start-up to hang it on.
+  async function provisioned(): Promise<void> {
+    if (store.get<boolean>('provisioned')) return;
+    await tide.provision();
+    store.set('provisioned', true);
+  }
+
+  async function startResync(trigger: string): Promise<{ resyncId: string }> {
+    await provisioned();
+    // A newer resync supersedes the stored one (§4.8): its running step stops, it never reconciles.
+    current?.abort(new Error('[tide] resync superseded by a newer resync'));
+    const resyncId = await tide.resumable.begin(store.checkpoints);
+    store.set('stepFailures', 0);
+    store.set('steps', []);
+    logger.info('[tide] resync started', { resyncId, trigger });
+    await store.setAlarm(now());
+    return { resyncId };
+  }
+
+  const record = (step: StepRecord): void => store.set('steps', [...(store.get<StepRecord[]>('steps') ?? []), step]);
+
+  /** The POLLING iteration (§5.2, one per tick), then the scheduled resync (§5.6): the in-process decisions. */
+  async function tick(): Promise<PollResult> {
+    await provisioned();
+    const { settings } = tide;
+    let started: PollResult['started'];
+    // Stores written before the polling state existed kept only the watermark.
+    const legacy = store.get<Watermark>('watermark');
+    let polling = store.get<PollingState>('polling') ?? (legacy ? { watermark: legacy, started: true } : INITIAL_POLLING_STATE);
+    if (settings.eventListener.type === 'POLLING') {
+      const decision = pollingStep(polling, await readResyncRequest(tide.port, settings.integration.identifier), { resyncOnStart: settings.eventListener.resyncOnStart });
+      polling = decision.state;
+      store.set('polling', polling);
+      for (const note of decision.notes) logger[note.level](note.message, note.fields);
+      if (decision.resync) started = { ...(await startResync(decision.resync)), trigger: decision.resync };
+    }
+    const interval = settings.scheduledResyncInterval;
+    if (interval !== undefined && listenerUsesSchedule(settings.eventListener.type)) {
+      const saved = store.get<ScheduleState>('schedule');
+      // The first tick is this deployment's start: the first scheduled resync comes one interval later.
+      const step = saved ? scheduleStep(saved, now(), interval) : { due: false, state: scheduleFrom(now(), now(), interval) };
+      store.set('schedule', step.state);
+      if (step.due && !started) started = { ...(await startResync('schedule')), trigger: 'schedule' };
+    }
+    return { started, watermark: describe(polling.watermark) };
+  }
+
+  /** One step of the stored resync; re-arms until the resync is done. Never throws (no blind runtime retries). */
+  async function alarm(): Promise<void> {
+    const controller = new AbortController();
+    current = controller;
+    try {
+      const budget = { maxItems: o.budget.maxItems, deadlineMs: now() + o.budget.maxMs };
+      const result = await tide.resumable.step(store.checkpoints, budget, { signal: controller.signal, onPage: o.onPage });
+      store.set('stepFailures', 0);
+      if (result.status === 'continue') {
+        record({ resyncId: result.resyncId, items: result.items, pages: result.pages, outcome: 'continue' });
+        await store.setAlarm(now());
+      } else if (result.status === 'done') {
+        record({ resyncId: result.report.resyncId, items: 0, pages: 0, outcome: result.report.status });
+        store.set('lastReport', result.report);
+      }
+    } catch (error) {
+      const failures = (store.get<number>('stepFailures') ?? 0) + 1;
+      store.set('stepFailures', failures);
+      const cp = await store.checkpoints.load();
+      if (cp) record({ resyncId: cp.resyncId, items: 0, pages: cp.pages, outcome: `error: ${message(error)}` });
+      if (failures >= MAX_STEP_FAILURES) {
+        const report = await tide.resumable.abandon(store.checkpoints, `${failures} steps in a row failed; last: ${message(error)}`);
+        if (report) store.set('lastReport', report);
+      } else {
+        logger.warn('[tide] resync step failed; it resumes from the last checkpoint', { error: message(error), failures });
+        // Back off a little: the cause may be transient (Port or the vendor).
+        await store.setAlarm(now() + 1000 * 2 ** (failures - 1));
+      }
+    } finally {
+      if (current === controller) current = undefined;
+    }
+  }
+
+  return {
+    startResync,
+    tick,
+    alarm,
+    /** One live event from the queue, applied at most once and never over a newer event's write. */
+    async liveEvent(m) {
+      if (ledger.applied(m.traceId)) return 'duplicate';
+      const event = liveEventFromMessage(m);
+      await tide.live.processEvent(m.path, event, undefined, ledger.guard(event.createdAt.getTime()));
+      ledger.markApplied(m.traceId);
+      return 'applied';
+    },
+    async status() {
+      const cp = await store.checkpoints.load();
+      return {
+        running: cp ? { resyncId: cp.resyncId, phase: cp.phase, pages: cp.pages, steps: cp.steps } : undefined,
+        steps: store.get<StepRecord[]>('steps') ?? [],
+        lastReport: store.get<ResyncReport>('lastReport'),
+        stepFailures: store.get<number>('stepFailures') ?? 0,
+      };
+    },
+  };
+}
