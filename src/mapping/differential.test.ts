@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV, FIELDS, ITEMS, alone, differentialResource, expectAgreesWithAlone, loadReference } from './differential-support.ts';
+import { ENV, FIELDS, ITEMS, alone, differentialResource, expectAgreesWithAlone, loadReference } from './differential.test-support.ts';
 import type { JqEngine } from './index.ts';
 import { createJqWasmEngine, createMapper, parsePortAppConfig } from './index.ts';
 

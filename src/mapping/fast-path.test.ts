@@ -3,7 +3,7 @@
  * program leaves to jq run on jq-wasm. Every result must equal evaluating the field alone on jq (§3.2, §3.3).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV, ITEMS, alone, differentialResource, expectAgreesWithAlone, loadReference } from './differential-support.ts';
+import { ENV, ITEMS, alone, differentialResource, expectAgreesWithAlone, loadReference } from './differential.test-support.ts';
 import type { JqEngine, ResourceConfig } from './index.ts';
 import { compileJq, createCompilingJqEngine, createJqWasmEngine, createMapper, parsePortAppConfig } from './index.ts';
 

@@ -9,7 +9,7 @@ import { loadJq } from 'jq-wasm';
 import type { Jq } from 'jq-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRELUDE, wrapField } from '../compile.ts';
-import { createRandom, ProgramGenerator, randomItem } from './fuzz-support.ts';
+import { createRandom, ProgramGenerator, randomItem } from './fuzz.test-support.ts';
 import { compileJq, NO_OUTPUT } from './index.ts';
 import { JqError } from './values.ts';
 

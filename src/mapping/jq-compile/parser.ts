@@ -4,47 +4,11 @@
  * the bodies of `as` bindings, `label` and `def` extend to the end of the enclosing expression. Only programs jq-wasm has
  * already compiled reach this parser, so it needs to get valid programs right, not to report syntax errors.
  */
-import type { Ast, BinaryOp, Pattern } from './ast.ts';
+import type { Ast, Pattern } from './ast.ts';
 import { Decline } from './decline.ts';
 import type { Token } from './lexer.ts';
 import { tokenize } from './lexer.ts';
-
-const BINARY: Record<string, { bp: number; assoc: 'left' | 'right' | 'none' }> = {
-  '|': { bp: 1, assoc: 'right' },
-  ',': { bp: 2, assoc: 'left' },
-  '//': { bp: 3, assoc: 'right' },
-  '=': { bp: 4, assoc: 'none' },
-  '|=': { bp: 4, assoc: 'none' },
-  '+=': { bp: 4, assoc: 'none' },
-  '-=': { bp: 4, assoc: 'none' },
-  '*=': { bp: 4, assoc: 'none' },
-  '/=': { bp: 4, assoc: 'none' },
-  '%=': { bp: 4, assoc: 'none' },
-  '//=': { bp: 4, assoc: 'none' },
-  or: { bp: 5, assoc: 'left' },
-  and: { bp: 6, assoc: 'left' },
-  '==': { bp: 7, assoc: 'none' },
-  '!=': { bp: 7, assoc: 'none' },
-  '<': { bp: 7, assoc: 'none' },
-  '<=': { bp: 7, assoc: 'none' },
-  '>': { bp: 7, assoc: 'none' },
-  '>=': { bp: 7, assoc: 'none' },
-  '+': { bp: 8, assoc: 'left' },
-  '-': { bp: 8, assoc: 'left' },
-  '*': { bp: 9, assoc: 'left' },
-  '/': { bp: 9, assoc: 'left' },
-  '%': { bp: 9, assoc: 'left' },
-};
-const POSTFIX_TRY = 10;
-/**
- * `E as $x | body` binds everything tighter than `,` on its left (`1 + 2 as $x` binds 3, `1, 2 as $x` binds 2),
- * and its body extends to the end of the enclosing expression.
- */
-const AS_BINDING = 2.5;
-/** Operands of unary minus: a term with its postfix `?` (jq 1.8 reads `-1 * "ab"` as `(-1) * "ab"`). */
-const NEG_OPERAND = 10;
-/** Object values: everything but `,` (and the pipes handled around it). */
-const OBJECT_VALUE = 3;
+import { AS_BINDING, BINARY, NEG_OPERAND, OBJECT_VALUE, POSTFIX_TRY, combine } from './precedence.ts';
 
 const IDENTITY: Ast = { k: 'identity' };
 
@@ -469,31 +433,6 @@ class Parser {
       }
     }
     throw new Decline('destructuring pattern');
-  }
-}
-
-function combine(op: string, left: Ast, right: Ast): Ast {
-  switch (op) {
-    case '|':
-      return { k: 'pipe', left, right };
-    case ',':
-      return { k: 'comma', left, right };
-    case '//':
-      return { k: 'alt', left, right };
-    case 'and':
-    case 'or':
-      return { k: op, left, right };
-    case '=':
-    case '|=':
-    case '+=':
-    case '-=':
-    case '*=':
-    case '/=':
-    case '%=':
-    case '//=':
-      return { k: 'assign', op, left, right };
-    default:
-      return { k: 'binary', op: op as BinaryOp, left, right };
   }
 }
 
