@@ -111,6 +111,20 @@ async function onJq(ctx: EvalContext, program: FieldProgram, items: readonly unk
   );
 }
 
+const slowPlans = new WeakMap<ResourcePlan, { sub: ResourcePlan; keys: string[] | undefined }>();
+
+/** The plan of the programs that run on jq (the same for every batch of a plan): no selector, parse-all. */
+function slowPlan(plan: ResourcePlan, slow: number[]): { sub: ResourcePlan; keys: string[] | undefined } {
+  let entry = slowPlans.get(plan);
+  if (!entry) {
+    const slowSlots = slow.map((s) => plan.slots[s]!);
+    const program = buildBatchProgram(TRUE_SELECTOR, slowSlots, true);
+    entry = { sub: { ...plan, selector: TRUE_SELECTOR, slots: slowSlots, batchProgram: { resync: program, parseAll: program } }, keys: readsOf(slowSlots) };
+    slowPlans.set(plan, entry);
+  }
+  return entry;
+}
+
 /** `itemsToParse` and other single programs: compiled per item, the rest in one jq call. */
 export async function evaluateColumnFast(ctx: EvalContext, program: FieldProgram, items: readonly unknown[]): Promise<FieldOutcome[]> {
   const values = items.map(nativeValue);
@@ -206,14 +220,7 @@ export async function evaluateRowsFast(ctx: EvalContext, plan: ResourcePlan, ite
 
   // Programs that run on jq: one batch call for all of them, with per-field isolation inside jq.
   if (slow.length > 0) {
-    const slowSlots = slow.map((s) => slots[s]!);
-    const keys = readsOf(slowSlots);
-    const sub: ResourcePlan = {
-      ...plan,
-      selector: TRUE_SELECTOR,
-      slots: slowSlots,
-      batchProgram: { resync: buildBatchProgram(TRUE_SELECTOR, slowSlots, true), parseAll: buildBatchProgram(TRUE_SELECTOR, slowSlots, true) },
-    };
+    const { sub, keys } = slowPlan(plan, slow);
     const subRows = await evaluateRows(ctx, sub, needed.map((i) => projectedJson(values[i], keys)), true);
     needed.forEach((i, j) => slow.forEach((s, k) => (rows[i]!.fields![s] = subRows[j]!.fields![k]!)));
   }
