@@ -79,7 +79,7 @@ export interface BootOptions {
   dryRun?: boolean;
   /** HTTP port (default `settings.application.port`; 0 picks a free one). */
   port?: number;
-  /** Default {@link DEFAULT_HOST}. */
+  /** Default `APPLICATION__HOST`, else {@link DEFAULT_HOST}. */
   host?: string;
   /** Shut down gracefully on SIGINT/SIGTERM and exit (default true; tests pass false). */
   handleSignals?: boolean;
@@ -294,7 +294,7 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
   let server: Listening | undefined;
   let url: string | undefined;
   if (servesHttp(settings.eventListener.type)) {
-    const host = o.host ?? DEFAULT_HOST;
+    const host = o.host ?? settings.application.host ?? DEFAULT_HOST;
     const port = o.port ?? settings.application.port;
     try {
       server = await rt.listen((request) => tide.fetch(request), { host, port });
