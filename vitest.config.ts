@@ -1,4 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { sourceAliases } from './scripts/source-paths.ts';
+
+// `port-tide` imports run the sources, in every project.
+const resolve = { alias: sourceAliases() };
 
 export default defineConfig({
   test: {
@@ -7,6 +11,7 @@ export default defineConfig({
     outputFile: { json: '.vitest-report.json' },
     projects: [
       {
+        resolve,
         test: {
           name: 'node',
           environment: 'node',
@@ -20,6 +25,7 @@ export default defineConfig({
       { extends: 'adapters/cloudflare/vitest.config.ts' },
       {
         // The real `deno` binary (npm package) running the core against the emulator.
+        resolve,
         test: {
           name: 'deno',
           environment: 'node',
@@ -30,6 +36,7 @@ export default defineConfig({
       },
       {
         // A real Kafka broker (KRaft, Java 17, jars fetched from Maven Central on first use).
+        resolve,
         test: {
           name: 'kafka',
           environment: 'node',

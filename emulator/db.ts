@@ -1,6 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { requireOptional } from './optional.ts';
 import type { Blueprint, EntityRecord, Json, RelationValue } from './types.ts';
 
 /**
@@ -101,7 +102,9 @@ export type EntityWrite = Omit<EntityRecord, 'rowId'>;
 
 export function openDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  // An optional peer of port-tide: only the emulator (and the embedded Port) stores anything in SQLite.
+  const Sqlite = requireOptional<typeof Database>('better-sqlite3', 'the local Port emulator');
+  const db = new Sqlite(file);
   db.pragma('journal_mode = WAL');
   // A local emulator: an application crash never corrupts a WAL database, and losing the last
   // commits to a power cut is acceptable, so commits need not wait for the disk.

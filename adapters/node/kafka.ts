@@ -6,7 +6,7 @@ import type * as KafkaJs from 'kafkajs';
 import type { logCreator, RetryOptions, SASLOptions } from 'kafkajs';
 import type { Logger } from '../../src/index.ts';
 import { startKafkaConsumer as startConsumer, type KafkaConnect, type KafkaConsumerHandle, type StartKafkaOptions } from '../../src/runtime/index.ts';
-import { importOptional } from './optional.ts';
+import { importOptional } from '../../emulator/optional.ts';
 
 /** Consumer timings; the defaults are kafkajs's. Tests shorten them. */
 export interface KafkaTuning {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUNDLED_INTEGRATION_DESCRIPTIONS, resolveIntegration as resolveWith, type ResolvedIntegration } from '../../src/runtime/index.ts';
 import { nodeFiles } from './load.ts';
-import { importOptional } from './optional.ts';
+import { importOptional } from '../../emulator/optional.ts';
 
 export type { ResolvedIntegration } from '../../src/runtime/index.ts';
 

@@ -4,8 +4,8 @@
  * integration's own mapping through the resync's evaluator. Runtime-agnostic: the caller reads the
  * `.port/` files (on Node, `readFileSync`) and hands in their text.
  *
- * Imported as `tide/testing` from a published install, or by relative path (`../../src/testing/index.ts`)
- * inside the Tide checkout; `tide new` writes whichever applies.
+ * Imported as `port-tide/testing`; `resyncInto` runs a whole resync into the local Port emulator
+ * (`port-tide/emulator`).
  *
  * @example
  * const { entities } = await syncKind(integration, 'project', {
@@ -34,6 +34,8 @@ import { extractResource, resolveHandlers, selectorSchemas } from '../sync/index
 export { createMemoryLogger } from '../logging/logger.ts';
 export { testStateStore } from './state-store-contract.ts';
 export { runtimeContract } from './runtime-contract.ts';
+export { resyncInto } from './resync.ts';
+export type { ResyncIntoOptions, ResyncIntoResult } from './resync.ts';
 export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance } from './runtime-contract.ts';
 
 /** Options of {@link runKind}. */
