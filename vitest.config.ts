@@ -35,6 +35,20 @@ export default defineConfig({
         },
       },
       {
+        // The packed package installed outside the repository, used as a new user uses it (package/).
+        resolve,
+        test: {
+          name: 'package',
+          environment: 'node',
+          include: ['package/**/*.test.ts'],
+          globalSetup: ['package/global-setup.ts'],
+          // One install folder, used in turn.
+          fileParallelism: false,
+          testTimeout: 900_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         // A real Kafka broker (KRaft, Java 17, jars fetched from Maven Central on first use).
         resolve,
         test: {
