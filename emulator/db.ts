@@ -102,8 +102,9 @@ export type EntityWrite = Omit<EntityRecord, 'rowId'>;
 
 export function openDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  // An optional peer of port-tide: only the emulator (and the embedded Port) stores anything in SQLite.
-  const Sqlite = requireOptional<typeof Database>('better-sqlite3', 'the local Port emulator');
+  // Not a dependency of port-tide: only the emulator (and the embedded Port) stores anything in SQLite,
+  // so a project lists it among its development dependencies.
+  const Sqlite = requireOptional<typeof Database>('better-sqlite3', 'the local Port emulator', 12);
   const db = new Sqlite(file);
   db.pragma('journal_mode = WAL');
   // A local emulator: an application crash never corrupts a WAL database, and losing the last

@@ -30,9 +30,16 @@ export async function importOptional<T>(specifier: string, pkg: string, purpose:
 
 const require = createRequire(import.meta.url);
 
-/** `require(pkg)` for a CommonJS package needed synchronously, or {@link missingPackage}. */
-export function requireOptional<T>(pkg: string, purpose: string): T {
+/**
+ * `require(pkg)` for a CommonJS package needed synchronously, or {@link missingPackage}; with `major`, an
+ * installed version of another major is refused by name (better-sqlite3 13 crashes on Node 20).
+ */
+export function requireOptional<T>(pkg: string, purpose: string, major?: number): T {
   try {
+    const found = major === undefined ? undefined : (require(`${pkg}/package.json`) as { version: string }).version;
+    if (found !== undefined && Number(found.split('.')[0]) !== major) {
+      throw new Error(`[tide] ${purpose} needs ${pkg} ${major}, found ${found}: npm install ${pkg}@${major}`);
+    }
     return require(pkg) as T;
   } catch (error) {
     if (isMissing(error, pkg)) throw missingPackage(pkg, purpose);

@@ -28,8 +28,9 @@ export function projectFiles(t: TemplateInput): Record<string, string> {
     dependencies: { 'port-tide': `^${tide.version}` },
     devDependencies: {
       '@types/node': dev('@types/node'),
-      // The local Port emulator (tests, and `tide sail` without Port credentials) stores in SQLite.
-      'better-sqlite3': tide.peerDependencies['better-sqlite3'],
+      // The local Port emulator (tests, and `tide sail` without Port credentials) stores in SQLite; a
+      // development dependency, so that a production install (the Dockerfile's) leaves it out.
+      'better-sqlite3': dev('better-sqlite3'),
       typescript: dev('typescript'),
       vitest: dev('vitest'),
       wrangler: dev('wrangler'),
