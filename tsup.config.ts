@@ -32,7 +32,8 @@ export default defineConfig({
   platform: 'neutral',
   splitting: true,
   // Provided by workerd at run time.
-  external: [/^cloudflare:/],
+  // cloudflare:* is workerd's; esbuild builds the web UI's client from source only (the package ships it prebuilt).
+  external: [/^cloudflare:/, 'esbuild'],
   // Declarations only: the type check is `npm run typecheck` (tsc, and deno check for the Deno adapter,
   // whose `Deno` globals the Node compiler does not know).
   dts: { entry: PUBLIC, compilerOptions: { noCheck: true } },

@@ -16,7 +16,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'adapters/node/**/*.test.ts', 'integrations/**/*.test.ts', 'docs/**/*.test.ts', 'deploy/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, '**/*.kafka.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.kafka.test.ts', '**/*.ui.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -46,6 +46,18 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 900_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        // The local Port's web UI in Debian's Chromium, driven by playwright-core.
+        resolve,
+        test: {
+          name: 'ui',
+          environment: 'node',
+          include: ['**/*.ui.test.ts'],
+          exclude: [...configDefaults.exclude],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

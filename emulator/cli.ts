@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createPortEmulator } from './index.ts';
+import type { UiOptions } from './ui/types.ts';
 
 /**
  * `npm run port-local` / `tide port-local`: the local Port emulator as a standalone server on
@@ -12,7 +13,8 @@ const USAGE = `Usage: port-local [--port 5555] [--db .tide/port.db] [--client-id
                   [--rate-limits port|off] [--rate-limit-scale N] [--strict-properties] [--admin-token T]
                   [--no-op-updated-at bump|keep]`;
 
-export async function runPortLocal(argv: string[]): Promise<void> {
+/** `extra.ui` wires the playground's mapping engine (the `tide` CLI passes Tide's own). */
+export async function runPortLocal(argv: string[], extra: { ui?: UiOptions } = {}): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -59,6 +61,7 @@ export async function runPortLocal(argv: string[]): Promise<void> {
     rateLimitScale: scale,
     strictProperties: values['strict-properties'],
     adminToken: values['admin-token'],
+    ui: extra.ui ?? {},
     noOpUpdatedAt: noOp,
   });
   const url = await emulator.listen(port);
@@ -69,6 +72,7 @@ export async function runPortLocal(argv: string[]): Promise<void> {
   if (defaulted) console.log(`  credentials (defaults): OCEAN__PORT__CLIENT_ID=${clientId} OCEAN__PORT__CLIENT_SECRET=${clientSecret}`);
   else console.log(`  credentials: client id ${clientId} (secret as given)`);
   console.log(`  use it with: OCEAN__PORT__BASE_URL=${url}`);
+  console.log(`  web UI: ${url}/${extra.ui?.evaluate ? '' : ' (mapping playground off: start it with `tide port-local` for that)'}`);
 
   const stop = async () => {
     await emulator.close();

@@ -58,11 +58,15 @@ CREATE INDEX IF NOT EXISTS runs_external ON runs (external_run_id);
 CREATE TABLE IF NOT EXISTS run_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS run_events_run ON run_events (run_id, seq);
 CREATE TABLE IF NOT EXISTS cursors (integration_id TEXT NOT NULL, kind TEXT NOT NULL, idx INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (integration_id, kind, idx));
-PRAGMA user_version = 2;
+-- Added for the web UI (schema 3): entity change history and resync history.
+CREATE TABLE IF NOT EXISTS entity_history (row_id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS resync_history (seq INTEGER PRIMARY KEY AUTOINCREMENT, integration_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS resync_history_key ON resync_history (integration_id, kind, key);
+PRAGMA user_version = 3;
 `;
 
 const TABLES = ['kv', 'credentials', 'tokens', 'blueprints', 'entities', 'integrations', 'resync_requests', 'examples', 'migrations', 'changelog',
-  'actions', 'runs', 'run_events', 'cursors'];
+  'actions', 'runs', 'run_events', 'cursors', 'entity_history', 'resync_history'];
 
 export interface EntityRow {
   row_id: number;

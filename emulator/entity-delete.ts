@@ -1,4 +1,5 @@
 import { rowToEntity, type EntityRow } from './db.ts';
+import { recordEntityChange, type Writer } from './entity-history.ts';
 import { PortError } from './errors.ts';
 import type { EmulatorState } from './state.ts';
 import type { EntityRecord } from './types.ts';
@@ -38,8 +39,10 @@ export function referrersOf(emu: EmulatorState, target: string, ids: string[]): 
   return out;
 }
 
+const UNKNOWN_WRITER: Writer = { clientId: null, userAgent: null };
+
 /** Delete `rows` (already loaded) in the current transaction; returns the identifiers deleted. */
-export function deleteEntities(emu: EmulatorState, rows: EntityRecord[], deleteDependents: boolean): string[] {
+export function deleteEntities(emu: EmulatorState, rows: EntityRecord[], deleteDependents: boolean, writer = UNKNOWN_WRITER): string[] {
   if (rows.length === 0) return [];
   const doomed = new Map<string, EntityRecord>();
   for (const r of rows) doomed.set(key(r), r);
@@ -71,10 +74,13 @@ export function deleteEntities(emu: EmulatorState, rows: EntityRecord[], deleteD
         clears.push(ref);
       }
     }
-    clearReferences(emu, clears, doomed);
+    clearReferences(emu, clears, doomed, writer);
   }
 
-  for (const e of doomed.values()) emu.store.deleteEntityRow(e.rowId);
+  for (const e of doomed.values()) {
+    emu.store.deleteEntityRow(e.rowId);
+    recordEntityChange(emu, e, undefined, writer);
+  }
   return rows.map((r) => r.identifier);
 }
 
@@ -89,9 +95,11 @@ function groupIds(rows: EntityRecord[]): Map<string, string[]> {
 }
 
 /** Optional references to deleted entities: a single relation becomes null, the id leaves `many` arrays. */
-function clearReferences(emu: EmulatorState, refs: Referrer[], doomed: Map<string, EntityRecord>): void {
+function clearReferences(emu: EmulatorState, refs: Referrer[], doomed: Map<string, EntityRecord>, writer: Writer): void {
   const touched = new Map<number, EntityRecord>();
+  const before = new Map<number, EntityRecord>();
   for (const ref of refs) {
+    if (!before.has(ref.row.rowId)) before.set(ref.row.rowId, structuredClone(ref.row));
     const row = touched.get(ref.row.rowId) ?? ref.row;
     touched.set(row.rowId, row);
     const target = emu.blueprint(row.blueprint)?.relations[ref.relation]?.target;
@@ -104,5 +112,6 @@ function clearReferences(emu: EmulatorState, refs: Referrer[], doomed: Map<strin
   for (const row of touched.values()) {
     const { rowId, ...rest } = row;
     emu.store.saveEntity({ ...rest, updatedAt: stamp }, rowId);
+    recordEntityChange(emu, before.get(rowId), { ...row, updatedAt: stamp }, writer);
   }
 }

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { recordEntityChange } from './entity-history.ts';
 import { checkRequired, mergeEntity, normaliseEntityBody, relationTargets, type NormalisedEntity } from './entity-schema.ts';
 import { PortError, conflict, invalidRequest, notFound } from './errors.ts';
 import { compileQuery, queryIdentifiers } from './search.ts';
@@ -66,7 +67,8 @@ export function writeEntity(emu: EmulatorState, bp: Blueprint, body: unknown, op
   if (opts.validationOnly) return { kind: 'written', entity: record, created: !existing };
 
   for (const s of stubs) {
-    emu.store.saveEntity({
+    const stub: EntityRecord = {
+      rowId: 0,
       identifier: s.identifier,
       blueprint: s.target,
       title: null,
@@ -79,11 +81,15 @@ export function writeEntity(emu: EmulatorState, bp: Blueprint, body: unknown, op
       createdBy: opts.clientId,
       updatedAt: stamp,
       updatedBy: opts.clientId,
-    });
+    };
+    const { rowId: _stub, ...stubRow } = stub;
+    stub.rowId = emu.store.saveEntity(stubRow);
+    recordEntityChange(emu, undefined, stub, opts);
   }
   if (keep) return { kind: 'written', entity: record, created: false };
   const { rowId: _ignored, ...row } = record;
   record.rowId = emu.store.saveEntity(row, existing?.rowId);
+  recordEntityChange(emu, existing, record, opts);
   return { kind: 'written', entity: record, created: !existing };
 }
 

@@ -13,10 +13,13 @@ import { integrationRoutes } from './routes/integrations.ts';
 import { orgRoutes } from './routes/org.ts';
 import { searchRoutes } from './routes/search.ts';
 import { workflowRunRoutes } from './routes/workflow-runs.ts';
+import { recordResyncReport } from './resync-history.ts';
 import { EmulatorState, type PortEmulatorOptions } from './state.ts';
+import { withUi } from './ui/index.ts';
 
 export type { PortEmulatorOptions } from './state.ts';
 export type { Blueprint, EntityRecord } from './types.ts';
+export type { FieldIssue, PlaygroundEvaluator, PlaygroundInput, PlaygroundPreview, UiOptions } from './ui/index.ts';
 
 /** A running (or in-process) local Port. */
 export interface PortEmulator {
@@ -32,6 +35,11 @@ export interface PortEmulator {
   listen(port?: number): Promise<string>;
   /** The base URL once listening. */
   readonly url: string | undefined;
+  /**
+   * Keep a framework's report of one resync (Tide's `ResyncReport`) for the UI's integration page: the
+   * deletion report's rows and reasons are known only to the framework. For runs in the same process.
+   */
+  recordResyncReport(integrationId: string, report: { resyncId: string }): void;
   close(): Promise<void>;
 }
 
@@ -47,7 +55,8 @@ export function createPortEmulator(options: PortEmulatorOptions = {}): PortEmula
   const router = new Router();
   router.add(...orgRoutes, ...integrationRoutes, ...searchRoutes, ...blueprintRoutes, ...entityRoutes, ...adminRoutes);
   router.add(...cursorRoutes, ...actionRunRoutes, ...workflowRunRoutes, ...adminRunRoutes);
-  const app = createApp(state, router);
+  const api = createApp(state, router);
+  const app = options.ui === false ? api : withUi(api, state, router, options.ui ?? {});
   let server: ServerType | undefined;
   let url: string | undefined;
 
@@ -64,6 +73,9 @@ export function createPortEmulator(options: PortEmulatorOptions = {}): PortEmula
     state,
     get url() {
       return url;
+    },
+    recordResyncReport(integrationId, report) {
+      state.store.db.transaction(() => recordResyncReport(state, integrationId, report as { resyncId: string } & Record<string, unknown>))();
     },
     listen(port = 0) {
       return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { PortError, badRequest, invalidRequest, notFound, tooLarge, unauthorized } from './errors.ts';
 import { bucketFor } from './rate-limits.ts';
+import { observeResyncTraffic } from './resync-history.ts';
 import { checkQuery, type HandlerContext, type HandlerResult, type Router } from './router.ts';
 import { MAX_BODY_BYTES, type EmulatorState } from './state.ts';
 
@@ -116,6 +117,7 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
     // 7. parse
     const body = parseBody(bodyText, route.body !== undefined);
     const res = await invoke(emu, route, found!.params, url, request, body, principal, fault, traceId, runIds);
+    observeResyncTraffic(emu, { routeId: route.id, query: url.searchParams, userAgent: request.headers.get('user-agent'), status: res.status, params: found!.params, body: res.body });
     if (dropAfter) return drop(env);
     return finish(res);
   };
@@ -165,7 +167,7 @@ function drop(env: NodeBindings | undefined): Response {
   return new Response(null, { status: 599, headers: { [DROP_HEADER]: '1' } });
 }
 
-async function invoke(
+export async function invoke(
   emu: EmulatorState,
   route: NonNullable<ReturnType<Router['match']>>['route'],
   params: Record<string, string>,

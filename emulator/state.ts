@@ -7,6 +7,7 @@ import { RequestLog } from './request-log.ts';
 import { RunStore } from './runs-store.ts';
 import type { OutboxEntry } from './changelog.ts';
 import type { Blueprint } from './types.ts';
+import type { UiOptions } from './ui/types.ts';
 
 /** Options of `createPortEmulator()`; every one has a default that suits tests. */
 export interface PortEmulatorOptions {
@@ -33,6 +34,10 @@ export interface PortEmulatorOptions {
    * `PUT /_emulator/settings` flips it at run time.
    */
   noOpUpdatedAt?: NoOpUpdatedAt;
+  /** Keep each entity's change history for the UI (default true). Benchmarks may turn it off. */
+  entityHistory?: boolean;
+  /** The web UI at `/` (default on, without the mapping playground); `false` serves Port's API only. */
+  ui?: UiOptions | false;
 }
 
 export const NO_OP_UPDATED_AT = ['bump', 'keep'] as const;

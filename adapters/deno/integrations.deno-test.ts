@@ -1,7 +1,7 @@
 /**
  * The bundled GitHub and http integrations on the real deno binary, resyncing into a real Port emulator
  * (Node, loopback) from real vendor stand-ins on loopback: a GitHub-shaped API serving the GitHub
- * integration's fixtures (integrations/github/test-server.ts) and the http integration's example API
+ * integration's fixtures (integrations/github/github-stand-in.ts) and the http integration's example API
  * (integrations/http/test-support.ts). Started by adapters/deno/integrations.test.ts (vitest), which passes
  * OCEAN__PORT__BASE_URL, OCEAN__PORT__CLIENT_ID/SECRET, TIDE_TEST_GITHUB_API_URL, TIDE_TEST_GITHUB_TOKEN
  * and TIDE_TEST_HTTP_API_URL. Tests run in order and share the emulator's catalog.

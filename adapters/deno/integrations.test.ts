@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
-import { startTestGithubApi, type TestGithubApi } from '../../integrations/github/test-server.ts';
+import { createGithubStandIn, type GithubStandIn } from '../../integrations/github/github-stand-in.ts';
 import { startTestApi, type TestApi } from '../../integrations/http/test-support.ts';
 import { DENO_CONFIG as CONFIG, output, runDeno } from './test-support.ts';
 
@@ -20,13 +20,15 @@ const PROCESS_TIMEOUT_MS = 240_000;
 
 let emulator: PortEmulator;
 let portUrl: string;
-let github: TestGithubApi;
+let github: GithubStandIn;
+let githubUrl: string;
 let httpApi: TestApi;
 
 beforeAll(async () => {
   emulator = createPortEmulator({ credentials: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }] });
   portUrl = await emulator.listen(0);
-  github = await startTestGithubApi({ token: GITHUB_TOKEN });
+  github = createGithubStandIn({ token: GITHUB_TOKEN });
+  githubUrl = await github.listen();
   httpApi = await startTestApi();
 });
 afterAll(async () => {
@@ -47,7 +49,7 @@ describe('bundled integrations on the real deno binary', { timeout: 2 * PROCESS_
         OCEAN__PORT__BASE_URL: portUrl,
         OCEAN__PORT__CLIENT_ID: CLIENT_ID,
         OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET,
-        TIDE_TEST_GITHUB_API_URL: github.url,
+        TIDE_TEST_GITHUB_API_URL: githubUrl,
         TIDE_TEST_GITHUB_TOKEN: GITHUB_TOKEN,
         TIDE_TEST_HTTP_API_URL: httpApi.url,
       },
@@ -60,7 +62,7 @@ describe('bundled integrations on the real deno binary', { timeout: 2 * PROCESS_
     expect(github.requests.length).toBeGreaterThan(0);
     expect(github.requests.every((q) => q.authorization === `Bearer ${GITHUB_TOKEN}`)).toBe(true);
     // (Repositories are listed once for their own kind and once more as parents of the per-repository kinds.)
-    const linkedPages = github.requests.filter((q) => q.url.startsWith('/organizations/9919/repos')).map((q) => new URL(q.url, github.url).searchParams.get('page'));
+    const linkedPages = github.requests.filter((q) => q.url.startsWith('/organizations/9919/repos')).map((q) => new URL(q.url, githubUrl).searchParams.get('page'));
     expect([...new Set(linkedPages)].sort()).toEqual(['2', '3']);
     expect(httpApi.requests.filter((q) => q.path === '/posts').map((q) => q.query)).toEqual([{ _limit: '50', _start: '0' }]);
 

@@ -17,7 +17,14 @@ export async function startEmbeddedPort(cwd: string): Promise<EmbeddedPort> {
   const emulator = createPortEmulator({ db: join(cwd, '.tide', 'port.db'), credentials: [{ clientId: EMBEDDED_CLIENT_ID, clientSecret }] });
   try {
     const url = await emulator.listen(0);
-    return { url, clientId: EMBEDDED_CLIENT_ID, clientSecret, dbFile: '.tide/port.db', close: () => emulator.close() };
+    return {
+      url,
+      clientId: EMBEDDED_CLIENT_ID,
+      clientSecret,
+      dbFile: '.tide/port.db',
+      keepReport: (identifier, report) => emulator.recordResyncReport(identifier, report),
+      close: () => emulator.close(),
+    };
   } catch (error) {
     await emulator.close();
     throw error;

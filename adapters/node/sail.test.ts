@@ -148,6 +148,17 @@ describe('sail: invalid settings', () => {
     expectNoSecretPrinted();
   });
 
+  it("exits 2 when the integration's config schema refuses a setting, naming its variable, before contacting Port", async () => {
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', OCEAN__INTEGRATION__CONFIG__GITHUB_ORGANIZATION: '   ', OCEAN__INTEGRATION__CONFIG__GITHUB_TOKEN: 'ghp_never_printed' }), {
+      integration: 'github',
+    });
+    expect(result.exitCode).toBe(2);
+    expect(h.lines.join('\n')).toMatch(/integration\.config\.githubOrganization \(OCEAN__INTEGRATION__CONFIG__GITHUB_ORGANIZATION\): expected the organisation login/);
+    expect(await port.requests()).toEqual([]);
+    expect(h.lines.join('\n')).not.toContain('ghp_never_printed');
+    expectNoSecretPrinted();
+  });
+
   it('exits 2 for an unknown integration, naming the bundled ones', async () => {
     const result = await run(port.env(), { integration: 'nope' });
     expect(result.exitCode).toBe(2);

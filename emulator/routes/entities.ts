@@ -44,6 +44,8 @@ export function listParam(q: URLSearchParams, name: string): string[] | undefine
   return values.length ? values : undefined;
 }
 
+const writerOf = (ctx: HandlerContext) => ({ clientId: ctx.principal?.clientId ?? null, userAgent: ctx.userAgent });
+
 const pub = (ctx: HandlerContext, e: EntityRecord) => {
   const project = compileProjection(listParam(ctx.query, 'include'), listParam(ctx.query, 'exclude'));
   return project(toPublicEntity(e, ctx.emu.blueprint(e.blueprint)));
@@ -96,7 +98,7 @@ function bulkDelete(ctx: HandlerContext) {
   const bp = loadBlueprint(ctx);
   const ids = [...new Set((ctx.body as { entities: string[] }).entities)];
   const rows = ctx.emu.store.entitiesWhere([bp.identifier], ids);
-  const deleted = deleteEntities(ctx.emu, rows, qbool(ctx.query, 'delete_dependents'));
+  const deleted = deleteEntities(ctx.emu, rows, qbool(ctx.query, 'delete_dependents'), writerOf(ctx));
   return ok({ deletedEntities: deleted });
 }
 
@@ -163,7 +165,7 @@ export const entityRoutes: Route[] = [
     query: { delete_dependents: 'requiredBoolean' },
     handler: (ctx) => {
       const e = loadEntity(ctx, loadBlueprint(ctx));
-      deleteEntities(ctx.emu, [e], qbool(ctx.query, 'delete_dependents'));
+      deleteEntities(ctx.emu, [e], qbool(ctx.query, 'delete_dependents'), writerOf(ctx));
       return ok({});
     },
   },

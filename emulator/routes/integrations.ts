@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { emitIntegrationEvent, newRequestId } from '../changelog.ts';
 import { conflict, invalidRequest, notFound } from '../errors.ts';
+import { recordResyncState } from '../resync-history.ts';
 import { ok, type HandlerContext, type Route } from '../router.ts';
 
 /** The integration object as the emulator stores and returns it (PORT-API.md §11.1). */
@@ -219,6 +220,7 @@ export const integrationRoutes: Route[] = [
       // these writes from real configuration changes (§12.3).
       const resyncState = { ...(before.resyncState ?? {}), ...parsed.data, updatedAt: stamp };
       const after = save(ctx, { ...structuredClone(before), resyncState }, stamp);
+      recordResyncState(ctx.emu, after.identifier, resyncState);
       emitIntegrationEvent(ctx, 'resyncState', before, after);
       return ok({ integration: after });
     },
@@ -256,6 +258,7 @@ export const integrationRoutes: Route[] = [
       // A later integration with the same identifier must not inherit old resync requests or examples.
       ctx.emu.store.db.prepare('DELETE FROM resync_requests WHERE integration_id = ?').run(before.identifier);
       ctx.emu.store.db.prepare('DELETE FROM examples WHERE integration_id = ?').run(before.identifier);
+      ctx.emu.store.db.prepare('DELETE FROM resync_history WHERE integration_id = ?').run(before.identifier);
       ctx.emu.runs.deleteCursors(before.identifier);
       emitIntegrationEvent(ctx, 'deleted', before, null);
       return ok({});

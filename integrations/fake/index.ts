@@ -4,7 +4,7 @@
  * on both; unlike Ocean's, the data is deterministic (`{department}-{index}` identifiers, every field
  * derived from the identifier). `.port/spec.yaml` and `.port/resources/` ship beside this file.
  */
-import { defineIntegration } from '../../src/index.ts';
+import { defineIntegration, z } from '../../src/index.ts';
 import { fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
 import type { FakeConfig } from './data.ts';
 import { fakePersonWebhook } from './webhook.ts';
@@ -27,9 +27,18 @@ export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonS
 export const FAKE_INTEGRATION_TYPE = 'fake';
 export const FAKE_INTEGRATION_VERSION = '0.1.0';
 
-export default defineIntegration<FakeConfig>({
+/**
+ * `integration.config`: Ocean's four settings. Like Ocean, a missing or out-of-range value falls back to its
+ * default rather than stopping the demo, so the schema resolves instead of rejecting.
+ */
+export const fakeConfigSchema = z
+  .object({ entityAmount: z.unknown(), entityKbSize: z.unknown(), thirdPartyBatchSize: z.unknown(), thirdPartyLatencyMs: z.unknown() })
+  .transform((raw): FakeConfig => resolveFakeConfig(raw));
+
+export default defineIntegration({
   type: FAKE_INTEGRATION_TYPE,
   version: FAKE_INTEGRATION_VERSION,
+  config: fakeConfigSchema,
   // Live events run only when `baseUrl` is set (OCEAN-BEHAVIOUR §6.1).
   webhooks: { '/webhook': fakePersonWebhook },
   kinds: {
@@ -38,7 +47,7 @@ export default defineIntegration<FakeConfig>({
     },
     'fake-person': {
       async *resync(ctx) {
-        // Settings already apply the spec defaults; resolving again covers a definition run without its spec.
+        // ctx.config is already resolved; resolving again covers a handler called on its own (tests, benchmarks).
         const config = resolveFakeConfig(ctx.config);
         // The page index is the cursor: a resync resumed in a later invocation (Workers) continues after it.
         let page = typeof ctx.cursor === 'number' ? ctx.cursor : 0;

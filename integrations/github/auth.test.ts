@@ -6,10 +6,9 @@ import { createHttpClient } from '../../src/http/index.ts';
 import type { KindContext, Logger, RawItem } from '../../src/index.ts';
 import { createAppJwt, createAuthCache, importPrivateKey, REFRESH_BEFORE_EXPIRY_MS } from './auth.ts';
 import type { AuthCache } from './auth.ts';
-import { createConfigHolder } from './config.ts';
 import type { GithubConfig } from './config.ts';
 import { createKinds } from './kinds.ts';
-import { bufferedFetch, createMockGithub, GITHUB, ORG } from './mock-github.ts';
+import { bufferedFetch, createGithubStandIn, GITHUB, ORG } from './github-stand-in.ts';
 
 const APP_ID = '123456';
 const INSTALLATION_ID = '2';
@@ -50,7 +49,7 @@ async function checkJwt(authorization: string | null, now: number): Promise<stri
 let clock = START;
 let minted = 0;
 const exchanges: string[] = [];
-const mock = createMockGithub();
+const mock = createGithubStandIn();
 const server = setupServer(
   http.post(`${GITHUB}/app/installations/:id/access_tokens`, async ({ request, params }) => {
     const problem = await checkJwt(request.headers.get('authorization'), clock);
@@ -93,7 +92,7 @@ afterEach(() => {
 afterAll(() => server.close());
 
 async function teams(config: Partial<GithubConfig>, cache: AuthCache): Promise<RawItem[]> {
-  const kinds = createKinds({ holder: createConfigHolder(), cache, now: () => clock });
+  const kinds = createKinds({ cache, now: () => clock });
   const ctx = {
     kind: 'team',
     config: { githubOrganization: ORG, githubAppId: APP_ID, githubAppPrivateKey: pkcs1Pem, githubAppInstallationId: INSTALLATION_ID, ...config },
@@ -102,7 +101,7 @@ async function teams(config: Partial<GithubConfig>, cache: AuthCache): Promise<R
     http: createHttpClient({ fetch: bufferedFetch, now: () => clock, sleep: async () => {} }),
     signal: new AbortController().signal,
     attributes: {},
-  } as unknown as KindContext<GithubConfig>;
+  } as unknown as Parameters<typeof kinds.team.resync>[0];
   const items: RawItem[] = [];
   for await (const page of kinds.team.resync(ctx) as AsyncIterable<RawItem[]>) items.push(...page);
   return items;

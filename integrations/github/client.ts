@@ -70,7 +70,7 @@ export function createGithubClient(options: GithubClientOptions): GithubClient {
 }
 
 /** `owner/name` path segment of a repository, each part escaped. */
-export function repoPath(repo: RawItem): string {
+export function repoPath(repo: { name?: unknown; owner?: unknown }): string {
   const owner = (repo.owner as { login?: string } | undefined)?.login ?? '';
   return `repos/${encodeURIComponent(owner)}/${encodeURIComponent(String(repo.name))}`;
 }

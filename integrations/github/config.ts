@@ -1,22 +1,29 @@
 /**
- * The GitHub integration's settings, keyed by `.port/spec.yaml` configuration names, and the small
- * per-definition holder that lets webhook processors (which receive no context) see them.
+ * The GitHub integration's settings, keyed by `.port/spec.yaml` configuration names
+ * (`OCEAN__INTEGRATION__CONFIG__<NAME>`), and what is derived from them (API root, credentials).
  */
+import { z } from '../../src/index.ts';
 
-/** `integration.config` as the spec types it (`OCEAN__INTEGRATION__CONFIG__<NAME>`). */
-export interface GithubConfig {
+const optionalText = z.string().trim().optional();
+// An id written as a number in config.yaml is still an id.
+const optionalId = z.union([z.string(), z.number()]).transform((v) => String(v).trim()).optional();
+
+/** `integration.config`, checked once at startup; handlers, hooks and webhook routes receive its output. */
+export const githubConfigSchema = z.object({
   /** REST API root; `https://api.github.com`, or `https://HOST/api/v3` for GitHub Enterprise Server. */
-  githubHost?: string;
-  githubOrganization: string;
+  githubHost: optionalText,
+  githubOrganization: z.string({ error: 'expected the organisation login (e.g. octo-org)' }).trim().min(1, { error: 'expected the organisation login (e.g. octo-org)' }),
   /** A personal access token (classic or fine-grained) or any bearer token. */
-  githubToken?: string;
+  githubToken: optionalText,
   /** GitHub App auth: the App ID (or client ID), its private key (PEM), and optionally the installation. */
-  githubAppId?: string;
-  githubAppPrivateKey?: string;
-  githubAppInstallationId?: string;
+  githubAppId: optionalId,
+  githubAppPrivateKey: optionalText,
+  githubAppInstallationId: optionalId,
   /** The webhook's secret; when set, every delivery must carry a valid `X-Hub-Signature-256`. */
-  webhookSecret?: string;
-}
+  webhookSecret: z.string().optional(),
+});
+
+export type GithubConfig = z.output<typeof githubConfigSchema>;
 
 export const DEFAULT_GITHUB_HOST = 'https://api.github.com';
 
@@ -51,30 +58,4 @@ export function organization(config: GithubConfig): string {
   const org = config.githubOrganization?.trim();
   if (!org) throw new Error('[tide] [github] githubOrganization (OCEAN__INTEGRATION__CONFIG__GITHUB_ORGANIZATION) is not set');
   return org;
-}
-
-/**
- * Webhook processors are created with no arguments (OCEAN-BEHAVIOUR §6.2), so they cannot be handed the
- * config. The integration's hooks and resync handlers record it here, one holder per definition (not a
- * module global), and `verify` reads the secret from it.
- */
-export interface ConfigHolder {
-  current(): GithubConfig | undefined;
-  set(config: GithubConfig): void;
-}
-
-export function createConfigHolder(initial?: Partial<GithubConfig>): ConfigHolder {
-  let config: GithubConfig | undefined = initial && Object.keys(initial).length > 0 ? (initial as GithubConfig) : undefined;
-  const fixed = initial ?? {};
-  return {
-    current: () => config,
-    // Explicit options given to createGithubIntegration() win over the settings.
-    set: (next) => {
-      config = { ...next, ...definedOnly(fixed) };
-    },
-  };
-}
-
-function definedOnly(record: Partial<GithubConfig>): Partial<GithubConfig> {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<GithubConfig>;
 }

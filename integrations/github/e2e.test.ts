@@ -9,14 +9,14 @@ import repoCreated from './fixtures/webhook.repository.created.json' with { type
 import repoEdited from './fixtures/webhook.repository.edited.json' with { type: 'json' };
 import runCompleted from './fixtures/webhook.workflow_run.completed.json' with { type: 'json' };
 import { createGithubIntegration, signPayload } from './index.ts';
-import { bufferedFetch, createMockGithub, ORG } from './mock-github.ts';
+import { bufferedFetch, createGithubStandIn, ORG } from './github-stand-in.ts';
 
 const CREDS = { clientId: 'tide-id', clientSecret: 'tide-secret' };
 const PORT = 'http://emulator.local';
 const TOKEN = 'ghp_e2e_token';
 const SECRET = 'webhook-s3cret';
 const folder = loadIntegrationFolder('integrations/github');
-const mock = createMockGithub({ token: TOKEN });
+const mock = createGithubStandIn({ token: TOKEN });
 const server = setupServer(...mock.handlers);
 
 let emulator: PortEmulator;

@@ -2,16 +2,15 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, HttpError } from '../../src/http/index.ts';
 import type { HttpClient } from '../../src/http/index.ts';
-import type { KindContext, Logger, RawItem } from '../../src/index.ts';
+import type { KindContext, KindDefinition, Logger, RawItem } from '../../src/index.ts';
 import { createAuthCache } from './auth.ts';
-import { createConfigHolder } from './config.ts';
 import type { GithubConfig } from './config.ts';
 import { createKinds } from './kinds.ts';
-import { ALL_REPOS, bufferedFetch, createMockGithub, ORG } from './mock-github.ts';
+import { ALL_REPOS, bufferedFetch, createGithubStandIn, ORG } from './github-stand-in.ts';
 
 const TOKEN = 'ghp_test_token';
 const NOW = Date.parse('2024-05-06T12:00:00Z');
-const mock = createMockGithub({ token: TOKEN, rateLimitReset: () => NOW / 1000 + 3600 });
+const mock = createGithubStandIn({ token: TOKEN, rateLimitReset: () => NOW / 1000 + 3600 });
 const server = setupServer(...mock.handlers);
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
@@ -50,13 +49,16 @@ function context(kind: string, selector: Record<string, unknown>, http: HttpClie
 
 async function run(kind: string, selector: Record<string, unknown> = {}, config: Partial<GithubConfig> = {}) {
   const { http, waits } = toolkit();
-  const kinds = createKinds({ holder: createConfigHolder(), cache: createAuthCache() });
+  const kinds = githubKinds();
   const def = kinds[kind];
   const ctx = context(kind, def.selector ? (def.selector.parse({ query: 'true', ...selector }) as Record<string, unknown>) : selector, http, config);
   const pages: RawItem[][] = [];
   for await (const page of def.resync(ctx) as AsyncIterable<RawItem[]>) pages.push(page);
   return { pages, items: pages.flat(), waits };
 }
+
+/** The kinds by name, for tests that pick one by a string. */
+const githubKinds = (): Record<string, KindDefinition<GithubConfig>> => createKinds({ cache: createAuthCache() });
 
 const paths = () => mock.requests.map((r) => r.url);
 
@@ -78,12 +80,12 @@ describe('repository', () => {
   });
 
   it('rejects an unknown repositoryType', () => {
-    const kinds = createKinds({ holder: createConfigHolder(), cache: createAuthCache() });
+    const kinds = githubKinds();
     expect(kinds.repository.selector!.safeParse({ query: 'true', repositoryType: 'everything' }).success).toBe(false);
   });
 
   it('uses githubHost for GitHub Enterprise', async () => {
-    const enterprise = createMockGithub({ base: 'https://ghe.example.com/api/v3', token: TOKEN });
+    const enterprise = createGithubStandIn({ base: 'https://ghe.example.com/api/v3', token: TOKEN });
     server.use(...enterprise.handlers);
     const { items } = await run('repository', {}, { githubHost: 'https://ghe.example.com/api/v3/' });
     expect(items).toHaveLength(4);
@@ -124,7 +126,7 @@ describe('repository-scoped kinds', () => {
 
   it('lists the repositories once per resync for all repository-scoped kinds', async () => {
     const { http } = toolkit();
-    const kinds = createKinds({ holder: createConfigHolder(), cache: createAuthCache() });
+    const kinds = githubKinds();
     const attributes = {};
     for (const kind of ['pull-request', 'issue']) {
       const ctx = { ...context(kind, kinds[kind].selector!.parse({ query: 'true' }) as Record<string, unknown>, http), attributes };

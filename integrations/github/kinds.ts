@@ -3,12 +3,12 @@
  * pages as GitHub returns them (Link-header pagination); repository-scoped kinds add `__repository` (the
  * repository name, which is the repository entity's identifier in the default mapping), as Ocean does.
  */
-import { z } from 'zod';
+import { z } from '../../src/index.ts';
 import type { KindContext, KindDefinition, RawItem } from '../../src/index.ts';
 import type { AuthCache } from './auth.ts';
 import { createGithubClient, PER_PAGE, repoPath } from './client.ts';
 import type { GithubClient } from './client.ts';
-import type { ConfigHolder, GithubConfig } from './config.ts';
+import type { GithubConfig } from './config.ts';
 
 /** `GET /orgs/{org}/repos?type=` values. */
 export const REPOSITORY_TYPES = ['all', 'public', 'private', 'forks', 'sources', 'member'] as const;
@@ -37,9 +37,8 @@ export const workflowRunSelector = z.object({
   maxResultsPerRepository: positiveInt.default(100),
 });
 
-/** What every kind needs beyond its context: where config goes and the token cache. */
+/** What every kind needs beyond its context: the definition's token cache, and a clock for token expiry. */
 export interface KindDeps {
-  holder: ConfigHolder;
   cache: AuthCache;
   now?: () => number;
 }
@@ -47,8 +46,7 @@ export interface KindDeps {
 type Ctx = KindContext<GithubConfig, unknown>;
 
 function clientFor(ctx: Ctx, deps: KindDeps): GithubClient {
-  deps.holder.set(ctx.config);
-  return createGithubClient({ config: deps.holder.current() ?? ctx.config, http: ctx.http, cache: deps.cache, signal: ctx.signal, now: deps.now });
+  return createGithubClient({ config: ctx.config, http: ctx.http, cache: deps.cache, signal: ctx.signal, now: deps.now });
 }
 
 /** The fields repository-scoped kinds need, kept for the whole resync instead of every repository object. */
@@ -102,74 +100,65 @@ async function* perRepository(
   }
 }
 
-export function createKinds(deps: KindDeps): Record<string, KindDefinition<GithubConfig, z.ZodType>> {
+/** One kind: `ctx.selector` arrives parsed by `selector` (defaults filled in) and typed as its output. */
+function kind<S extends z.ZodType>(selector: S, resync: KindDefinition<GithubConfig, S>['resync']): KindDefinition<GithubConfig, S> {
+  return { selector, resync };
+}
+
+/** The five kinds. */
+export function createKinds(deps: KindDeps) {
   return {
-    repository: {
-      selector: repositorySelector,
-      async *resync(ctx) {
-        const selector = repositorySelector.parse(ctx.selector);
-        const client = clientFor(ctx, deps);
-        yield* client.paginate(`orgs/${encodeURIComponent(client.organization)}/repos`, { type: selector.repositoryType });
-      },
-    },
-    'pull-request': {
-      selector: pullRequestSelector,
-      async *resync(ctx) {
-        const selector = pullRequestSelector.parse(ctx.selector);
-        const client = clientFor(ctx, deps);
-        const state = selector.states.length === 1 ? selector.states[0] : 'all';
-        yield* perRepository(
-          ctx,
-          client,
-          selector.repositoryType,
-          (repo) => ({ path: `${repoPath(repo as unknown as RawItem)}/pulls`, params: { state, sort: 'updated', direction: 'desc' } }),
-          selector.maxResultsPerRepository,
-        );
-      },
-    },
-    issue: {
-      selector: issueSelector,
-      async *resync(ctx) {
-        const selector = issueSelector.parse(ctx.selector);
-        const client = clientFor(ctx, deps);
-        yield* perRepository(
-          ctx,
-          client,
-          selector.repositoryType,
-          (repo) =>
-            repo.has_issues === false
-              ? undefined
-              : {
-                  path: `${repoPath(repo as unknown as RawItem)}/issues`,
-                  params: { state: selector.state, sort: 'updated', direction: 'desc' },
-                  // The issues endpoint also lists pull requests; those carry a `pull_request` key.
-                  keep: (item) => item.pull_request === undefined,
-                },
-          selector.maxResultsPerRepository,
-        );
-      },
-    },
-    team: {
-      selector: teamSelector,
-      async *resync(ctx) {
-        const client = clientFor(ctx, deps);
-        yield* client.paginate(`orgs/${encodeURIComponent(client.organization)}/teams`);
-      },
-    },
-    'workflow-run': {
-      selector: workflowRunSelector,
-      async *resync(ctx) {
-        const selector = workflowRunSelector.parse(ctx.selector);
-        const client = clientFor(ctx, deps);
-        const params: Record<string, string> = selector.status ? { status: selector.status } : {};
-        yield* perRepository(
-          ctx,
-          client,
-          selector.repositoryType,
-          (repo) => ({ path: `${repoPath(repo as unknown as RawItem)}/actions/runs`, params, itemsPath: 'workflow_runs' }),
-          selector.maxResultsPerRepository,
-        );
-      },
-    },
+    repository: kind(repositorySelector, async function* (ctx) {
+      const { selector } = ctx;
+      const client = clientFor(ctx, deps);
+      yield* client.paginate(`orgs/${encodeURIComponent(client.organization)}/repos`, { type: selector.repositoryType });
+    }),
+    'pull-request': kind(pullRequestSelector, async function* (ctx) {
+      const { selector } = ctx;
+      const client = clientFor(ctx, deps);
+      const state = selector.states.length === 1 ? selector.states[0] : 'all';
+      yield* perRepository(
+        ctx,
+        client,
+        selector.repositoryType,
+        (repo) => ({ path: `${repoPath(repo)}/pulls`, params: { state, sort: 'updated', direction: 'desc' } }),
+        selector.maxResultsPerRepository,
+      );
+    }),
+    issue: kind(issueSelector, async function* (ctx) {
+      const { selector } = ctx;
+      const client = clientFor(ctx, deps);
+      yield* perRepository(
+        ctx,
+        client,
+        selector.repositoryType,
+        (repo) =>
+          repo.has_issues === false
+            ? undefined
+            : {
+                path: `${repoPath(repo)}/issues`,
+                params: { state: selector.state, sort: 'updated', direction: 'desc' },
+                // The issues endpoint also lists pull requests; those carry a `pull_request` key.
+                keep: (item) => item.pull_request === undefined,
+              },
+        selector.maxResultsPerRepository,
+      );
+    }),
+    team: kind(teamSelector, async function* (ctx) {
+      const client = clientFor(ctx, deps);
+      yield* client.paginate(`orgs/${encodeURIComponent(client.organization)}/teams`);
+    }),
+    'workflow-run': kind(workflowRunSelector, async function* (ctx) {
+      const { selector } = ctx;
+      const client = clientFor(ctx, deps);
+      const params: Record<string, string> = selector.status ? { status: selector.status } : {};
+      yield* perRepository(
+        ctx,
+        client,
+        selector.repositoryType,
+        (repo) => ({ path: `${repoPath(repo)}/actions/runs`, params, itemsPath: 'workflow_runs' }),
+        selector.maxResultsPerRepository,
+      );
+    }),
   };
 }

@@ -1,38 +1,35 @@
 /**
- * Live events from a GitHub webhook (OCEAN-BEHAVIOUR §6): one processor per event type (repository,
- * pull_request, issues, workflow_run), chosen by `X-GitHub-Event`. The `X-Hub-Signature-256` HMAC is checked
- * in `verify`, before anything is queued, so a bad or missing signature is answered 401. Other events
- * (ping, push, …) are acknowledged and ignored.
+ * Live events from a GitHub webhook (OCEAN-BEHAVIOUR §6): one route, `/webhook`, with one processor per event
+ * type (repository, pull_request, issues, workflow_run), chosen by `X-GitHub-Event`. The route checks the
+ * `X-Hub-Signature-256` HMAC once per delivery, before anything is queued, so a bad or missing signature is
+ * answered 401 and reaches no processor. Other events (ping, push, …) are acknowledged and ignored.
  */
+import { signHmacSha256, verifyHmacSha256 } from '../../src/index.ts';
 import type { ProcessorContext, ResourceConfig, VerifyRequest, WebhookEventResult, WebhookProcessor, WebhookRegistrations } from '../../src/index.ts';
 import type { RawItem } from '../../src/index.ts';
-import type { ConfigHolder, GithubConfig } from './config.ts';
+import type { GithubConfig } from './config.ts';
 
-/**
- * Whether `header` is `sha256=<hex HMAC-SHA256(secret, body)>`. Web Crypto's HMAC verify compares in
- * constant time; a missing or malformed header is simply false.
- */
-export async function verifySignature(secret: string, body: Uint8Array, header: string | undefined): Promise<boolean> {
-  const match = /^sha256=([0-9a-f]{64})$/i.exec(header?.trim() ?? '');
-  if (!match) return false;
-  const hex = match[1];
-  const signature = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) signature[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-  return crypto.subtle.verify('HMAC', key, signature, ownBuffer(body));
-}
+/** GitHub's signature header: `sha256=<hex HMAC-SHA256(secret, body)>`. */
+export const SIGNATURE_HEADER = 'x-hub-signature-256';
 
-/** Web Crypto takes ArrayBuffer-backed views only; a view over a SharedArrayBuffer is copied. */
-function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+/** Whether `header` is GitHub's signature of `body` under `secret`; a missing or malformed header is false. */
+export function verifySignature(secret: string, body: Uint8Array, header: string | undefined): Promise<boolean> {
+  return verifyHmacSha256({ headers: header === undefined ? {} : { [SIGNATURE_HEADER]: header }, rawBody: body }, { secret, header: SIGNATURE_HEADER });
 }
 
 /** `sha256=<hex>` for a body; what GitHub sends (used by tests and by anyone replaying deliveries). */
-export async function signPayload(secret: string, body: Uint8Array | string): Promise<string> {
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, ownBuffer(bytes)));
-  return `sha256=${Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+export function signPayload(secret: string, body: Uint8Array | string): Promise<string> {
+  return signHmacSha256(secret, body);
+}
+
+/**
+ * The route's check: with a `webhookSecret`, the signature must match; without one every delivery is accepted,
+ * as in Ocean (the integration warns at start).
+ */
+export function verifyDelivery(request: VerifyRequest, { config }: ProcessorContext<GithubConfig>): boolean | Promise<boolean> {
+  const secret = config.webhookSecret;
+  if (secret === undefined || secret === '') return true;
+  return verifyHmacSha256(request, { secret, header: SIGNATURE_HEADER });
 }
 
 type Payload = Record<string, unknown>;
@@ -129,49 +126,27 @@ export const EVENT_SPECS: readonly EventSpec[] = [
   },
 ];
 
-/**
- * `verify` for every processor: with a `webhookSecret`, the signature must match; without one the delivery is
- * accepted, as in Ocean (the integration warns at start). Until the config is known, nothing is accepted.
- */
-async function verifyWith(holder: ConfigHolder, request: VerifyRequest): Promise<boolean> {
-  const config = holder.current();
-  if (!config) return false;
-  const secret = config.webhookSecret;
-  if (secret === undefined || secret === '') return true;
-  const header = request.headers['x-hub-signature-256'];
-  // Every processor on the path verifies the same request: compute the HMAC once per body.
-  const seen = verdicts.get(request.rawBody);
-  if (seen && seen.secret === secret && seen.header === header) return seen.verdict;
-  const verdict = verifySignature(secret, request.rawBody, header);
-  verdicts.set(request.rawBody, { secret, header, verdict });
-  return verdict;
-}
-
-const verdicts = new WeakMap<Uint8Array, { secret: string; header: string | undefined; verdict: Promise<boolean> }>();
-
-export function createProcessor(spec: EventSpec, holder: ConfigHolder): WebhookProcessor {
+export function createProcessor(spec: EventSpec, config: GithubConfig): WebhookProcessor {
   return {
     kind: 'webhook',
-    verify: (request) => verifyWith(holder, request),
     shouldProcessEvent: (event) => event.headers['x-github-event'] === spec.event,
     getMatchingKinds: () => [spec.kind],
-    // The signature was checked on the raw bytes in `verify`; nothing else in the request proves its origin.
+    // The route checked the signature on the raw bytes; nothing else in the request proves its origin.
     authenticate: () => true,
     validatePayload: (payload) =>
       isRecord(payload) && typeof payload.action === 'string' && isRecord(payload.repository) && isRecord(payload[spec.objectKey]),
     async handleEvent(payload: unknown, resource: ResourceConfig): Promise<WebhookEventResult> {
-      return spec.toResult(payload as Payload, resource, holder.current()?.githubOrganization);
+      return spec.toResult(payload as Payload, resource, config.githubOrganization);
     },
   };
 }
 
-/** The webhook route: `POST /integration/webhook`, one processor per supported event. */
-export function createWebhooks(holder: ConfigHolder): WebhookRegistrations {
-  // Tide hands every processor factory the resolved config, so signatures are checked from the first delivery.
+/** The webhook route: `POST /integration/webhook`, signature checked once, one processor per supported event. */
+export function createWebhooks(): WebhookRegistrations<GithubConfig> {
   return {
-    '/webhook': EVENT_SPECS.map((spec) => (context: ProcessorContext) => {
-      if (Object.keys(context.config).length > 0) holder.set(context.config as unknown as GithubConfig);
-      return createProcessor(spec, holder);
-    }),
+    '/webhook': {
+      verify: verifyDelivery,
+      processors: EVENT_SPECS.map((spec) => ({ config }: ProcessorContext<GithubConfig>) => createProcessor(spec, config)),
+    },
   };
 }

@@ -6,7 +6,6 @@
  * JSONPlaceholder-like API (users, posts, each user's todos).
  */
 import { defineIntegration } from '../../src/index.ts';
-import type { HttpConfig } from './config.ts';
 import { configOf, resyncKind } from './resync.ts';
 
 export { HttpConfigError, jqIssues, loadHttpConfig, validateHttpConfig } from './config.ts';
@@ -17,7 +16,7 @@ export { resyncKind } from './resync.ts';
 export const HTTP_INTEGRATION_TYPE = 'http';
 export const HTTP_INTEGRATION_VERSION = '0.1.0';
 
-export default defineIntegration<Partial<HttpConfig>>({
+export default defineIntegration({
   type: HTTP_INTEGRATION_TYPE,
   version: HTTP_INTEGRATION_VERSION,
   // Kinds come from the config, which is only known at run time: the catch-all serves them all.

@@ -91,6 +91,18 @@ describe('createTide with the fake integration against the emulator', () => {
     expect(await event.json()).toEqual({ status: 'error', message: 'listener ONCE does not process live events' });
   });
 
+  it("the fake integration's webhook, a path with no signature check, applies a person at once", async () => {
+    const live = build({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', OCEAN__BASE_URL: 'http://tide.local' });
+    await live.provision();
+    const person = { id: 'hr-99', email: 'hr-99@fake.example.com', name: 'Person hr-99', status: 'WORKING', age: 42, department: { id: 'hr', name: 'hr' }, bio: '' };
+    const body = JSON.stringify({ type: 'person.updated', person });
+    const response = await live.fetch(new Request('http://tide.local/integration/webhook', { method: 'POST', body, headers: { 'content-type': 'application/json' } }));
+    expect(response.status).toBe(200);
+    await live.live.idle();
+    expect((await entities('fake-person')).map((e) => e.identifier)).toEqual(['hr-99']);
+    expect(live.live.stats()).toMatchObject({ received: 1, rejected: 0, queued: 1, upserted: 1 });
+  });
+
   it('keeps TIDE_VERSION equal to package.json', () => {
     expect(TIDE_VERSION).toBe(packageJson.version);
   });

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
+import { createRedactor, sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
 import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
 import { createListener, type Listener, type ScheduleTimers } from '../listeners/index.ts';
@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createMemoryStateStore, type StateStore } from '../state/index.ts';
 import { createResyncRunner, selectorSchemas, type KindReport, type Plan, type ResyncReport, type ResyncRunner } from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
+import { parseIntegrationConfig } from './config.ts';
 import type { HookContext, IntegrationDefinition } from './define.ts';
 
 /**
@@ -72,19 +73,23 @@ export interface Tide {
 }
 
 export function createTide<Config = Record<string, unknown>>(o: CreateTideOptions<Config>): Tide {
-  const { settings } = o;
   const integration = o.integration as IntegrationDefinition<any>;
+  const { clientId, clientSecret } = o.settings.port;
+  if (!clientId || !clientSecret)
+    throw new Error('[tide] createTide needs Port credentials (OCEAN__PORT__CLIENT_ID and OCEAN__PORT__CLIENT_SECRET); adapters start the local emulator when neither is set');
+  const secrets = sensitiveValues(o.settings, o.spec ?? integration.spec);
+  // Validated once, here: every handler, hook and webhook route sees the schema's output.
+  const config = parseIntegrationConfig(integration.config, o.settings.integration.config, createRedactor(secrets));
+  const settings: TideSettings = { ...o.settings, integration: { ...o.settings.integration, config } };
   const logger = o.logger ?? silentLogger;
   const fetchFn = o.fetch ?? ((input, init) => fetch(input, init));
   const state = o.state ?? createMemoryStateStore();
   const { identifier, type, version } = settings.integration;
-  if (!settings.port.clientId || !settings.port.clientSecret)
-    throw new Error('[tide] createTide needs Port credentials (OCEAN__PORT__CLIENT_ID and OCEAN__PORT__CLIENT_SECRET); adapters start the local emulator when neither is set');
 
   const port = createPortClient({
     baseUrl: settings.port.baseUrl,
-    clientId: settings.port.clientId,
-    clientSecret: settings.port.clientSecret,
+    clientId,
+    clientSecret,
     userAgent: { type, version: version ?? '0.0.0', identifier },
     fetch: fetchFn,
     concurrency: settings.upsertEntitiesConcurrency,
@@ -109,7 +114,6 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
       },
     });
   const http: HttpClient = createHttpClient({ fetch: fetchFn, timeoutMs: settings.clientTimeout * 1000, retryBase: VENDOR_RETRY_POLICY });
-  const secrets = sensitiveValues(settings, o.spec ?? integration.spec);
   const processStartedAt = Date.now();
   const metrics = createMetrics({ integration: identifier, type });
 
@@ -146,7 +150,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
   });
   const live = createLiveEvents({
     processors: integration.webhooks ?? {},
-    processorContext: { config: settings.integration.config, logger: logger.child({ component: 'webhook' }) },
+    processorContext: { config, logger: logger.child({ component: 'webhook' }) },
     port,
     mapper,
     identifier,
@@ -163,7 +167,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     liveEvents: (request, path) => live.handle(request, path),
   });
 
-  const hookContext = (): HookContext<any> => ({ config: settings.integration.config, logger, http, state, signal: new AbortController().signal });
+  const hookContext = (): HookContext<any> => ({ config, logger, http, state, signal: new AbortController().signal });
 
   return {
     settings,

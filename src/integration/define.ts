@@ -19,7 +19,7 @@ export interface KindContext<Config = Record<string, unknown>, Selector = Record
   kind: string;
   /** The resource's index in the mapping (`resources[i]`). */
   index: number;
-  /** The integration's config, typed and keyed by `.port/spec.yaml` configuration names. */
+  /** The integration's config, keyed by `.port/spec.yaml` configuration names: its `config` schema's output. */
   config: Config;
   /** The resource's selector: `query` plus the kind's own fields, validated by its schema. */
   selector: Selector & { query: string };
@@ -45,10 +45,27 @@ export interface KindContext<Config = Record<string, unknown>, Selector = Record
   checkpoint?: (cursor: unknown) => void;
 }
 
-export interface KindDefinition<Config, S extends ZodType | undefined> {
-  /** Schema of the kind's selector fields beside `query` (e.g. `z.object({ state: z.enum(['open', 'all']) })`). */
+/**
+ * What a handler sees for schema `S` (a config or a selector schema): the schema's output, defaults filled in;
+ * a plain record when there is no schema.
+ */
+export type SchemaOutput<S> = S extends ZodType ? z.output<S> : Record<string, unknown>;
+
+/**
+ * The config type of a definition declared with `C`: a config schema's output, or `C` itself when it is a plain
+ * type given explicitly (`defineIntegration<MyConfig>(…)`, the settings unchecked beyond the spec).
+ */
+export type ConfigType<C> = C extends ZodType ? z.output<C> : C extends undefined ? Record<string, unknown> : C;
+
+/**
+ * One kind: its resync handler and, optionally, the schema of its selector fields beside `query`. The mapping's
+ * selector is validated by that schema where the mapping is read (a bad selector fails the resync naming
+ * `resources[i].selector.<field>`), so `ctx.selector` arrives parsed and typed as the schema's output.
+ */
+export interface KindDefinition<Config = Record<string, unknown>, S = ZodType | undefined> {
+  /** Schema of the kind's selector fields beside `query` (e.g. `z.object({ state: z.enum(['open', 'all']).default('open') })`). */
   selector?: S;
-  resync(ctx: KindContext<Config, S extends ZodType ? z.infer<S> : Record<string, unknown>>): ResyncResult;
+  resync(ctx: KindContext<Config, SchemaOutput<S>>): ResyncResult;
 }
 
 /** Context for the start and resync lifecycle hooks. */
@@ -60,7 +77,8 @@ export interface HookContext<Config = Record<string, unknown>> {
   signal: AbortSignal;
 }
 
-export interface IntegrationDefinition<Config = Record<string, unknown>> {
+/** What every integration may declare beside its kinds and config schema. */
+export interface IntegrationFields<Config> {
   /** Port `installationAppType`; falls back to the spec's `type`, then package.json. */
   type?: string;
   /** Sent in the User-Agent and the integration record; falls back to package.json. */
@@ -69,34 +87,77 @@ export interface IntegrationDefinition<Config = Record<string, unknown>> {
   spec?: IntegrationSpec;
   /** The parsed `.port/resources/`; read from the folder when omitted. */
   resources?: PortResources;
-  kinds: { [kind: string]: KindDefinition<Config, ZodType | undefined> };
-  /** Live-event processors by path, served at `POST /integration{path}` (OCEAN-BEHAVIOUR.md §6). */
-  webhooks?: WebhookRegistrations;
+  /** Live-event routes by path, served at `POST /integration{path}` (OCEAN-BEHAVIOUR.md §6). */
+  webhooks?: WebhookRegistrations<Config>;
   /** Called for every resource, in addition to the kind's own handler (Ocean's `on_resync()`). */
-  catchAll?: (ctx: KindContext<Config>) => ResyncResult;
-  onStart?: (ctx: HookContext<Config>) => void | Promise<void>;
-  onResyncStart?: (ctx: HookContext<Config>) => void | Promise<void>;
-  onResyncComplete?: (ctx: HookContext<Config>) => void | Promise<void>;
+  catchAll?(ctx: KindContext<Config>): ResyncResult;
+  onStart?(ctx: HookContext<Config>): void | Promise<void>;
+  onResyncStart?(ctx: HookContext<Config>): void | Promise<void>;
+  onResyncComplete?(ctx: HookContext<Config>): void | Promise<void>;
 }
 
+/** Selector schemas by kind; `undefined` for a kind without one. */
+export type SelectorSchemas = Record<string, ZodType | undefined>;
+
 /**
- * Declare an integration: its kinds (each a resync handler that returns or yields raw items), and
- * optionally its spec, default resources and lifecycle hooks. The result is plain data that every
- * runtime adapter accepts.
+ * An integration as every adapter takes it. `Config` is the type of `integration.config` as the handlers see
+ * it; `Kinds` maps each kind to its selector schema.
+ */
+export interface IntegrationDefinition<Config = Record<string, unknown>, Kinds extends SelectorSchemas = SelectorSchemas> extends IntegrationFields<Config> {
+  /**
+   * Schema of `integration.config` (the `OCEAN__INTEGRATION__CONFIG__*` settings, after `.port/spec.yaml` typed
+   * them). Checked once at startup: a bad value stops it with one line per problem naming the setting. Handlers,
+   * hooks, webhook routes and processors then get the schema's output as `config`.
+   */
+  config?: ZodType<Config>;
+  kinds: { [K in keyof Kinds]: KindDefinition<Config, Kinds[K]> };
+}
+
+/** What {@link defineIntegration} takes: the config and selector types come from the schemas given. */
+export interface IntegrationInput<Kinds extends Record<string, unknown>, C> extends IntegrationFields<ConfigType<C>> {
+  config?: C extends ZodType ? C : ZodType<ConfigType<C>>;
+  kinds: { [K in keyof Kinds]: KindDefinition<ConfigType<C>, Kinds[K]> & { selector?: ZodType } };
+}
+
+/** A kind declared without a selector schema has `undefined` for one. */
+export type InferredKinds<Kinds> = { [K in keyof Kinds]: unknown extends Kinds[K] ? undefined : Extract<Kinds[K], ZodType> };
+
+/**
+ * Declare an integration: its kinds (each a resync handler that returns or yields raw items), and optionally the
+ * schema of its config, its webhook routes, spec, default resources and lifecycle hooks. The types of
+ * `ctx.config` and of each kind's `ctx.selector` are inferred from the schemas (a config type may instead be
+ * given as the type argument, unchecked beyond the spec). The result is plain data that every runtime adapter
+ * accepts.
  *
  * @example
  * export default defineIntegration({
  *   type: 'acme', version: '1.0.0',
- *   kinds: { project: { async *resync(ctx) { yield await ctx.http.json('https://acme.example/projects'); } } },
+ *   config: z.object({ acmeUrl: z.string().default('https://acme.example') }),
+ *   kinds: {
+ *     project: {
+ *       selector: z.object({ archived: z.boolean().default(false) }),
+ *       async *resync(ctx) {
+ *         yield await ctx.http.json(`${ctx.config.acmeUrl}/projects?archived=${ctx.selector.archived}`);
+ *       },
+ *     },
+ *   },
  * });
  */
-export function defineIntegration<Config = Record<string, unknown>>(def: IntegrationDefinition<Config>): IntegrationDefinition<Config> {
+export function defineIntegration<C = undefined, Kinds extends Record<string, unknown> = Record<string, unknown>>(
+  def: IntegrationInput<Kinds, C>,
+): IntegrationDefinition<ConfigType<C>, InferredKinds<Kinds>> {
   if (!def || typeof def !== 'object') throw new TypeError('defineIntegration: expected an object');
   if (!def.kinds || typeof def.kinds !== 'object') throw new TypeError('defineIntegration: `kinds` must be an object of kind definitions');
-  for (const [name, kind] of Object.entries(def.kinds)) {
+  for (const [name, kind] of Object.entries(def.kinds as Record<string, KindDefinition | undefined>)) {
     if (!kind || typeof kind.resync !== 'function') throw new TypeError(`defineIntegration: kind "${name}" needs a resync(ctx) function`);
+    if (kind.selector !== undefined && !isSchema(kind.selector)) throw new TypeError(`defineIntegration: kind "${name}": selector must be a zod schema`);
   }
+  if (def.config !== undefined && !isSchema(def.config)) throw new TypeError('defineIntegration: config must be a zod schema (e.g. z.object({ … }))');
   if (def.type !== undefined && (typeof def.type !== 'string' || def.type.includes('/')))
     throw new TypeError(`defineIntegration: type must be a string without "/", got ${JSON.stringify(def.type)}`);
-  return def;
+  return def as unknown as IntegrationDefinition<ConfigType<C>, InferredKinds<Kinds>>;
+}
+
+function isSchema(value: unknown): value is ZodType {
+  return typeof value === 'object' && value !== null && typeof (value as { safeParse?: unknown }).safeParse === 'function';
 }

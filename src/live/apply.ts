@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../logging/logger.ts';
 import type { Entity, Mapper, PortAppConfig, ResourceConfig } from '../mapping/index.ts';
-import { entityKey, formatBatchReport, normaliseIdentifier } from '../mapping/index.ts';
+import { entityKey, formatBatchReport } from '../mapping/index.ts';
 import type {
   CallContext,
   DeleteOptions,
@@ -79,10 +79,6 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function isPlainIdentifier(value: unknown): value is string | number {
-  return typeof value === 'string' || typeof value === 'number';
-}
-
 /** Map one run's items in parse-all mode and sort the entities into upserts and delete candidates. */
 async function mapRun(run: ResourceRunResult, ctx: ApplyContext, upserts: Entity[], candidates: Entity[]): Promise<void> {
   const { resource, resourceIndex } = run;
@@ -142,12 +138,11 @@ export async function applyResults(runs: readonly ResourceRunResult[], ctx: Appl
 
   const groups = new Map<string, Entity[]>();
   for (const entity of toUpsert) {
-    const bp = normaliseIdentifier(entity.blueprint);
-    groups.set(bp, [...(groups.get(bp) ?? []), entity]);
+    groups.set(entity.blueprint, [...(groups.get(entity.blueprint) ?? []), entity]);
   }
   for (const [blueprint, group] of groups) {
     ctx.signal?.throwIfAborted();
-    const results = await port.upsertEntities(blueprint, group as unknown as PortEntityInput[], {
+    const results = await port.upsertEntities(blueprint, group, {
       merge: mapping.enableMergeEntity,
       createMissingRelatedEntities: mapping.createMissingRelatedEntities,
       event,
@@ -167,14 +162,14 @@ export async function applyResults(runs: readonly ResourceRunResult[], ctx: Appl
     const key = entityKey(entity);
     if (upsertKeys.has(key) || seen.has(key)) continue;
     seen.add(key);
-    if (!isPlainIdentifier(entity.identifier) || typeof entity.blueprint !== 'string') {
+    if (typeof entity.identifier !== 'string') {
       report.searchSkipped += 1;
       logger.info('[tide] live event: not deleting an entity with a search identifier', { blueprint: entity.blueprint, identifier: entity.identifier });
       continue;
     }
     if (!fresh(entity)) continue;
     ctx.signal?.throwIfAborted();
-    const identifier = normaliseIdentifier(entity.identifier);
+    const identifier = entity.identifier;
     const blueprint = entity.blueprint;
     try {
       const found = await port.searchEntities(

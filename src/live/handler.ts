@@ -10,16 +10,16 @@ import { parsePortAppConfig } from '../mapping/index.ts';
 import type { ApplyReport, LivePort, ResourceRunResult, WriteGuard } from './apply.ts';
 import { applyResults } from './apply.ts';
 import { createEventOrdering } from './ordering.ts';
-import type { LiveEventProcessor, ProcessorContext, ProcessorRegistration, WebhookEvent, WebhookRegistrations } from './processor.ts';
-import { instantiate, normalisePath, registerProcessors } from './processor.ts';
+import type { LiveEventProcessor, ProcessorContext, ProcessorRegistration, VerifyRequest, WebhookEvent, WebhookRegistrations } from './processor.ts';
+import { instantiate, normalisePath, registerRoutes } from './processor.ts';
 import type { Clock, DrainResult, EventQueue } from './queue.ts';
 import { createEventQueue, systemClock } from './queue.ts';
 import type { RunSpec } from './run.ts';
 import { runProcessor } from './run.ts';
 
-export interface LiveEventsOptions {
-  /** Path → processor(s); each path is served as `POST /integration{path}`. Checked here (startup). */
-  processors: WebhookRegistrations;
+export interface LiveEventsOptions<Config = Record<string, unknown>> {
+  /** Path → route or processor(s); each path is served as `POST /integration{path}`. Checked here (startup). */
+  processors: WebhookRegistrations<Config>;
   port: LivePort;
   mapper: Mapper;
   /** The integration identifier whose mapping (`config`) is read for every event. */
@@ -27,8 +27,8 @@ export interface LiveEventsOptions {
   logger?: Logger;
   /** `true` (default), or why live events are off: the route then answers 503 and queues nothing. */
   enabled?: boolean | { reason: string };
-  /** Handed to every processor factory: the integration's config and a logger. */
-  processorContext?: ProcessorContext;
+  /** Handed to every processor factory and route `verify`: the integration's config and a logger. */
+  processorContext?: ProcessorContext<Config>;
   /** The integration's selector schemas, as the resync uses them. */
   selectorSchemas?: ParsePortAppConfigOptions['selectorSchemas'];
   clock?: Clock;
@@ -36,9 +36,8 @@ export interface LiveEventsOptions {
   budgetMs?: number;
   newId?: () => string;
   /**
-   * Hand accepted events to another queue instead of the in-memory one (e.g. a Cloudflare Queue consumed with
-   * concurrency 1, whose consumer calls `processEvent`). Processors are then instantiated afresh there, so a
-   * processor whose `verify` said no for this request is not excluded from processing it.
+   * Hand accepted (verified) events to another queue instead of the in-memory one (e.g. a Cloudflare Queue
+   * consumed with concurrency 1, whose consumer calls `processEvent`).
    */
   dispatch?: (path: string, event: WebhookEvent) => Promise<void>;
 }
@@ -46,7 +45,7 @@ export interface LiveEventsOptions {
 /** Counters since start. */
 export interface LiveEventStats {
   received: number;
-  /** 401: every processor's `verify` said no. */
+  /** 401: the route's `verify` said no. */
   rejected: number;
   /** Bodies that were not JSON. */
   invalid: number;
@@ -97,6 +96,9 @@ interface QueuedEvent {
   guard?: WriteGuard;
 }
 
+/** A fresh instance of every processor of a path, for one event (§6.2). */
+const freshInstances = (regs: readonly ProcessorRegistration[]): Instance[] => regs.map((reg) => ({ reg, processor: instantiate(reg) }));
+
 const json = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
@@ -112,8 +114,8 @@ function errorText(error: unknown): string {
  * const live = createLiveEvents({ processors: { '/webhook': PushProcessor }, port, mapper, identifier: 'my-github' });
  * app.post('/integration/*', (c) => live.handle(c.req.raw, c.req.path.slice('/integration'.length)));
  */
-export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
-  const registrations = registerProcessors(options.processors, options.processorContext);
+export function createLiveEvents<Config>(options: LiveEventsOptions<Config>): LiveEvents {
+  const routes = registerRoutes(options.processors, options.processorContext);
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => crypto.randomUUID());
@@ -122,7 +124,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   const stats = { received: 0, rejected: 0, invalid: 0, queued: 0, processed: 0, runsSucceeded: 0, runsFailed: 0, upserted: 0, deleted: 0 };
 
   const queues = new Map<string, EventQueue<QueuedEvent>>();
-  for (const path of registrations.keys()) {
+  for (const path of routes.keys()) {
     queues.set(
       path,
       createEventQueue<QueuedEvent>({
@@ -217,9 +219,9 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   async function handle(request: Request, rawPath: string): Promise<Response> {
     if (disabled !== undefined) return json(503, { status: 'error', message: disabled });
     const path = normalisePath(rawPath);
-    const regs = registrations.get(path);
+    const route = routes.get(path);
     const queue = queues.get(path);
-    if (!regs || !queue) return json(404, { status: 'error', message: `no webhook processor is registered for ${path}` });
+    if (!route || !queue) return json(404, { status: 'error', message: `no webhook processor is registered for ${path}` });
     if (request.method !== 'POST') return json(405, { status: 'error', message: 'live events are POSTed' });
     if (queue.closed) return json(503, { status: 'error', message: 'shutting down' });
     stats.received += 1;
@@ -229,27 +231,11 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
     request.headers.forEach((value, key) => {
       headers[key.toLowerCase()] = value;
     });
-    let instances: Instance[] = regs.map((reg) => ({ reg, processor: instantiate(reg) }));
 
-    if (instances.some((i) => typeof i.processor.verify === 'function')) {
-      const verifyRequest = { method: request.method, url: request.url, headers, rawBody };
-      const verdicts = await Promise.all(
-        instances.map(async ({ reg, processor }) => {
-          if (typeof processor.verify !== 'function') return true;
-          try {
-            return (await processor.verify(verifyRequest)) === true;
-          } catch (error) {
-            logger.warn('[tide] live event: verify threw; counted as a failed verification', { path, processor: reg.name, error: errorText(error) });
-            return false;
-          }
-        }),
-      );
-      // A processor that rejected the signature does not process the event either.
-      instances = instances.filter((_, k) => verdicts[k]);
-      if (instances.length === 0) {
-        stats.rejected += 1;
-        return json(401, { status: 'error', message: 'signature verification failed' });
-      }
+    // Once per delivery, before anything is parsed, queued or instantiated: a rejected delivery reaches no processor.
+    if (route.verify && !(await verified(route.verify, { method: request.method, url: request.url, headers, rawBody }, path))) {
+      stats.rejected += 1;
+      return json(401, { status: 'error', message: 'signature verification failed' });
     }
 
     let payload: unknown;
@@ -267,7 +253,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
       return json(200, { status: 'ok' });
     }
     const seq = ordering.arrive();
-    if (!queue.enqueue({ event, instances, seq })) {
+    if (!queue.enqueue({ event, instances: freshInstances(route.processors), seq })) {
       ordering.finish(seq);
       return json(503, { status: 'error', message: 'shutting down' });
     }
@@ -275,16 +261,25 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
     return json(200, { status: 'ok' });
   }
 
+  async function verified(verify: (request: VerifyRequest) => boolean | Promise<boolean>, request: VerifyRequest, path: string): Promise<boolean> {
+    try {
+      return (await verify(request)) === true;
+    } catch (error) {
+      logger.warn('[tide] live event: verify threw; counted as a failed verification', { path, error: errorText(error) });
+      return false;
+    }
+  }
+
   return {
-    paths: [...registrations.keys()],
+    paths: [...routes.keys()],
     handle,
     async processEvent(rawPath, event, signal, guard) {
       const path = normalisePath(rawPath);
-      const regs = registrations.get(path);
-      if (!regs) throw new Error(`[tide] no webhook processor is registered for ${path}`);
+      const route = routes.get(path);
+      if (!route) throw new Error(`[tide] no webhook processor is registered for ${path}`);
       const seq = ordering.arrive();
       try {
-        return await processQueued(path, { event, instances: regs.map((reg) => ({ reg, processor: instantiate(reg) })), seq, guard }, signal);
+        return await processQueued(path, { event, instances: freshInstances(route.processors), seq, guard }, signal);
       } finally {
         ordering.finish(seq);
       }

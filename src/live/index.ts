@@ -17,12 +17,14 @@ export type {
   ProcessorContext,
   ProcessorRegistration,
   RawItem,
+  RouteRegistration,
   VerifyRequest,
   WebhookEvent,
   WebhookEventResult,
   WebhookProcessor,
   WebhookProcessorFactory,
   WebhookRegistrations,
+  WebhookRoute,
 } from './processor.ts';
 export {
   DEFAULT_MAX_RETRIES,
@@ -32,7 +34,10 @@ export {
   defaultRetryDelay,
   defaultShouldRetry,
   registerProcessors,
+  registerRoutes,
 } from './processor.ts';
+export type { HmacSha256Options } from './verify.ts';
+export { hmacSha256, signHmacSha256, timingSafeEqual, verifyHmacSha256 } from './verify.ts';
 export type { Clock, DrainResult, EventQueue, EventQueueOptions } from './queue.ts';
 export { ShutdownError, createEventQueue, systemClock } from './queue.ts';
 export type { RunFailure, RunOptions, RunOutcome, RunSpec } from './run.ts';

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/test-helpers.ts';
 import type { TestEmulator } from '../../emulator/test-helpers.ts';
 import type { ActionProcessor, WebhookEvent, WebhookProcessor } from './index.ts';
-import { DISABLED_REASONS, liveEventsEnablement } from './index.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { DISABLED_REASONS, liveEventsEnablement, signHmacSha256, verifyHmacSha256 } from './index.ts';
 import { FOREIGN, OWN, post, serviceResource, setup } from './test-harness.ts';
 
 type Repo = { id: string; name?: string; lang?: string; stars?: number; archived?: boolean };
@@ -243,32 +244,74 @@ describe('live events: the route', () => {
     expect(liveEventsEnablement({ baseUrl: 'https://tide.example', listenerType: 'WEBHOOKS_ONLY' })).toBe(true);
   });
 
-  it('answers 401 without queueing when every processor on the path fails verify; passes the exact body bytes', async () => {
+  it("answers 401 without queueing when the route's verify says no: checked once per delivery on the exact body bytes, before any processor", async () => {
     const h = await setup(t, { resources: [serviceResource()] });
     const bodies: string[] = [];
-    const verifying = repoProcessor({
-      verify: (request) => {
-        bodies.push(new TextDecoder().decode(request.rawBody));
-        return request.headers['x-signature'] === 'good';
+    let instances = 0;
+    let runs = 0;
+    const counted = (): WebhookProcessor => {
+      instances += 1;
+      const base = repoProcessor()();
+      return { ...base, shouldProcessEvent: (event) => ((runs += 1), base.shouldProcessEvent(event)) };
+    };
+    const live = h.live({
+      processors: {
+        '/webhook': {
+          verify: (request) => {
+            bodies.push(new TextDecoder().decode(request.rawBody));
+            return request.headers['x-signature'] === 'good';
+          },
+          // A sibling without any check of its own is covered by the route's.
+          processors: [counted, repoProcessor()],
+        },
       },
     });
-    const live = h.live({ processors: { '/webhook': [verifying, verifying] } });
+    const atStartup = instances;
     const text = '{ "action": "upsert",  "repos": [{"id":"svc-1"}] }';
     const bad = await live.handle(post('/webhook', text, { 'X-Signature': 'bad' }), '/webhook');
     expect(bad.status).toBe(401);
     expect(await bad.json()).toEqual({ status: 'error', message: 'signature verification failed' });
-    expect(bodies).toEqual([text, text]);
-    expect(live.stats()).toMatchObject({ rejected: 1, queued: 0 });
+    await live.idle();
+    expect(bodies).toEqual([text]);
+    expect([instances - atStartup, runs]).toEqual([0, 0]);
+    expect(live.stats()).toMatchObject({ rejected: 1, queued: 0, processed: 0 });
+    expect(await h.entities('service')).toEqual([]);
 
     const good = await live.handle(post('/webhook', text, { 'x-signature': 'good' }), '/webhook');
     expect(good.status).toBe(200);
     await live.idle();
+    expect(bodies).toEqual([text, text]);
+    expect([instances - atStartup, runs]).toEqual([1, 1]);
     expect((await h.entities('service')).map((e) => e.identifier)).toEqual(['svc-1']);
 
-    // A processor without verify keeps acknowledge-first behaviour.
-    const mixed = h.live({ processors: { '/webhook': [verifying, repoProcessor()] } });
-    expect((await mixed.handle(post('/webhook', text, { 'x-signature': 'bad' }), '/webhook')).status).toBe(200);
-    await mixed.idle();
+    // A verify that throws is a failed check; a path without verify keeps acknowledge-first behaviour.
+    const throwing = h.live({ processors: { '/webhook': { verify: () => Promise.reject(new Error('no key')), processors: repoProcessor() } } });
+    expect((await throwing.handle(post('/webhook', text, { 'x-signature': 'good' }), '/webhook')).status).toBe(401);
+    const open = h.live({ processors: { '/webhook': { processors: [repoProcessor()] } } });
+    expect((await open.handle(post('/webhook', text, { 'x-signature': 'bad' }), '/webhook')).status).toBe(200);
+    await open.idle();
+  });
+
+  it("hands the route's verify the integration config, and refuses a processor that brings its own verify", async () => {
+    const h = await setup(t, { resources: [serviceResource()] });
+    const secret = 's3cret';
+    const text = JSON.stringify({ action: 'upsert', repos: [{ id: 'svc-2' }] });
+    const live = h.live({
+      processorContext: { config: { secret }, logger: silentLogger },
+      processors: {
+        '/signed': {
+          verify: (request, { config }) => verifyHmacSha256(request, { secret: config.secret as string, header: 'x-signature-256' }),
+          processors: repoProcessor(),
+        },
+      },
+    });
+    expect((await live.handle(post('/signed', text, { 'x-signature-256': await signHmacSha256('other', text) }), '/signed')).status).toBe(401);
+    expect((await live.handle(post('/signed', text, { 'x-signature-256': await signHmacSha256(secret, text) }), '/signed')).status).toBe(200);
+    await live.idle();
+    expect((await h.entities('service')).map((e) => e.identifier)).toEqual(['svc-2']);
+
+    const ownVerify = { ...repoProcessor()(), verify: () => true } as WebhookProcessor;
+    expect(() => h.live({ processors: { '/old': ownVerify } })).toThrow(/processor #0 at path "\/old".*verify\(\) belongs to the route/);
   });
 
   it('answers 200 with an error for a body that is not JSON', async () => {

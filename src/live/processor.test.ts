@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../logging/logger.ts';
 import type { WebhookProcessor } from './index.ts';
-import { RetryableError, WebhookRegistrationError, defaultRetryDelay, defaultShouldRetry, registerProcessors } from './index.ts';
+import { RetryableError, WebhookRegistrationError, defaultRetryDelay, defaultShouldRetry, registerProcessors, registerRoutes } from './index.ts';
 
 const valid = (): WebhookProcessor => ({
   shouldProcessEvent: () => true,
@@ -57,6 +58,25 @@ describe('processor registration', () => {
     instance.count = 5;
     expect(shared.count).toBe(0);
     expect(typeof instance.handleEvent).toBe('function');
+  });
+});
+
+describe('route registration', () => {
+  it('binds a route check to the integration context; refuses a route without processors, a check that is not a function, and two checks for one path', async () => {
+    const seen: unknown[] = [];
+    const routes = registerRoutes(
+      { '/signed': { verify: (_request, { config }) => (seen.push(config), config.ok === true), processors: [valid] }, unsigned: valid },
+      { config: { ok: true }, logger: silentLogger },
+    );
+    const request = { method: 'POST', url: 'http://tide.local/integration/signed', headers: {}, rawBody: new Uint8Array() };
+    expect(await routes.get('/signed')!.verify!(request)).toBe(true);
+    expect(seen).toEqual([{ ok: true }]);
+    expect(routes.get('/unsigned')!.verify).toBeUndefined();
+    expect(routes.get('/unsigned')!.processors.map((p) => p.name)).toEqual(['valid']);
+
+    expect(() => registerRoutes({ '/x': { processors: [] } })).toThrow(/webhook path "\/x": no processor registered/);
+    expect(() => registerRoutes({ '/x': { verify: 'yes' as never, processors: valid } })).toThrow(/verify must be a function/);
+    expect(() => registerRoutes({ '/x': { verify: () => true, processors: valid }, x: { verify: () => true, processors: valid } })).toThrow(/two verify functions/);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The webhook-processor contract (OCEAN-BEHAVIOUR §6.2): plain objects (or classes) with five
- * required methods and a few optional hooks, created fresh for every event, and the check that turns
- * a registration which does not satisfy the contract into a startup error naming path and method.
+ * required methods and a few optional hooks, created fresh for every event; the route that groups a
+ * path's processors under one signature check (§6.1); and the check that turns a registration which does
+ * not satisfy the contract into a startup error naming path and method.
  */
 import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
@@ -23,7 +24,7 @@ export interface WebhookEvent {
   createdAt: Date;
 }
 
-/** What `verify` sees: the raw request before anything is queued (§6.1, Tide). */
+/** What a route's `verify` sees: the raw request before anything is queued (§6.1, Tide). */
 export interface VerifyRequest {
   method: string;
   url: string;
@@ -45,8 +46,6 @@ export interface ProcessorBase {
   getMatchingKinds(event: WebhookEvent): string[] | Promise<string[]>;
   authenticate(payload: unknown, headers: Record<string, string>): boolean | Promise<boolean>;
   validatePayload(payload: unknown): boolean | Promise<boolean>;
-  /** Synchronous signature check on the raw request before queueing (§6.1, Tide). */
-  verify?(request: VerifyRequest): boolean | Promise<boolean>;
   beforeProcessing?(event: WebhookEvent): Promise<void> | void;
   afterProcessing?(event: WebhookEvent): Promise<void> | void;
   /** Called each time `handleEvent` throws, before the retry decision. */
@@ -83,25 +82,46 @@ export type LiveEventProcessor = WebhookProcessor | ActionProcessor;
  * - a function: `factory()` returns the processor;
  * - a plain object: a fresh object whose prototype is that object (own writes stay per event).
  */
-export type WebhookProcessorFactory =
-  | (new (context: ProcessorContext) => LiveEventProcessor)
-  | ((context: ProcessorContext) => LiveEventProcessor)
+export type WebhookProcessorFactory<Config = Record<string, unknown>> =
+  | (new (context: ProcessorContext<Config>) => LiveEventProcessor)
+  | ((context: ProcessorContext<Config>) => LiveEventProcessor)
   | LiveEventProcessor;
 
-/** What a processor factory receives: the integration's resolved config and a logger (no globals). */
-export interface ProcessorContext {
-  config: Record<string, unknown>;
+/**
+ * What a processor factory and a route's `verify` receive: the integration's config, validated and typed by
+ * the definition's `config` schema, and a logger (no globals).
+ */
+export interface ProcessorContext<Config = Record<string, unknown>> {
+  config: Config;
   logger: Logger;
 }
 
 /**
- * What an integration definition's `webhooks` field holds: path → processor(s), each path served as
- * `POST /integration{path}`.
+ * A webhook path: its processors, and the signature check that runs once per delivery before any of them
+ * (§6.1). A `verify` that returns false (or throws) answers 401 and nothing is queued.
+ */
+export interface WebhookRoute<Config = Record<string, unknown>> {
+  verify?(request: VerifyRequest, context: ProcessorContext<Config>): boolean | Promise<boolean>;
+  processors: WebhookProcessorFactory<Config> | WebhookProcessorFactory<Config>[];
+}
+
+/**
+ * What an integration definition's `webhooks` field holds: path → a route, or just its processor(s) when
+ * deliveries need no signature check. Each path is served as `POST /integration{path}`.
  *
  * @example
- * const webhooks: WebhookRegistrations = { '/webhook': [PushProcessor, () => ({ ...issueProcessor })] };
+ * const webhooks: WebhookRegistrations<MyConfig> = {
+ *   '/webhook': {
+ *     verify: (request, { config }) => verifyHmacSha256(request, { secret: config.webhookSecret, header: 'x-signature' }),
+ *     processors: [PushProcessor, () => ({ ...issueProcessor })],
+ *   },
+ *   '/unsigned': issueProcessor,
+ * };
  */
-export type WebhookRegistrations = Record<string, WebhookProcessorFactory | WebhookProcessorFactory[]>;
+export type WebhookRegistrations<Config = Record<string, unknown>> = Record<
+  string,
+  WebhookRoute<Config> | WebhookProcessorFactory<Config> | WebhookProcessorFactory<Config>[]
+>;
 
 /** Throw it from `handleEvent` to have the call retried (with the default `shouldRetry`). */
 export class RetryableError extends Error {
@@ -127,7 +147,14 @@ export class WebhookRegistrationError extends Error {
 }
 
 const REQUIRED = ['shouldProcessEvent', 'getMatchingKinds', 'authenticate', 'validatePayload', 'handleEvent'] as const;
-const OPTIONAL_METHODS = ['verify', 'beforeProcessing', 'afterProcessing', 'onError', 'cancel', 'shouldRetry', 'calculateRetryDelay'] as const;
+const OPTIONAL_METHODS = ['beforeProcessing', 'afterProcessing', 'onError', 'cancel', 'shouldRetry', 'calculateRetryDelay'] as const;
+
+/** A checked path: its signature check, bound to the integration's context, and its processors. */
+export interface RouteRegistration {
+  path: string;
+  verify?: (request: VerifyRequest) => boolean | Promise<boolean>;
+  processors: ProcessorRegistration[];
+}
 
 /** One checked registration: how to make an instance, and a name for log lines. */
 export interface ProcessorRegistration {
@@ -150,6 +177,8 @@ export function contractProblems(candidate: unknown): string[] {
   const p = candidate as Record<string, unknown>;
   const problems: string[] = [];
   for (const method of REQUIRED) if (typeof p[method] !== 'function') problems.push(`missing method ${method}()`);
+  // A processor's own check would no longer run: fail loudly rather than accept unsigned deliveries.
+  if (p.verify !== undefined) problems.push('verify() belongs to the route now: register { verify, processors } for the path');
   for (const method of OPTIONAL_METHODS) {
     if (p[method] !== undefined && typeof p[method] !== 'function') problems.push(`${method} must be a function`);
   }
@@ -166,46 +195,59 @@ export function normalisePath(path: string): string {
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
+/** A route object, told apart from a plain-object processor by its `processors` and the lack of `handleEvent`. */
+function isRoute(value: unknown): value is WebhookRoute<unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'processors' in value && !('handleEvent' in value);
+}
+
 /**
- * Check every registration and return, per path, how to build fresh instances. A class or function factory is
- * instantiated once here, because only an instance shows whether it satisfies the contract.
+ * Check every registration and return, per path, its signature check and how to build fresh processor
+ * instances. A class or function factory is instantiated once here, because only an instance shows whether it
+ * satisfies the contract.
  *
  * @throws WebhookRegistrationError naming the path, the processor and each missing method.
  */
-export function registerProcessors(
-  registrations: WebhookRegistrations,
-  context: ProcessorContext = { config: {}, logger: silentLogger },
-): Map<string, ProcessorRegistration[]> {
-  const out = new Map<string, ProcessorRegistration[]>();
+export function registerRoutes<Config>(
+  registrations: WebhookRegistrations<Config>,
+  context: ProcessorContext<Config> = { config: {} as Config, logger: silentLogger },
+): Map<string, RouteRegistration> {
+  const out = new Map<string, RouteRegistration>();
   for (const [rawPath, value] of Object.entries(registrations)) {
     const path = normalisePath(rawPath);
-    const list = Array.isArray(value) ? value : [value];
+    const route: WebhookRoute<Config> = isRoute(value) ? (value as WebhookRoute<Config>) : { processors: value as WebhookProcessorFactory<Config> | WebhookProcessorFactory<Config>[] };
+    if (route.verify !== undefined && typeof route.verify !== 'function') throw new WebhookRegistrationError(`[tide] webhook path "${path}": verify must be a function`);
+    const list = Array.isArray(route.processors) ? route.processors : [route.processors];
     if (list.length === 0) throw new WebhookRegistrationError(`[tide] webhook path "${path}": no processor registered`);
-    const regs = out.get(path) ?? [];
-    for (const factory of list) {
-      const index = regs.length;
-      const reg = toRegistration(path, index, factory, context);
-      regs.push(reg);
-    }
-    out.set(path, regs);
+    // Two spellings of one path ("webhook", "/webhook") share it; they cannot each bring a check.
+    const registered = out.get(path) ?? { path, processors: [] };
+    if (route.verify && registered.verify) throw new WebhookRegistrationError(`[tide] webhook path "${path}" has two verify functions; give the path one route`);
+    for (const factory of list) registered.processors.push(toRegistration(path, registered.processors.length, factory, context as ProcessorContext<unknown>));
+    const check = route.verify;
+    if (check) registered.verify = (request) => check.call(route, request, context);
+    out.set(path, registered);
   }
   return out;
 }
 
-function toRegistration(path: string, index: number, factory: unknown, context: ProcessorContext): ProcessorRegistration {
+/** The processors of every path (see {@link registerRoutes}, which also returns each path's signature check). */
+export function registerProcessors<Config>(registrations: WebhookRegistrations<Config>, context?: ProcessorContext<Config>): Map<string, ProcessorRegistration[]> {
+  return new Map([...registerRoutes(registrations, context)].map(([path, route]) => [path, route.processors]));
+}
+
+function toRegistration(path: string, index: number, factory: unknown, context: ProcessorContext<unknown>): ProcessorRegistration {
   const fail = (name: string, problems: string[]): never => {
     throw new WebhookRegistrationError(`[tide] webhook processor ${name} at path "${path}" does not satisfy the processor contract: ${problems.join('; ')}`);
   };
   if (typeof factory === 'function') {
     const name = factory.name || `#${index}`;
     if (isClass(factory)) {
-      const Ctor = factory as new (context: ProcessorContext) => LiveEventProcessor;
+      const Ctor = factory as new (context: ProcessorContext<unknown>) => LiveEventProcessor;
       // Checked on an instance: methods may be class fields, which the prototype does not show.
       const problems = contractProblems(new Ctor(context));
       if (problems.length > 0) fail(name, problems);
       return { path, index, name, create: () => new Ctor(context) };
     }
-    const make = factory as (context: ProcessorContext) => LiveEventProcessor;
+    const make = factory as (context: ProcessorContext<unknown>) => LiveEventProcessor;
     const problems = contractProblems(make(context));
     if (problems.length > 0) fail(name, problems);
     return { path, index, name, create: () => make(context) };

@@ -1,15 +1,31 @@
+import type { SearchQuery as PortSearchQuery } from '../port/types.ts';
 import type { LeafRef, ResourcePlan, Template } from './compile.ts';
 import type { FieldOutcome, Row } from './evaluate.ts';
 
-/** An entity body as mapped: only the keys the mapping defines (§3.6). Values are whatever jq produced. */
+/**
+ * An entity body as mapped: only the keys the mapping defines (§3.6). `identifier` and `blueprint`, which make
+ * its key and its URL, are checked here, once; the other values are whatever jq produced, for Port to judge
+ * (a refusal is a per-entity failure, §4.11).
+ */
 export interface Entity {
-  identifier: unknown;
-  blueprint: unknown;
+  /** A plain identifier (a number becomes its decimal string, as in the entity key, §1), or a search query (§3.7). */
+  identifier: string | PortSearchQuery;
+  blueprint: string;
   title?: unknown;
   icon?: unknown;
   team?: unknown;
   properties: Record<string, unknown>;
   relations: Record<string, unknown>;
+}
+
+/** Entities whose identifier or blueprint had a type Port cannot take, merged per field, type and batch. */
+export interface InvalidEntity {
+  path: 'identifier' | 'blueprint';
+  program: string;
+  /** What the value was, e.g. `an array`, `a search query without combinator "and" or "or"`. */
+  got: string;
+  count: number;
+  firstItemIndex: number;
 }
 
 /** One produced entity and where it came from. */
@@ -66,8 +82,12 @@ export interface MapBatchResult {
   entities: MappedEntity[];
   itemCount: number;
   selectorErrors: SelectorError[];
-  /** Entities dropped for a falsy identifier or blueprint, and how many (item, mapping) pairs were mapped. */
+  /**
+   * Entities dropped, and how many (item, mapping) pairs were mapped. A falsy identifier or blueprint drops an
+   * entity (§3.6); so does one of a type Port cannot take, which `invalid` details.
+   */
   dropped: { count: number; of: number };
+  invalid: InvalidEntity[];
   misconfigurations: Misconfiguration[];
   fieldErrors: FieldError[];
 }
@@ -81,6 +101,47 @@ export function isFalsy(value: unknown): boolean {
 
 function describe(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Why `value` is not a search query Port takes (`{combinator: "and" | "or", rules: [{property, operator, value?} | query]}`). */
+function searchQueryProblem(value: Record<string, unknown>): string | undefined {
+  if (value.combinator !== 'and' && value.combinator !== 'or') return 'a search query without combinator "and" or "or"';
+  if (!Array.isArray(value.rules)) return 'a search query without a rules list';
+  for (const rule of value.rules) {
+    if (!isPlainObject(rule)) return 'a search query with a rule that is not an object';
+    if ('combinator' in rule) {
+      const nested = searchQueryProblem(rule);
+      if (nested) return nested;
+    } else if (typeof rule.property !== 'string' || typeof rule.operator !== 'string') {
+      return 'a search query with a rule whose property or operator is not a string';
+    }
+  }
+  return undefined;
+}
+
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (isPlainObject(value)) return 'an object';
+  return typeof value === 'boolean' ? 'a boolean' : `a ${typeof value}`;
+}
+
+/** The key fields as Port takes them, or what was wrong with one. Falsy values were dropped before. */
+function keyFields(raw: { identifier: unknown; blueprint: unknown }): { identifier: string | PortSearchQuery; blueprint: string } | { path: 'identifier' | 'blueprint'; got: string } {
+  let identifier: string | PortSearchQuery;
+  if (typeof raw.identifier === 'string') identifier = raw.identifier;
+  else if (typeof raw.identifier === 'number' && Number.isFinite(raw.identifier)) identifier = String(raw.identifier);
+  else if (isPlainObject(raw.identifier)) {
+    const problem = searchQueryProblem(raw.identifier);
+    if (problem) return { path: 'identifier', got: problem };
+    identifier = raw.identifier as unknown as PortSearchQuery;
+  } else return { path: 'identifier', got: typeName(raw.identifier) };
+  if (typeof raw.blueprint === 'string') return { identifier, blueprint: raw.blueprint };
+  if (typeof raw.blueprint === 'number' && Number.isFinite(raw.blueprint)) return { identifier, blueprint: String(raw.blueprint) };
+  return { path: 'blueprint', got: typeName(raw.blueprint) };
 }
 
 function selectorError(plan: ResourcePlan, itemIndex: number, outcome: FieldOutcome, location: string): SelectorError {
@@ -124,6 +185,7 @@ export async function assemble(
   const selectorErrors: SelectorError[] = [];
   const fieldErrors = new Map<string, FieldError>();
   const nulls = new Map<string, { leaf: LeafRef; count: number }>();
+  const invalid = new Map<string, InvalidEntity>();
   let dropped = 0;
   let considered = 0;
 
@@ -151,11 +213,21 @@ export async function assemble(
           else nulls.set(leaf.path, { leaf, count: 1 });
         }
       };
-      const entity = Object.fromEntries(mapping.entity.map(([k, t]) => [k, build(t, fields, onLeaf)])) as unknown as Entity;
-      if (isFalsy(entity.identifier) || isFalsy(entity.blueprint)) {
+      const body: Record<string, unknown> = Object.fromEntries(mapping.entity.map(([k, t]) => [k, build(t, fields, onLeaf)]));
+      if (isFalsy(body.identifier) || isFalsy(body.blueprint)) {
         dropped += 1;
         continue;
       }
+      const key = keyFields(body as { identifier: unknown; blueprint: unknown });
+      if ('path' in key) {
+        dropped += 1;
+        const id = `${key.path}\u0000${key.got}`;
+        const known = invalid.get(id);
+        if (known) known.count += 1;
+        else invalid.set(id, { path: key.path, program: programOf(mapping.entity, key.path), got: key.got, count: 1, firstItemIndex: itemIndex });
+        continue;
+      }
+      const entity = { ...body, ...key } as Entity;
       entities.push({ entity, selectorPassed: sel.value, itemIndex, mappingIndex: mapping.index, nullPaths });
     }
   }
@@ -165,9 +237,16 @@ export async function assemble(
     itemCount: rows.length,
     selectorErrors,
     dropped: { count: dropped, of: considered },
+    invalid: [...invalid.values()],
     misconfigurations: await severities(plan, inMappingOrder(plan, [...nulls.values()], (n) => n.leaf.path), opts.requiredFields),
     fieldErrors: inMappingOrder(plan, [...fieldErrors.values()], (f) => f.path),
   };
+}
+
+/** The program behind a top-level field, for messages. */
+function programOf(entity: ResourcePlan['mappings'][number]['entity'], field: string): string {
+  const template = entity.find(([k]) => k === field)?.[1];
+  return template?.t === 'leaf' ? template.leaf.program : 'a search query';
 }
 
 /** Reports read best in the order the mapping declares its fields. */

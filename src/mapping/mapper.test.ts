@@ -118,6 +118,41 @@ resources:
     expect(lines).toContain('[repository-0] 6 of 7 items produced no entity: empty, null or missing identifier/blueprint');
   });
 
+  it('9b: a number identifier or blueprint becomes its decimal string; one of a type Port cannot take drops the entity with an error', async () => {
+    const res = resource({ identifier: '.id', blueprint: '.bp', title: '.title' });
+    const items = [
+      { id: 42, bp: 7, title: 3 },
+      { id: ['a'], bp: 's' },
+      { id: true, bp: 's' },
+      { id: { combinator: 'AND', rules: [] }, bp: 's' },
+      { id: { combinator: 'and', rules: [{ property: '$identifier', operator: '=', value: 'x' }] }, bp: 's' },
+      { id: 'b', bp: { name: 's' } },
+      { id: ['c'], bp: 's' },
+    ];
+    const result = await mapper().mapBatch(res, items);
+    // The title is not a key field: it goes to Port as jq produced it.
+    expect(result.entities.map((e) => e.entity)).toEqual([
+      { identifier: '42', blueprint: '7', title: 3, properties: {}, relations: {} },
+      { identifier: { combinator: 'and', rules: [{ property: '$identifier', operator: '=', value: 'x' }] }, blueprint: 's', title: null, properties: {}, relations: {} },
+    ]);
+    expect(result.dropped).toEqual({ count: 5, of: 7 });
+    expect(result.invalid).toEqual([
+      { path: 'identifier', program: '.id', got: 'an array', count: 2, firstItemIndex: 1 },
+      { path: 'identifier', program: '.id', got: 'a boolean', count: 1, firstItemIndex: 2 },
+      { path: 'identifier', program: '.id', got: 'a search query without combinator "and" or "or"', count: 1, firstItemIndex: 3 },
+      { path: 'blueprint', program: '.bp', got: 'an object', count: 1, firstItemIndex: 5 },
+    ]);
+    const lines = formatBatchReport(result, { label: 'repository-0' });
+    expect(lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      '[repository-0] 2 of 7 items produced no entity: identifier must be a string or a search query, got an array (identifier: .id)',
+      '[repository-0] 1 of 7 items produced no entity: identifier must be a string or a search query, got a boolean (identifier: .id)',
+      '[repository-0] 1 of 7 items produced no entity: identifier must be a string or a search query, got a search query without combinator "and" or "or" (identifier: .id)',
+      '[repository-0] 1 of 7 items produced no entity: blueprint must be a string, got an object (blueprint: .bp)',
+    ]);
+    // None of them was falsy, so no "empty, null or missing" line.
+    expect(lines.some((l) => l.message.includes('empty, null or missing'))).toBe(false);
+  });
+
   it('10: a null property is reported with its program, ERROR when the literal blueprint requires it', async () => {
     const asked: string[] = [];
     const requiredFields = (bp: string) => {

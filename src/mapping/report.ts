@@ -9,8 +9,8 @@ export interface ReportLine {
 
 /**
  * The log lines a batch deserves, each problem once per batch: failed fields (path, program, first line of the
- * jq error), the dropped count, merged misconfigurations, selector errors (grouped by message) and
- * `itemsToParse` skips. `label` is the resource label, e.g. `repository-0`.
+ * jq error), the dropped count, identifiers and blueprints of a type Port cannot take, merged misconfigurations,
+ * selector errors (grouped by message) and `itemsToParse` skips. `label` is the resource label, e.g. `repository-0`.
  *
  * @example for (const l of formatBatchReport(result, { label: 'repository-0' })) logger[l.level](l.message);
  */
@@ -28,10 +28,18 @@ export function formatBatchReport(
         `(${f.configPath}: ${f.program})`,
     });
   }
-  if (result.dropped.count > 0) {
+  const invalid = result.invalid.reduce((n, i) => n + i.count, 0);
+  if (result.dropped.count > invalid) {
     lines.push({
       level: 'warning',
-      message: `${prefix}${result.dropped.count} of ${result.dropped.of} items produced no entity: empty, null or missing identifier/blueprint`,
+      message: `${prefix}${result.dropped.count - invalid} of ${result.dropped.of} items produced no entity: empty, null or missing identifier/blueprint`,
+    });
+  }
+  for (const i of result.invalid) {
+    const expected = i.path === 'identifier' ? 'a string or a search query' : 'a string';
+    lines.push({
+      level: 'error',
+      message: `${prefix}${i.count} of ${result.dropped.of} items produced no entity: ${i.path} must be ${expected}, got ${i.got} (${i.path}: ${i.program})`,
     });
   }
   const misconfigured = result.misconfigurations;

@@ -48,16 +48,19 @@ export interface SearchRule {
   value?: unknown;
 }
 
-/** An entity body as Tide sends it: only `identifier` is required, and it may be a search query (§9.4). */
+/**
+ * An entity body as Tide sends it: only `identifier` is required, and it may be a search query (§9.4). Port takes
+ * a string or null `title` and `icon`, and a string, list or search query `team`; Tide sends them as the mapping
+ * produced them and reports Port's refusal of an entity as that entity's failure (Port API §9.1; behaviour §4.11).
+ */
 export interface PortEntityInput {
   identifier: string | SearchQuery;
   blueprint?: string;
-  title?: string | null;
-  icon?: string | null;
-  team?: string | string[] | SearchQuery | null;
+  title?: unknown;
+  icon?: unknown;
+  team?: unknown;
   properties?: Record<string, unknown>;
   relations?: Record<string, unknown>;
-  [key: string]: unknown;
 }
 
 /** An entity as Port returns it (fields may be narrowed by `include`). */

@@ -7,7 +7,7 @@
  */
 import { createRedactor, formatSettingsErrors, type EventListenerType, type TideSettings } from '../config/index.ts';
 import { ProvisionError, type ProvisionReport } from '../defaults/index.ts';
-import { createTide, type IntegrationDefinition, type Tide } from '../integration/index.ts';
+import { createTide, parseIntegrationConfig, type IntegrationDefinition, type Tide } from '../integration/index.ts';
 import type { ScheduleTimers } from '../listeners/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { StateStore } from '../state/index.ts';
@@ -15,7 +15,7 @@ import type { KindReport, Plan, ResyncReport } from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import { configure, createRuntimeLogger, streamOf, type Configured, type Stream } from './configure.ts';
 import { loadIntegrationFolder, type FolderReader } from './folder.ts';
-import { planLines, provisionLines, resyncLines } from './report-lines.ts';
+import { BROWSE_LINE, planLines, provisionLines, resyncLines } from './report-lines.ts';
 
 /** Where the integration's HTTP server binds unless told otherwise. */
 export const DEFAULT_HOST = '0.0.0.0';
@@ -39,6 +39,8 @@ export interface EmbeddedPort {
   clientSecret: string;
   /** Where its data lives, for messages. */
   dbFile: string;
+  /** Keeps each resync's report (its deletion rows and reasons) where the local Port's web UI shows it. */
+  keepReport?(identifier: string, report: ResyncReport): void;
   close(): Promise<void>;
 }
 
@@ -133,6 +135,8 @@ function settle(definition: IntegrationDefinition<any>, o: BootOptions, rt: Boot
     const configYaml = rt.files.readText(`${rt.files.resolve(rt.cwd)}/config.yaml`);
     const overrides = o.logLevel ? deepMerge(o.overrides ?? {}, { application: { logLevel: o.logLevel.toUpperCase() } }) : o.overrides;
     configured = configure({ definition, folder, env: rt.env, configYaml, overrides });
+    // The integration's config schema too, before anything starts (createTide applies it to hand its output on).
+    if (configured.ok) parseIntegrationConfig(configured.integration.config, configured.settings.integration.config, createRedactor(configured.secrets));
   } catch (error) {
     print.err(message(error));
     return undefined;
@@ -207,6 +211,7 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
       timers: rt.timers,
       onResyncReport: (report) => {
         lastReport = report;
+        embedded?.keepReport?.(identifier, report);
       },
     });
   } catch (error) {
@@ -341,6 +346,7 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
     const result = tide.listener.onceResult();
     const report = lastReport();
     if (report) for (const line of resyncLines(report)) print.out(line);
+    if (base.embeddedPortUrl) print.out(BROWSE_LINE);
     await stop();
     return finished(result?.exitCode ?? 1, { ...base, tide, url, provision, report });
   }

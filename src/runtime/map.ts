@@ -6,7 +6,7 @@
  */
 import type { TideSettings } from '../config/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY } from '../http/index.ts';
-import type { IntegrationDefinition, KindContext } from '../integration/index.ts';
+import { IntegrationConfigError, parseIntegrationConfig, type IntegrationDefinition, type KindContext } from '../integration/index.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { createMapper, MappingConfigError, parsePortAppConfig, type PortAppConfig } from '../mapping/index.ts';
 import { createMemoryStateStore } from '../state/index.ts';
@@ -85,6 +85,16 @@ function readMapping(i: MapPreviewInput): PortAppConfig {
   }
 }
 
+/** The settings through the integration's config schema, as at startup; a bad one is bad input. */
+function integrationConfig(definition: IntegrationDefinition<any>, raw: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return parseIntegrationConfig(definition.config, raw);
+  } catch (error) {
+    if (error instanceof IntegrationConfigError) throw new MapPreviewError(error.message, 2);
+    throw error;
+  }
+}
+
 /** The first page the kind's handler yields, with the integration's settings as `ctx.config`. */
 async function firstPage(i: MapPreviewInput, config: PortAppConfig, resourceIndex: number): Promise<unknown[]> {
   const resource = config.resources[resourceIndex]!;
@@ -95,7 +105,7 @@ async function firstPage(i: MapPreviewInput, config: PortAppConfig, resourceInde
   const ctx: KindContext = {
     kind: resource.kind,
     index: resourceIndex,
-    config: settings.integration.config,
+    config: integrationConfig(i.definition, settings.integration.config),
     selector: resource.selector,
     resourceConfig: resource,
     logger: silentLogger,

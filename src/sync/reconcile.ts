@@ -9,7 +9,7 @@ import { normaliseIdentifier } from '../mapping/index.ts';
 import type { DeleteCandidate } from './delete.ts';
 import { deleteCandidates } from './delete.ts';
 import { dependencyOrder, isSearchQuery, keyOf, relationTargets } from './entity-values.ts';
-import type { CallContext, PortEntity, PortEntityInput, SyncPort } from './port.ts';
+import type { CallContext, PortEntity, SyncPort } from './port.ts';
 import type { DeletionReport, KindReport } from './report.ts';
 import { CANDIDATE_REASON, addRow, emptyDeletionReport } from './report.ts';
 import type { SeenKeys } from './seen.ts';
@@ -183,7 +183,7 @@ async function retryFailed(input: ReconcileInput): Promise<number> {
   let reingested = 0;
   for (const { blueprint, entity } of ordered) {
     if (input.signal?.aborted) break;
-    const result = await input.port.upsertEntity(blueprint, entity as unknown as PortEntityInput, {
+    const result = await input.port.upsertEntity(blueprint, entity, {
       ...input.context,
       merge: input.flags.enableMergeEntity,
       createMissingRelatedEntities: false,

@@ -100,7 +100,7 @@ export async function processPage(
   report.fetched += page.length;
   const { skipped, batches } = await shared.mapper.mapItems(resource, page, { resourceIndex: index });
   if (skipped.length > 0 && batches.length === 0) {
-    for (const line of formatBatchReport({ entities: [], itemCount: 0, selectorErrors: [], dropped: { count: 0, of: 0 }, misconfigurations: [], fieldErrors: [] }, { label: report.label, skipped })) {
+    for (const line of formatBatchReport({ entities: [], itemCount: 0, selectorErrors: [], dropped: { count: 0, of: 0 }, invalid: [], misconfigurations: [], fieldErrors: [] }, { label: report.label, skipped })) {
       logger.warn(line.message);
     }
   }

@@ -36,7 +36,7 @@ describe('skip-unchanged comparison (§4.5)', () => {
     const plain = Array.from({ length: 11 }, (_, i) => entity({ identifier: `e${i}` }));
     expect(diffApplies(plain.slice(0, 10))).toBe(false);
     expect(diffApplies(plain)).toBe(true);
-    const search = { combinator: 'and', rules: [{ property: '$identifier', operator: '=', value: 'x' }] };
+    const search = { combinator: 'and' as const, rules: [{ property: '$identifier', operator: '=', value: 'x' }] };
     expect(diffApplies([...plain, entity({ relations: { owner: [search] } })])).toBe(false);
     expect(hasSearchValue(entity({ team: search }))).toBe(true);
     expect(hasSearchValue(entity({ identifier: search }))).toBe(true);

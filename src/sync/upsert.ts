@@ -7,7 +7,7 @@
 import type { Entity } from '../mapping/index.ts';
 import { normaliseIdentifier } from '../mapping/index.ts';
 import { isSearchQuery } from './entity-values.ts';
-import type { CallContext, PortEntityInput, SyncPort } from './port.ts';
+import type { CallContext, SyncPort } from './port.ts';
 import type { SeenKeys } from './seen.ts';
 
 /** The upsert flags taken from the mapping root (§4.2). */
@@ -55,7 +55,7 @@ export async function upsertEntities(
 ): Promise<UpsertCounts> {
   const counts: UpsertCounts = { upserted: 0, dropped: 0, failed: 0 };
   for (const [blueprint, group] of groupByBlueprint(entities)) {
-    const results = await port.upsertEntities(blueprint, group as unknown as PortEntityInput[], {
+    const results = await port.upsertEntities(blueprint, group, {
       ...context,
       merge: flags.merge,
       createMissingRelatedEntities: flags.createMissingRelatedEntities,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { defineIntegration } from '../integration/index.ts';
 import { fakeFetch, mapKind, runKind, syncKind } from './index.ts';
 
@@ -53,5 +54,24 @@ describe('test helpers', () => {
     expect(result.entities).toEqual([]);
     expect(result.selectorErrors[0]).toMatch(/selector must return a boolean, got "yes"/);
     expect((await fakeFetch({})('https://nowhere.example/')).status).toBe(404);
+  });
+
+  it('runKind hands the handler its config and selector through their schemas, as a resync would', async () => {
+    const seen: unknown[] = [];
+    const typed = defineIntegration({
+      config: z.object({ apiUrl: z.string(), pageSize: z.number().default(25) }),
+      kinds: {
+        item: {
+          selector: z.object({ state: z.enum(['open', 'all']).default('open') }),
+          resync(ctx) {
+            seen.push({ config: ctx.config, selector: ctx.selector });
+            return [{ id: 'a' }];
+          },
+        },
+      },
+    });
+    expect(await runKind(typed, 'item', { config: { apiUrl: 'https://vendor.example' } })).toEqual([{ id: 'a' }]);
+    expect(seen).toEqual([{ config: { apiUrl: 'https://vendor.example', pageSize: 25 }, selector: { query: 'true', state: 'open' } }]);
+    await expect(runKind(typed, 'item', { config: {} })).rejects.toThrow(/integration\.config\.apiUrl \(OCEAN__INTEGRATION__CONFIG__API_URL\): not set/);
   });
 });

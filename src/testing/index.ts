@@ -15,6 +15,7 @@
  * expect(entities).toEqual([{ identifier: 'p1', title: 'One', blueprint: 'project', properties: {}, relations: {} }]);
  */
 import { createHttpClient } from '../http/index.ts';
+import { parseIntegrationConfig } from '../integration/config.ts';
 import type { IntegrationDefinition, KindContext, RawItem } from '../integration/index.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import {
@@ -40,11 +41,14 @@ export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance } from './
 
 /** Options of {@link runKind}. */
 export interface RunKindOptions<Config> {
-  /** `ctx.config` (what `.port/spec.yaml` settings would resolve to). Default `{}`. */
-  config?: Config;
+  /**
+   * The settings `ctx.config` is made from (what `.port/spec.yaml` would resolve). Default `{}`. They go through the
+   * integration's `config` schema, as at startup, so defaults are filled in and bad values are refused.
+   */
+  config?: Partial<Config>;
   /** The transport behind `ctx.http`; use {@link fakeFetch} to keep tests offline. Default: global fetch. */
   fetch?: typeof fetch;
-  /** The mapping resource whose selector the handler sees. Default: `{ query: 'true' }`. */
+  /** The mapping resource (as parsed) whose selector the handler sees. Default: `{ query: 'true' }` through the kind's selector schema. */
   resource?: ResourceConfig;
   logger?: Logger;
 }
@@ -65,7 +69,7 @@ export interface MapKindResult {
   selectorErrors: string[];
   fieldErrors: FieldError[];
   misconfigurations: Misconfiguration[];
-  /** Entities dropped for a falsy identifier or blueprint. */
+  /** Entities dropped: a falsy identifier or blueprint, or one of a type Port cannot take (logged as an error). */
   dropped: number;
 }
 
@@ -95,15 +99,15 @@ function toConfig(mapping: string | Record<string, unknown> | PortAppConfig, int
 export async function runKind<Config>(integration: IntegrationDefinition<Config>, kind: string, opts: RunKindOptions<Config> = {}): Promise<RawItem[]> {
   const handlers = resolveHandlers(integration as IntegrationDefinition<any>, kind);
   if (typeof handlers === 'string') throw new Error(handlers);
-  const resource: ResourceConfig = opts.resource ?? {
-    kind,
-    selector: { query: 'true' },
-    port: { entity: { mappings: { identifier: '.id', blueprint: `"${kind}"`, properties: {}, relations: {} } }, itemsToParseName: 'item', itemsToParseTopLevelTransform: true },
-  };
+  // The default resource is read the way a resync reads one, so the handler sees its selector schema's output.
+  const resource =
+    opts.resource ??
+    toConfig({ resources: [{ kind, selector: { query: 'true' }, port: { entity: { mappings: { identifier: '.id', blueprint: `"${kind}"` } } } }] }, integration as IntegrationDefinition<any>)
+      .resources[0];
   const ctx: KindContext = {
     kind,
     index: 0,
-    config: (opts.config ?? {}) as Record<string, unknown>,
+    config: parseIntegrationConfig((integration as IntegrationDefinition<any>).config, (opts.config ?? {}) as Record<string, unknown>),
     selector: resource.selector,
     resourceConfig: resource,
     logger: opts.logger ?? silentLogger,

@@ -5,7 +5,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { createPortEmulator } from '../../../emulator/index.ts';
-import { startTestGithubApi } from '../../../integrations/github/test-server.ts';
+import { createGithubStandIn } from '../../../integrations/github/github-stand-in.ts';
 import { startTestApi } from '../../../integrations/http/test-support.ts';
 import { CLIENT_ID, CLIENT_SECRET, GITHUB_TOKEN } from './constants.ts';
 
@@ -25,8 +25,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const [url, contractUrl] = await Promise.all([emulator.listen(0), contract.listen(0)]);
   project.provide('emulatorUrl', url);
   project.provide('contractEmulatorUrl', contractUrl);
-  const github = await startTestGithubApi({ token: GITHUB_TOKEN });
-  project.provide('githubApiUrl', github.url);
+  const github = createGithubStandIn({ token: GITHUB_TOKEN });
+  project.provide('githubApiUrl', await github.listen());
   const httpApi = await startTestApi();
   project.provide('httpApiUrl', httpApi.url);
   return async () => {

@@ -20,13 +20,8 @@ export function integrationFiles(t: TemplateInput): Record<string, string> {
  * One kind, \`project\`, read page by page from the vendor API. Settings come from \`.port/spec.yaml\`
  * (\`OCEAN__INTEGRATION__CONFIG__API_URL\`, \`OCEAN__INTEGRATION__CONFIG__API_TOKEN\`).
  */
-import { defineIntegration } from 'port-tide';
+import { defineIntegration, z } from 'port-tide';
 import type { RawItem } from 'port-tide';
-
-export interface Config {
-  apiUrl?: string;
-  apiToken?: string;
-}
 
 /** What the kind yields until \`apiUrl\` is set: a first resync works before the vendor API is wired in. */
 export const SAMPLE_PROJECTS: RawItem[] = [
@@ -35,11 +30,17 @@ export const SAMPLE_PROJECTS: RawItem[] = [
   { id: 'sample-3', name: 'An archived sample', url: 'https://example.com/projects/sample-3', description: null, archived: true },
 ];
 
-export default defineIntegration<Config>({
+export default defineIntegration({
   type: '${t.name}',
   version: '0.1.0',
+  // \`ctx.config\`: checked once at startup; a bad value stops it naming its OCEAN__INTEGRATION__CONFIG__ variable.
+  config: z.object({
+    apiUrl: z.string().optional(),
+    apiToken: z.string().optional(),
+  }),
   kinds: {
     project: {
+      // A kind may declare \`selector: z.object({ … })\`: the mapping's selector fields then reach \`ctx.selector\` checked and typed.
       async *resync(ctx) {
         if (!ctx.config.apiUrl) {
           ctx.logger.warn('apiUrl is not set (OCEAN__INTEGRATION__CONFIG__API_URL): syncing the sample projects');

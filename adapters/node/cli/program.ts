@@ -167,6 +167,18 @@ export function buildProgram(): Command {
       await runPortLocalCommand(args);
     });
 
+  program
+    .command('ui')
+    .description('open an existing catalog in the local Port\'s web UI (flags: --db FILE, --port N, and the port-local flags)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[flags...]')
+    .action(async (args: string[]) => {
+      const { runPortLocalCommand } = await import('./port-local.ts');
+      await runPortLocalCommand(args);
+    });
+
   return program;
 }
 
