@@ -5,8 +5,10 @@ import { defineConfig } from 'tsup';
  * The published package `port-tide`: every subpath export (package.json `exports`), the `tide` binary and
  * the bundled integrations, built to JavaScript with type declarations. `port-tide` imports inside the
  * repository resolve to the sources through tsconfig.json's `paths`, so the bundled integrations share
- * the core's chunks. Runtime dependencies and the optional peers (kafkajs, better-sqlite3) stay external:
- * tsup leaves every package.json dependency and peer unbundled.
+ * the core's chunks. Runtime dependencies stay external (tsup leaves every dependency and peer
+ * unbundled); kafkajs, better-sqlite3 and tsx are loaded by name when a run needs them
+ * (emulator/optional.ts). `npm run build` then adds the web UI's client, prebuilt, in dist/ui-assets/
+ * (scripts/build-ui.ts).
  */
 const INTEGRATIONS = readdirSync('integrations', { withFileTypes: true })
   .filter((e) => e.isDirectory())
@@ -31,7 +33,6 @@ export default defineConfig({
   target: 'node20',
   platform: 'neutral',
   splitting: true,
-  // Provided by workerd at run time.
   // cloudflare:* is workerd's; esbuild builds the web UI's client from source only (the package ships it prebuilt).
   external: [/^cloudflare:/, 'esbuild'],
   // Declarations only: the type check is `npm run typecheck` (tsc, and deno check for the Deno adapter,
