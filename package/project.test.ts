@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPortEmulator } from '../emulator/index.ts';
+import { createPortEmulator } from 'port-tide/emulator';
 import { measureWorkerUpload, WORKER_UPLOAD_LIMIT } from '../adapters/cloudflare/scripts/bundle-size.ts';
 import { DENO, NPM_QUIET, run, startTestPort, WRANGLER, type TestPort } from './support.ts';
 

@@ -8,7 +8,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createGithubIntegration } from '../../../integrations/github/index.ts';
 import httpIntegration from '../../../integrations/http/index.ts';
-import type { IntegrationDefinition, Tide } from '../../../src/index.ts';
+import type { IntegrationDefinition, Tide } from 'port-tide';
 import { folderFromPortFiles, withFolder, type PortFiles } from '../../../src/runtime/index.ts';
 import githubBlueprints from '../../../integrations/github/.port/resources/blueprints.json';
 import githubMapping from '../../../integrations/github/.port/resources/port-app-config.yml';
