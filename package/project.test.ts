@@ -4,13 +4,13 @@
  * bundle (`wrangler deploy --dry-run`) and the Deno entry.
  *
  * Two departures from a user's machine, both to keep the run short: acme's dependencies are installed as
- * a workspace of the install folder (one `npm install`, so better-sqlite3 compiles once for the whole
+ * a workspace of its parent folder (one `npm install`, so better-sqlite3 compiles once for the whole
  * file), with `port-tide` taken from the tarball (it is not on the registry yet); and wrangler, a
  * devDependency of acme, is left out of that install: the repository's own wrangler (same version)
  * bundles acme instead of a second 119 MB workerd. Deno is the repository's `deno` npm binary.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPortEmulator } from 'port-tide/emulator';
@@ -19,7 +19,9 @@ import { DENO, NPM_QUIET, run, startTestPort, WRANGLER, type TestPort } from './
 
 const userDir = inject('userDir');
 const tarball = inject('tarball');
-const acme = join(userDir, 'acme');
+// acme's parent: a folder of its own, so that the install folder keeps only port-tide (cli.test.ts).
+const parentDir = join(inject('packageRoot'), 'projects');
+const acme = join(parentDir, 'acme');
 const npx = (args: string[], cwd: string, env: Record<string, string> = {}) => run('npx', ['--no', ...args], { cwd, env });
 const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, ...NPM_QUIET], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -35,13 +37,14 @@ async function entitiesIn(db: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const made = await npx(['tide', 'new', 'acme'], userDir);
+  mkdirSync(parentDir);
+  const made = await npx(['tide', 'new', 'acme', '--dir', acme], userDir);
   expect(made.code, made.stderr).toBe(0);
-  expect(made.stdout).toContain('next: cd');
+  expect(made.stdout).toContain(`next: cd ${acme} && npm install && npm test`);
   npm(['pkg', 'set', `dependencies.port-tide=file:${relative(acme, tarball)}`], acme);
   npm(['pkg', 'delete', 'devDependencies.wrangler'], acme);
-  npm(['pkg', 'set', 'workspaces[0]=acme'], userDir);
-  npm(['install', '--prefer-offline'], userDir);
+  writeFileSync(join(parentDir, 'package.json'), `${JSON.stringify({ name: 'projects', private: true, workspaces: ['acme'] }, null, 2)}\n`);
+  npm(['install', '--prefer-offline'], parentDir);
 }, 900_000);
 
 describe('a project made by npx tide new acme', () => {
@@ -63,9 +66,9 @@ describe('a project made by npx tide new acme', () => {
     // Sample projects until the vendor API is configured; the archived one is filtered by the mapping.
     expect(await entitiesIn(join(acme, '.tide', 'port.db'))).toEqual(['sample-1', 'sample-2']);
 
-    const parent = await npx(['tide', 'sail', './acme', '--once'], userDir, { APPLICATION__PORT: '0' });
+    const parent = await npx(['tide', 'sail', './acme', '--once'], parentDir, { APPLICATION__PORT: '0' });
     expect(parent.code, parent.stdout + parent.stderr).toBe(0);
-    expect(await entitiesIn(join(userDir, '.tide', 'port.db'))).toEqual(['sample-1', 'sample-2']);
+    expect(await entitiesIn(join(parentDir, '.tide', 'port.db'))).toEqual(['sample-1', 'sample-2']);
   });
 
   it('wrangler deploy --dry-run bundles the Worker, .port files included, within 1 MiB gzipped', () => {
@@ -82,9 +85,9 @@ describe('a project made by npx tide new acme', () => {
     let port: TestPort;
     beforeAll(async () => {
       port = await startTestPort();
-      // Installed: the install folder stops being a workspace root, so that Deno takes acme's deno.json as
-      // the root configuration, as in a project of its own.
-      npm(['pkg', 'delete', 'workspaces'], userDir);
+      // Installed: the parent stops being a workspace root, so that Deno takes acme's deno.json as the root
+      // configuration, as in a project of its own.
+      npm(['pkg', 'delete', 'workspaces'], parentDir);
     });
     afterAll(() => port.emulator.close());
 
