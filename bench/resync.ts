@@ -1,7 +1,8 @@
 /**
  * Resync throughput and memory: the fake integration into the local Port emulator over loopback
  * (emulator in its own process, rate limits off), for each catalog size: a first resync (everything
- * created) and a second one (everything unchanged). Prints entities/s and this process's peak RSS.
+ * created) and a second one (everything unchanged). Prints entities/s, this process's CPU time and
+ * peak RSS.
  *
  *   npm run bench:resync -- [--sizes 50000,200000] [--kb 1]
  */
@@ -27,13 +28,18 @@ for (const size of sizes) {
     peakRss = process.memoryUsage().rss;
     for (const run of ['first (creates)', 'second (unchanged)']) {
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const report = await tide.resync();
       const seconds = (performance.now() - started) / 1000;
+      const used = process.cpuUsage(cpu);
+      // CPU time of this process only (the emulator runs in its own): Tide's own cost, and a steadier
+      // figure than wall time on a shared machine.
+      const cpuSeconds = (used.user + used.system) / 1e6;
       const entities = report.kinds.reduce((n, k) => n + k.mapped, 0);
       const upserted = report.kinds.reduce((n, k) => n + k.upserted, 0);
       console.log(
         `resync ${size} persons + 5 departments, ${run}: ${(entities / seconds).toFixed(0)} entities/s ` +
-          `(${seconds.toFixed(1)} s, ${upserted} upserted, status ${report.status}), peak RSS ${mb(peakRss)}`,
+          `(${seconds.toFixed(1)} s, ${upserted} upserted, status ${report.status}), Tide CPU ${cpuSeconds.toFixed(1)} s, peak RSS ${mb(peakRss)}`,
       );
     }
   } finally {

@@ -327,6 +327,32 @@ describe.each(TRANSPORTS)('pipeline over %s', (transport: Transport) => {
       expect(retry.body).toMatchObject({ ok: true, entity: { identifier: 'svc-a' } });
     });
 
+    it('stall: the handler runs, the status, headers and first half of the body arrive, then nothing more', async () => {
+      const token = await t.token();
+      const whole = await (await t.fetch('/v1/organization', { headers: { authorization: `Bearer ${token}` } })).text();
+      await addFault({ match: { path: '/v1/organization' }, action: { type: 'stall' } });
+      const stalled = await t.fetch('/v1/organization', { headers: { authorization: `Bearer ${token}` } });
+      expect(stalled.status).toBe(200);
+      expect(stalled.headers.get('content-type')).toBe(JSON_TYPE);
+      const reader = stalled.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toBe(whole.slice(0, first.length));
+      expect(first.length).toBeLessThan(whole.length);
+      let more = false;
+      const next = reader.read().then(() => (more = true));
+      // A whole request served after it, and still nothing more of the stalled body.
+      expect((await t.call('GET', '/v1/organization')).status).toBe(200);
+      expect(more).toBe(false);
+      await reader.cancel();
+      await next;
+      const log = (await t.admin('GET', '/requests?path=/v1/organization')).body.requests;
+      expect(log.map((e: { status: number; fault: string | null }) => [e.status, e.fault])).toEqual([
+        [200, null],
+        [200, 'stall'],
+        [200, null],
+      ]);
+    });
+
     it('GET lists rules with remaining counts; DELETE one by id; DELETE all', async () => {
       await t.token();
       const a = await addFault({ match: { path: '/v1/organization' }, times: 3, action: { type: 'status', status: 500 } });

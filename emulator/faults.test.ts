@@ -74,6 +74,7 @@ describe('FaultRegistry.add validation', () => {
     [{ match: {}, action: { type: 'latency' } }, 'action.ms'],
     [{ match: {}, action: { type: 'latency', ms: 10, then: { status: 'x' } } }, 'action.then.status'],
     [{ match: {}, action: { type: 'drop', ms: 1 } }, 'action.ms'],
+    [{ match: {}, action: { type: 'stall', ms: 1 } }, 'action.ms'],
     [{ match: {}, action: { type: 'partial', indexes: [] } }, 'action.indexes'],
     [{ match: {}, action: { type: 'partial', indexes: [-1] } }, 'action.indexes'],
     [{ match: {}, action: { type: 'partial', indexes: [0], statusCode: 200 } }, 'action.statusCode'],

@@ -38,6 +38,7 @@ export type FaultAction =
   | { type: 'latency'; ms: number; then?: FaultResponse }
   | { type: 'drop' }
   | { type: 'dropAfterCommit' }
+  | { type: 'stall' }
   | { type: 'partial'; indexes: number[]; statusCode: number; error: string; message: string }
   | { type: 'failBlueprints'; blueprints: string[] };
 
@@ -283,6 +284,7 @@ function parseAction(raw: unknown): FaultAction {
     }
     case 'drop':
     case 'dropAfterCommit':
+    case 'stall':
       checkKeys(raw, ['type'], 'action');
       return { type: raw.type };
     case 'partial': {
@@ -305,6 +307,6 @@ function parseAction(raw: unknown): FaultAction {
       return { type: 'failBlueprints', blueprints: [...blueprints] };
     }
     default:
-      throw invalidRequest('action.type must be one of status, latency, drop, dropAfterCommit, partial, failBlueprints');
+      throw invalidRequest('action.type must be one of status, latency, drop, dropAfterCommit, stall, partial, failBlueprints');
   }
 }

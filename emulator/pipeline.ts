@@ -48,6 +48,7 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
   let faultName: string | null = null;
   let principal: HandlerContext['principal'];
   let dropAfter = false;
+  let stall = false;
   const runIds: string[] = [];
 
   const finish = (result: HandlerResult): Response => {
@@ -92,6 +93,8 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
         return drop(env);
       } else if (fault.type === 'dropAfterCommit') {
         dropAfter = true;
+      } else if (fault.type === 'stall') {
+        stall = true;
       }
     }
 
@@ -119,6 +122,10 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
     const res = await invoke(emu, route, found!.params, url, request, body, principal, fault, traceId, runIds);
     observeResyncTraffic(emu, { routeId: route.id, query: url.searchParams, userAgent: request.headers.get('user-agent'), status: res.status, params: found!.params, body: res.body });
     if (dropAfter) return drop(env);
+    if (stall) {
+      finish(res);
+      return stallMidBody(status, headers, responseText);
+    }
     return finish(res);
   };
 
@@ -160,6 +167,15 @@ type FaultStatus = { status: number; headers?: Record<string, string>; body?: un
 
 function faultResponse(f: FaultStatus): HandlerResult {
   return { status: f.status, body: f.body ?? { ok: false, error: 'internal_error', message: 'injected fault' }, headers: f.headers };
+}
+
+/** Fault `stall`: the status, the headers and the first half of the body, then the connection stays silent. */
+function stallMidBody(status: number, headers: Record<string, string>, text: string): Response {
+  const bytes = new TextEncoder().encode(text);
+  const head = bytes.subarray(0, Math.ceil(bytes.length / 2));
+  // Never closed: the client's deadline (or the emulator's close) ends it.
+  const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(head) });
+  return new Response(body, { status, headers: { 'content-type': JSON_TYPE, ...headers } });
 }
 
 function drop(env: NodeBindings | undefined): Response {

@@ -186,3 +186,18 @@ describe('rate limits are the shared toolkit’s', () => {
     expect(paths()).toHaveLength(1);
   });
 });
+
+describe('a 200 answer that is not the list GitHub documents fails the kind, so nothing is deleted', () => {
+  const notAList = { message: 'Server Error', documentation_url: 'https://docs.github.com/rest' };
+
+  it('a repositories page carrying an error object', async () => {
+    mock.inject({ path: '/organizations/9919/repos', status: 200, headers: {}, body: notAList });
+    await expect(run('repository')).rejects.toThrow(/the body of https:\/\/api\.github\.com\/organizations\/9919\/repos\?.*page=2 is not an array \(got object\)/);
+  });
+
+  it('a repository listed without a name or owner is not stringified into "undefined" requests', async () => {
+    mock.inject({ path: '/orgs/octo-org/repos', status: 200, headers: {}, body: [{ id: 1296269, full_name: null, private: false }] });
+    await expect(run('pull-request')).rejects.toThrow('GitHub listed a repository without a name or owner login (id 1296269)');
+    expect(paths().some((p) => p.includes('undefined'))).toBe(false);
+  });
+});

@@ -65,7 +65,12 @@ function repositories(ctx: Ctx, client: GithubClient, type: string): Promise<Rep
     const refs: RepoRef[] = [];
     for await (const page of client.paginate(`orgs/${encodeURIComponent(client.organization)}/repos`, { type })) {
       for (const repo of page) {
-        refs.push({ name: String(repo.name), owner: { login: String((repo.owner as { login?: string })?.login) }, has_issues: repo.has_issues as boolean | undefined });
+        const login = (repo.owner as { login?: unknown } | undefined)?.login;
+        // Stringified, a missing name would become requests to repos/…/undefined and identifiers "undefined-…".
+        if (typeof repo.name !== 'string' || repo.name === '' || typeof login !== 'string' || login === '') {
+          throw new Error(`GitHub listed a repository without a name or owner login (id ${JSON.stringify(repo.id ?? null)})`);
+        }
+        refs.push({ name: repo.name, owner: { login }, has_issues: repo.has_issues as boolean | undefined });
       }
     }
     return refs;

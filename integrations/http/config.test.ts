@@ -105,4 +105,20 @@ describe('validateHttpConfig', () => {
     expect(found[0]).toMatch(/^endpoints\.post\.itemsPath: jq does not compile "\.data\[\] \|": /);
     await expect(loadHttpConfig({ baseUrl: base, endpoints: { post: { path: '/p', itemsPath: '.data[]' } } })).resolves.toBeDefined();
   });
+
+  it('reads retry {statuses, attempts}, as a mapping or as text, and names what is wrong with it', () => {
+    const endpoints = { user: { path: '/users' } };
+    expect(validateHttpConfig({ baseUrl: base, endpoints }).retry).toBeUndefined();
+    expect(validateHttpConfig({ baseUrl: base, endpoints, retry: { statuses: [500, 503], attempts: 4 } }).retry).toEqual({ statuses: [500, 503], attempts: 4 });
+    expect(validateHttpConfig({ baseUrl: base, endpoints, retry: '{"attempts": 1}' }).retry).toEqual({ attempts: 1 });
+    expect(issues({ baseUrl: base, endpoints, retry: { statuses: [503, 200, 'x'], attempts: 0, codes: [1] } })).toEqual([
+      'retry.statuses[1]: expected an HTTP status from 400 to 599, got 200',
+      'retry.statuses[2]: expected an HTTP status from 400 to 599, got "x"',
+      'retry.attempts: expected a whole number from 1 to 50, got 0',
+      'retry.codes: unknown field',
+    ]);
+    expect(issues({ baseUrl: base, endpoints, retry: { statuses: 503 } })).toEqual(['retry.statuses: expected a list of HTTP statuses, got 503']);
+    expect(issues({ baseUrl: base, endpoints, retry: 5 })).toEqual(['retry: expected a mapping with statuses and/or attempts, got 5']);
+    expect(issues({ baseUrl: base, endpoints, retry: 'attempts: [' })).toEqual(['retry: could not parse as YAML or JSON (line 1, column 12)']);
+  });
 });

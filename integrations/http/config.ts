@@ -5,6 +5,7 @@
  */
 import YAML from 'yaml';
 import { z } from 'zod';
+import { retrySettingsIssues, type RetrySettings } from '../../src/index.ts';
 import { pathCompileError, placeholders } from './paths.ts';
 
 // Zod's default messages say "Invalid input"; these say what is missing or expected.
@@ -85,6 +86,8 @@ const configSchema = z.looseObject({
   auth: authSchema.default({ type: 'none' }),
   defaultHeaders: z.record(z.string(), z.string(expected('a string')), expected('a mapping of headers')).default({}),
   endpoints: z.record(z.string().min(1), endpointSchema, expected('a mapping of kind → endpoint (or a list of endpoints with `kind`)')),
+  /** Statuses retried (replacing the toolkit's 408, 429, 502, 503, 504) and attempts in all; checked by checkRetry. */
+  retry: z.custom<RetrySettings>(() => true).optional(),
   token: z.string().optional(),
   password: z.string().optional(),
   apiKey: z.string().optional(),
@@ -115,8 +118,8 @@ const SECRET_NAMES = ['token', 'password', 'apiKey', 'clientSecret'];
 const envName = (name: string): string => `OCEAN__INTEGRATION__CONFIG__${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
 /**
- * Validate a raw integration config and return it typed, with defaults applied. `auth`, `defaultHeaders` and
- * `endpoints` may be JSON or YAML text; `endpointsYaml` (text) wins over `endpoints`; endpoints may be a
+ * Validate a raw integration config and return it typed, with defaults applied. `auth`, `defaultHeaders`,
+ * `endpoints` and `retry` may be JSON or YAML text; `endpointsYaml` (text) wins over `endpoints`; endpoints may be a
  * mapping by kind or a list of `{kind, …}`. Throws {@link HttpConfigError} naming every bad field.
  *
  * @example validateHttpConfig({ baseUrl: 'https://api.example.com', endpoints: { user: { path: '/users' } } })
@@ -124,7 +127,7 @@ const envName = (name: string): string => `OCEAN__INTEGRATION__CONFIG__${name.re
 export function validateHttpConfig(raw: unknown): HttpConfig {
   const issues: string[] = [];
   const input: Record<string, unknown> = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw } : {};
-  for (const key of ['auth', 'defaultHeaders', 'endpoints', 'endpointsYaml'] as const) {
+  for (const key of ['auth', 'defaultHeaders', 'endpoints', 'endpointsYaml', 'retry'] as const) {
     if (typeof input[key] === 'string') input[key] = parseText(input[key] as string, key, issues);
   }
   if (input.endpointsYaml !== undefined && input.endpointsYaml !== null) input.endpoints = input.endpointsYaml;
@@ -142,6 +145,7 @@ export function validateHttpConfig(raw: unknown): HttpConfig {
   const config = parsed.data;
   checkAuth(config, issues);
   checkEndpoints(config, issues);
+  if (config.retry !== undefined) issues.push(...retrySettingsIssues(config.retry, 'retry'));
   if (issues.length > 0) throw new HttpConfigError(issues);
   return config;
 }

@@ -3,8 +3,10 @@ import { loadIntegrationFolder } from 'port-tide/node';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { loadSettingsOrThrow } from '../../src/config/index.ts';
 import { createTide, type Tide } from '../../src/integration/index.ts';
+import type { Logger } from '../../src/index.ts';
+import { createMemoryLogger } from '../../src/testing/index.ts';
 import http from './index.ts';
-import { POSTS, SECRETS, TODOS, USERS, startTestApi, type TestApi } from './test-support.ts';
+import { MANY_POSTS, POSTS, SECRETS, TODOS, USERS, startTestApi, type TestApi } from './test-support.ts';
 
 const CREDS = { clientId: 'tide-id', clientSecret: 'tide-secret' };
 const PORT = 'http://port.emulator.local';
@@ -20,6 +22,7 @@ afterAll(() => api.close());
 beforeEach(() => {
   emulator = createPortEmulator({ credentials: [CREDS] });
   api.requests.length = 0;
+  api.errorPageAt = undefined;
 });
 afterEach(() => emulator.close());
 
@@ -29,7 +32,7 @@ const routedFetch: typeof fetch = (input, init) => {
   return url.startsWith(PORT) ? emulator.fetch(input, init) : fetch(input, init);
 };
 
-function build(env: Record<string, string>): Tide {
+function build(env: Record<string, string>, logger?: Logger): Tide {
   const { settings } = loadSettingsOrThrow({
     env: {
       OCEAN__PORT__CLIENT_ID: CREDS.clientId,
@@ -41,7 +44,7 @@ function build(env: Record<string, string>): Tide {
     spec: folder.spec,
     integrationDefaults: { type: http.type, version: http.version },
   });
-  return createTide({ integration: { ...http, spec: folder.spec, resources: folder.resources }, settings, fetch: routedFetch });
+  return createTide({ integration: { ...http, spec: folder.spec, resources: folder.resources }, settings, fetch: routedFetch, logger });
 }
 
 interface Entity {
@@ -134,5 +137,57 @@ describe('the http integration resyncing into the Port emulator', () => {
     expect(report.status).toBe('failed');
     expect(report.errors.join('\n')).toContain('endpoints.user.pagination.cursorPath: required');
     expect(api.requests).toEqual([]);
+  });
+
+  it('a later run whose page 10 answers 200 {"error":"not a list"} fails, deletes nothing and creates no "null" entity', async () => {
+    const endpoints = [
+      'user: { path: /users }',
+      'todo: { path: "/users/{user.id}/todos", parent: user }',
+      'post: { path: /many/posts, pagination: { type: offset, limit: 100, limitParam: _limit, offsetParam: _start } }',
+    ].join('\n');
+    const env = { OCEAN__INTEGRATION__CONFIG__BASE_URL: api.url, OCEAN__INTEGRATION__CONFIG__ENDPOINTS_YAML: endpoints };
+    const first = build(env);
+    await first.provision();
+    expect((await first.resync()).status).toBe('completed');
+    expect(await entities('http-post')).toHaveLength(MANY_POSTS.length);
+
+    api.errorPageAt = 900;
+    const report = await build(env).resync();
+    expect(report.status).toBe('failed');
+    expect(report.kinds.find((k) => k.kind === 'post')!.errors.join('\n')).toContain(
+      'endpoints.post.itemsPath: "." gave object, expected the array of items (the response was {"error":"not a list"})',
+    );
+    expect(report.deletion).toMatchObject({ outcome: 'skipped', skipReason: 'kind-errors', counts: { deleted: 0 } });
+    expect((await entities('http-user')).map((u) => u.identifier)).toEqual(USERS.map((u) => String(u.id)));
+    const posts = await entities('http-post');
+    expect(posts.map((p) => p.identifier)).toEqual(MANY_POSTS.map((p) => String(p.id)));
+    // The first run reads 20 pages and the empty one after them; the second stops at the error page.
+    expect(api.requests.filter((r) => r.path === '/many/posts').map((r) => r.query._start)).toEqual(
+      [...Array.from({ length: 21 }, (_, i) => String(i * 100)), ...Array.from({ length: 10 }, (_, i) => String(i * 100))],
+    );
+  });
+
+  it('retry set in the config: the listed statuses are retried and every retry is a WARN line naming the host', async () => {
+    const endpoints = ['user: { path: /flaky/500/2/users }', 'post: { path: /posts }', 'todo: { path: "/users/{user.id}/todos", parent: user }'].join('\n');
+    const logger = createMemoryLogger();
+    const tide = build(
+      {
+        OCEAN__INTEGRATION__CONFIG__BASE_URL: api.url,
+        OCEAN__INTEGRATION__CONFIG__ENDPOINTS_YAML: endpoints,
+        OCEAN__INTEGRATION__CONFIG__RETRY: '{"statuses": [500], "attempts": 3}',
+      },
+      logger,
+    );
+    await tide.provision();
+    const report = await tide.resync();
+    expect(report.kinds.flatMap((k) => k.errors)).toEqual([]);
+    await expectExampleEntities();
+    const host = new URL(api.url).host;
+    const retries = logger.records.filter((r) => r.fields.component === 'http');
+    expect(retries.map((r) => [r.level, r.message.replace(/ in [\d.]+ s$/, '')])).toEqual([
+      ['warn', `[tide] GET ${host} answered 500; retry 1 of 2`],
+      ['warn', `[tide] GET ${host} answered 500; retry 2 of 2`],
+    ]);
+    expect(retries[0].fields).toMatchObject({ method: 'GET', host, attempt: 1, retries: 2, reason: '500' });
   });
 });

@@ -8,7 +8,7 @@ import { paginateCursor, paginateLinkHeader, paginateOffset, paginatePageNumber 
 import type { HttpClient, RawItem } from 'port-tide';
 import { absolute, type Authenticator } from './auth.ts';
 import type { EndpointConfig, HttpConfig } from './config.ts';
-import { fillTemplate, pathOutputs, pathValue } from './paths.ts';
+import { fillTemplate, needsJq, pathOutputs, pathValue } from './paths.ts';
 
 export interface EndpointWalk {
   kind: string;
@@ -102,7 +102,13 @@ function pageRequester(walk: EndpointWalk, endpoint: EndpointConfig) {
   };
 }
 
-/** The items at the path: one array output is the list; otherwise every output is an item. */
+/**
+ * The items at the path. A plain path (the default `.`, `data`, `.data.items`) names the array itself, so anything
+ * else there (a 200 carrying an error object, a missing field) fails the kind instead of becoming one bogus item or
+ * an empty last page, which would let reconciliation delete what the walk never reached (docs/behaviour.md §4.11).
+ * A jq program may instead yield the items one by one (`.data[]`): one array output is the list, otherwise every
+ * output is an item.
+ */
 async function itemsOf(body: unknown, path: string, field: string): Promise<unknown[]> {
   let outputs: unknown[];
   try {
@@ -110,14 +116,19 @@ async function itemsOf(body: unknown, path: string, field: string): Promise<unkn
   } catch (error) {
     throw new Error(`${field}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (outputs.length === 1 && Array.isArray(outputs[0])) return outputs[0];
-  if (outputs.length === 1 && (outputs[0] === null || typeof outputs[0] !== 'object')) {
-    throw new Error(`${field}: ${JSON.stringify(path)} gave ${outputs[0] === null ? 'null' : typeof outputs[0]}, expected the array of items`);
-  }
-  if (outputs.length === 0 && !path.trim().startsWith('.')) {
-    throw new Error(`${field}: ${JSON.stringify(path)} is not in the response, expected the array of items`);
+  const [first] = outputs;
+  if (outputs.length === 1 && Array.isArray(first)) return first;
+  const plainPath = !needsJq(path);
+  if (plainPath || (outputs.length === 1 && (first === null || typeof first !== 'object'))) {
+    const got = outputs.length === 0 ? 'is not in the response' : `gave ${first === null ? 'null' : typeof first}`;
+    throw new Error(`${field}: ${JSON.stringify(path)} ${got}, expected the array of items (the response was ${excerpt(body)})`);
   }
   return outputs;
+}
+
+function excerpt(body: unknown): string {
+  const text = JSON.stringify(body) ?? 'empty';
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** A plain-object raw item; scalars become `{ value }`, and a nested endpoint's item carries its parent. */

@@ -91,6 +91,54 @@ describe('pagination styles against a real server', () => {
   });
 });
 
+describe('a 200 page carrying an error object instead of the items', () => {
+  const offset = { type: 'offset', limit: 3 };
+  const walk = async (item: Record<string, unknown>) => {
+    const seen: RawItem[][] = [];
+    const error = await (async () => {
+      for await (const page of resyncKind(context('item', config({ item })))) seen.push(page);
+    })().catch((e: unknown) => e);
+    return { seen, error: error as Error | undefined };
+  };
+
+  it('fails the kind after the good pages when the body itself should be the array (default itemsPath)', async () => {
+    const { seen, error } = await walk({ path: '/error-page/items', pagination: offset });
+    expect(seen).toEqual([ITEMS.slice(0, 3)]);
+    expect(error?.message).toBe('endpoints.item.itemsPath: "." gave object, expected the array of items (the response was {"error":"not a list"})');
+  });
+
+  it.each(['data', '.data'])('fails the kind when the items path %s is missing from the page, instead of ending the walk', async (itemsPath) => {
+    const { seen, error } = await walk({ path: '/error-page/items', params: { wrapped: 1 }, itemsPath, pagination: offset });
+    expect(seen).toEqual([ITEMS.slice(0, 3)]);
+    expect(error?.message).toBe(`endpoints.item.itemsPath: "${itemsPath}" is not in the response, expected the array of items (the response was {"error":"not a list"})`);
+  });
+
+  it('a jq program that iterates fails on the error object too; on a good page one output is one item', async () => {
+    const { seen, error } = await walk({ path: '/error-page/items', params: { wrapped: 1 }, itemsPath: '.data[]', pagination: offset });
+    expect(seen).toEqual([ITEMS.slice(0, 3)]);
+    expect(error?.message).toMatch(/^endpoints\.item\.itemsPath: jq runtime error in "\.data\[\]": .*Cannot iterate over null/);
+    const one = await pages(context('item', config({ item: { path: '/plain/items', itemsPath: '.[] | select(.id == "item-1")' } })));
+    expect(one).toEqual([[ITEMS[0]]]);
+  });
+});
+
+describe('retry {statuses, attempts}', () => {
+  const retrying = (retry: Record<string, unknown>) => ({ ...context('item', config({ item: { path: '/flaky/500/2/items' } }, { retry })), http: createHttpClient({ sleep: async () => {} }) });
+
+  it('retries the statuses it lists, up to the attempts', async () => {
+    expect((await pages(retrying({ statuses: [500], attempts: 3 }))).flat()).toEqual(ITEMS);
+    expect(paths()).toEqual(['/flaky/500/2/items', '/flaky/500/2/items', '/flaky/500/2/items']);
+  });
+
+  it('fails the kind with the status once the attempts are spent, and never retries a status it does not list', async () => {
+    await expect(pages(retrying({ statuses: [500], attempts: 2 }))).rejects.toThrow(/HTTP 500 from GET/);
+    expect(paths()).toHaveLength(2);
+    api.requests.length = 0;
+    await expect(pages(retrying({ statuses: [503] }))).rejects.toThrow(/HTTP 500 from GET/);
+    expect(paths()).toHaveLength(1);
+  });
+});
+
 describe('auth', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['bearer', { auth: { type: 'bearer' }, token: SECRETS.token }, '/bearer'],

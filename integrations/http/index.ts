@@ -1,6 +1,7 @@
 /**
  * Tide's declarative HTTP integration: any REST API, connected by describing its endpoints in the
- * integration config (base URL, auth, pagination, items path, query parameters, nested endpoints). Every
+ * integration config (base URL, auth, pagination, items path, query parameters, nested endpoints, and the
+ * statuses and attempts of its retries). Every
  * kind of the mapping is an endpoint of `endpoints`, so there is no per-API code: one catch-all handler
  * walks whichever endpoint the resource names. `.port/` ships an example describing a small
  * JSONPlaceholder-like API (users, posts, each user's todos).

@@ -3,7 +3,7 @@
  * nested endpoint. A parent's items are kept for the rest of the resync (`ctx.attributes`), so a parent
  * kind that is also mapped, and its children, cost one walk of the parent in all.
  */
-import type { KindContext, RawItem } from 'port-tide';
+import type { HttpClient, KindContext, RawItem } from 'port-tide';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { loadHttpConfig, type HttpConfig } from './config.ts';
 import { endpointPages } from './fetch-endpoint.ts';
@@ -25,6 +25,7 @@ const CACHED_PAGE_SIZE = 100;
 
 interface Walker {
   config: HttpConfig;
+  http: HttpClient;
   auth: Authenticator;
   ctx: KindContext;
 }
@@ -35,7 +36,9 @@ export async function* resyncKind(ctx: KindContext): AsyncGenerator<RawItem[]> {
   if (!Object.hasOwn(config.endpoints, ctx.kind)) {
     throw new Error(`kind "${ctx.kind}" is not described in endpoints (described: ${Object.keys(config.endpoints).join(', ')})`);
   }
-  const walker: Walker = { config, auth: createAuthenticator(config, ctx.http), ctx };
+  // The config's retry settings apply to every request of the walk, token requests included.
+  const http = config.retry ? ctx.http.withRetry(config.retry) : ctx.http;
+  const walker: Walker = { config, http, auth: createAuthenticator(config, http), ctx };
   const cached = ctx.attributes[CACHE_PREFIX + ctx.kind] as Promise<RawItem[]> | undefined;
   if (cached) {
     const items = await cached;
@@ -53,9 +56,9 @@ export async function* resyncKind(ctx: KindContext): AsyncGenerator<RawItem[]> {
 }
 
 async function* walkKind(walker: Walker, kind: string): AsyncGenerator<RawItem[]> {
-  const { config, auth, ctx } = walker;
+  const { config, http, auth, ctx } = walker;
   const endpoint = config.endpoints[kind];
-  const base = { kind, config, http: ctx.http, auth, signal: ctx.signal };
+  const base = { kind, config, http, auth, signal: ctx.signal };
   if (endpoint.parent === undefined) {
     ctx.logger.debug('http: fetching endpoint', { kind, path: endpoint.path });
     yield* endpointPages(base);

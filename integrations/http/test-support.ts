@@ -13,6 +13,8 @@ export const USERS = [1, 2, 3].map((id) => ({ id, name: `User ${id}`, username: 
 export const POSTS = USERS.flatMap((u) => [1, 2].map((n) => ({ id: (u.id - 1) * 2 + n, userId: u.id, title: `Post ${(u.id - 1) * 2 + n}`, body: `Body ${(u.id - 1) * 2 + n}` })));
 export const TODOS = USERS.flatMap((u) => [1, 2].map((n) => ({ id: (u.id - 1) * 2 + n, userId: u.id, title: `Todo ${(u.id - 1) * 2 + n}`, completed: n === 2 })));
 
+export const MANY_POSTS = Array.from({ length: 2000 }, (_, i) => ({ userId: (i % USERS.length) + 1, id: i + 1, title: `Post ${i + 1}`, body: `Body ${i + 1}` }));
+
 export const SECRETS = { token: 'token-1', username: 'user-1', password: 'password-1', apiKey: 'key-1', clientId: 'client-1', clientSecret: 'secret-1' };
 
 export interface RecordedRequest {
@@ -30,6 +32,8 @@ export interface TestApi {
   tokensIssued: number;
   /** Invalidate every issued OAuth2 token, as an expiry on the server side would. */
   revokeTokens(): void;
+  /** `/many/posts` answers `200 {"error":"not a list"}` for the page starting at this offset. */
+  errorPageAt: number | undefined;
   close(): Promise<void>;
 }
 
@@ -43,7 +47,7 @@ export async function startTestApi(): Promise<TestApi> {
   const app = new Hono();
   const requests: RecordedRequest[] = [];
   const issued = new Set<string>();
-  const api: TestApi = { url: '', requests, tokensIssued: 0, revokeTokens: () => issued.clear(), close: async () => {} };
+  const api: TestApi = { url: '', requests, tokensIssued: 0, revokeTokens: () => issued.clear(), errorPageAt: undefined, close: async () => {} };
 
   app.use('*', async (c, next) => {
     requests.push({ method: c.req.method, path: c.req.path, query: c.req.query(), authorization: c.req.header('authorization'), headers: c.req.header() });
@@ -99,6 +103,21 @@ export async function startTestApi(): Promise<TestApi> {
     });
   }
 
+  // A vendor that answers 200 with an error object in place of its second page, bare or wrapped in `data`.
+  app.get('/error-page/items', (c) => {
+    const offset = intParam(c, 'offset', 0);
+    const page = ITEMS.slice(offset, offset + intParam(c, 'limit', PAGE));
+    if (offset > 0) return c.json({ error: 'not a list' });
+    return c.req.query('wrapped') === '1' ? c.json({ data: page }) : c.json(page);
+  });
+
+  // Answers `status` to the first `failures` requests on its path, then the items (or the example users).
+  app.get('/flaky/:status/:failures/:what', (c) => {
+    const seen = requests.filter((r) => r.path === c.req.path).length;
+    if (seen <= Number(c.req.param('failures'))) return c.json({ message: 'Internal Server Error' }, Number(c.req.param('status')) as 500);
+    return c.json(c.req.param('what') === 'users' ? USERS : ITEMS);
+  });
+
   app.get('/groups', (c) => c.json(GROUPS));
   app.get('/groups/:id/members', (c) => {
     const page = intParam(c, 'page', 1);
@@ -113,6 +132,12 @@ export async function startTestApi(): Promise<TestApi> {
     return c.json(POSTS.slice(start, start + intParam(c, '_limit', POSTS.length)));
   });
   app.get('/users/:id/todos', (c) => c.json(TODOS.filter((t) => String(t.userId) === c.req.param('id'))));
+  // A larger catalog of the same shape, paged as JSONPlaceholder pages (`_start`, `_limit`).
+  app.get('/many/posts', (c) => {
+    const start = intParam(c, '_start', 0);
+    if (start === api.errorPageAt) return c.json({ error: 'not a list' });
+    return c.json(MANY_POSTS.slice(start, start + intParam(c, '_limit', MANY_POSTS.length)));
+  });
 
   // The same shape, bearer-protected and cursor-paginated, posts filtered by a query parameter.
   const cursorPage = <T>(c: Context, list: T[]) => {

@@ -89,7 +89,17 @@ export class NetworkError extends Error {
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   // undici reports "fetch failed" and puts the useful code (ECONNREFUSED…) on its cause.
-  const cause = (error as { cause?: unknown }).cause;
-  const code = cause && typeof cause === 'object' ? (cause as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? `${error.message}: ${code}` : error.message;
+  const code = errorCode(error);
+  return code !== undefined ? `${error.message}: ${code}` : error.message;
+}
+
+/** The `code` of an error or of the first error in its `cause` chain that has one (undici puts it on `cause`). */
+export function errorCode(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; current !== null && typeof current === 'object' && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError, NetworkError } from './errors.ts';
@@ -6,23 +5,9 @@ import { createHttpClient } from './fetch-client.ts';
 import type { HttpClientOptions } from './fetch-client.ts';
 import { PORT_RETRY_POLICY } from './retry-policy.ts';
 import { sleep as realSleep } from './sleep.ts';
+import { startServer } from './test-support.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
-
-async function startServer(app: Hono): Promise<{ url: string; close: () => Promise<void> }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
 
 /** A clock that only moves when the client sleeps; every requested wait is recorded. */
 function fakeTime() {

@@ -1,7 +1,9 @@
 import { HttpError, NetworkError, redactUrl } from './errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { isRetryableResponse, resolveRetryPolicy, retryDelay, VENDOR_RETRY_POLICY } from './retry-policy.ts';
-import type { RetryPolicy } from './retry-policy.ts';
+import { logRetry } from './retry-log.ts';
+import type { RetryLogger } from './retry-log.ts';
+import { isDnsFailure, isRetryableResponse, resolveRetryPolicy, retryDelay, retrySettings, VENDOR_RETRY_POLICY } from './retry-policy.ts';
+import type { RetryPolicy, RetrySettings } from './retry-policy.ts';
 import { abortReason, anySignal, sleep as defaultSleep } from './sleep.ts';
 import type { SleepFn } from './sleep.ts';
 
@@ -25,7 +27,10 @@ export interface HttpClientOptions {
   baseUrl?: string;
   /** Sent with every request; per-request headers win. */
   headers?: HeadersInit;
-  /** Per-attempt timeout until the response headers arrive. Default 60 s; 0 disables. */
+  /**
+   * Per-attempt deadline covering the response headers and the whole body: `request()` resolves once the body
+   * has arrived, and a stall past the deadline is a retryable network error. Default 60 s; 0 disables.
+   */
   timeoutMs?: number;
   /** Overrides on top of `retryBase`. */
   retry?: Partial<RetryPolicy>;
@@ -37,13 +42,17 @@ export interface HttpClientOptions {
   now?: () => number;
   random?: () => number;
   onRetry?: (info: RetryInfo) => void;
+  /** Every retry is a WARN line here (method, host, reason, attempt, wait; never the path or a header). */
+  logger?: RetryLogger;
 }
 
 export interface RequestOptions extends RequestInit {
   /** Force retries on (e.g. an idempotent POST) or off; default: the policy's methods. */
   retryable?: boolean;
-  /** Overrides the client's per-attempt timeout; 0 disables. */
+  /** Overrides the client's per-attempt deadline (headers and body); 0 disables. */
   timeoutMs?: number;
+  /** Statuses retried (replacing the client's list) and attempts in all, for this request. */
+  retry?: RetrySettings;
 }
 
 export interface HttpClient {
@@ -56,6 +65,13 @@ export interface HttpClient {
   json<T = unknown>(input: string | URL, init?: RequestOptions): Promise<T>;
   /** The policy in force, after overrides. */
   readonly retryPolicy: RetryPolicy;
+  /**
+   * The same client (transport, deadline, rate limiter, logger) retrying these statuses, replacing its list,
+   * with at most `attempts` attempts in all. Throws naming the field when a setting is out of range.
+   *
+   * @example const http = ctx.http.withRetry({ statuses: [500, 502, 503], attempts: 4 });
+   */
+  withRetry(settings: RetrySettings): HttpClient;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -70,15 +86,19 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * const repos = await client.json<Repo[]>('/repos', { signal });
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  return clientWith(options, resolveRetryPolicy(options.retry, options.retryBase ?? VENDOR_RETRY_POLICY));
+}
+
+function clientWith(options: HttpClientOptions, clientPolicy: RetryPolicy): HttpClient {
   const transport = options.fetch ?? ((input, init) => fetch(input, init));
-  const policy = resolveRetryPolicy(options.retry, options.retryBase ?? VENDOR_RETRY_POLICY);
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const limiter = options.rateLimiter;
 
   async function request(input: string | URL, init: RequestOptions = {}): Promise<Response> {
-    const { retryable, timeoutMs: requestTimeout, signal: callerSignal, headers, ...rest } = init;
+    const { retryable, timeoutMs: requestTimeout, signal: callerSignal, headers, retry, ...rest } = init;
+    const policy = retry ? resolveRetryPolicy(retrySettings(retry), clientPolicy) : clientPolicy;
     const url = resolveUrl(options.baseUrl, input);
     const method = (init.method ?? 'GET').toUpperCase();
     const mergedHeaders = mergeHeaders(options.headers, headers);
@@ -87,11 +107,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     // A stream is consumed by the first attempt, so it cannot be sent twice.
     const canRetry = isReplayable(init.body) && (retryable ?? policy.methods.has(method));
     const shownUrl = redactUrl(url);
+    let dnsFailures = 0;
 
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortReason(signal);
       const release = limiter ? await limiter.acquire(signal) : undefined;
 
+      // One deadline per attempt covers the headers and the whole body: a server that stalls mid-body
+      // would otherwise hang its caller for ever (docs/behaviour.md §4.2).
       const timeout = timeoutMs > 0 ? new AbortController() : undefined;
       const timer = timeout
         ? setTimeout(() => timeout.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs)
@@ -104,11 +127,21 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       } catch (error) {
         failure = error;
       } finally {
-        clearTimeout(timer);
-        combined.dispose();
         if (response) limiter?.update(response);
         release?.();
       }
+      const retryStatus =
+        response !== undefined && canRetry && attempt < policy.retries && isRetryableResponse(response, policy);
+      if (response && !retryStatus && !signal?.aborted) {
+        try {
+          response = await readWhole(response, combined.signal);
+        } catch (error) {
+          failure = error;
+          response = undefined;
+        }
+      }
+      clearTimeout(timer);
+      combined.dispose();
 
       if (signal?.aborted) {
         if (response) await discard(response);
@@ -116,19 +149,28 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
 
       let delayMs: number;
+      let retries = policy.retries;
       if (response === undefined) {
         const timedOut = timeout?.signal.aborted === true;
-        if (!canRetry || !policy.retryNetworkErrors || attempt >= policy.retries) {
-          throw new NetworkError({ method, url, attempts: attempt + 1, timedOut, cause: failure });
+        const error = timedOut ? timeout?.signal.reason : failure;
+        if (!timedOut && isDnsFailure(failure)) {
+          // A host name that does not resolve: at most `dnsRetries` retries for such failures.
+          dnsFailures += 1;
+          retries = Math.min(retries, attempt + 1 + policy.dnsRetries - dnsFailures);
+        }
+        if (!canRetry || !policy.retryNetworkErrors || attempt >= retries) {
+          throw new NetworkError({ method, url, attempts: attempt + 1, timedOut, cause: error });
         }
         delayMs = retryDelay(undefined, attempt + 1, policy, now(), random);
-        options.onRetry?.({ attempt: attempt + 1, delayMs, method, url: shownUrl, error: failure });
+        options.onRetry?.({ attempt: attempt + 1, delayMs, method, url: shownUrl, error });
+        if (options.logger) logRetry(options.logger, { method, url, attempt: attempt + 1, retries, delayMs, error, timedOut });
       } else {
-        if (!canRetry || attempt >= policy.retries || !isRetryableResponse(response, policy)) return response;
+        if (!retryStatus) return response;
         delayMs = retryDelay(response, attempt + 1, policy, now(), random);
         // An unread body would hold its connection open.
         await discard(response);
         options.onRetry?.({ attempt: attempt + 1, delayMs, method, url: shownUrl, status: response.status });
+        if (options.logger) logRetry(options.logger, { method, url, attempt: attempt + 1, retries, delayMs, status: response.status });
       }
       await sleep(delayMs, signal);
     }
@@ -143,7 +185,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     return readJson<T>(response, method, url);
   }
 
-  return { request, json, retryPolicy: policy };
+  return {
+    request,
+    json,
+    retryPolicy: clientPolicy,
+    withRetry: (settings) => clientWith(options, resolveRetryPolicy(retrySettings(settings), clientPolicy)),
+  };
 }
 
 /**
@@ -180,6 +227,48 @@ function isReplayable(body: BodyInit | null | undefined): boolean {
   if (typeof Blob !== 'undefined' && body instanceof Blob) return true;
   if (typeof FormData !== 'undefined' && body instanceof FormData) return true;
   return false;
+}
+
+// Statuses whose Response may not carry a body (the Fetch standard's null body statuses).
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The response with its body read to the end, or a rejection as soon as `signal` aborts (the deadline or the
+ * caller) or the body breaks off. Aborting cancels the stream itself, since not every transport ties the body
+ * to the request's signal (undici does; mocks and in-process apps do not).
+ */
+async function readWhole(response: Response, signal: AbortSignal): Promise<Response> {
+  if (response.body === null) return response;
+  const reader = response.body.getReader();
+  const onAbort = (): void => {
+    reader.cancel(abortReason(signal)).catch(() => {
+      // A stream that cannot be cancelled is dropped with the reader.
+    });
+  };
+  const chunks: Uint8Array[] = [];
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (signal.aborted) onAbort();
+    for (;;) {
+      const { done, value } = await reader.read();
+      // A cancelled stream reads as done: only the signal tells a cut-off body from a complete one.
+      if (signal.aborted) throw abortReason(signal);
+      if (done) break;
+      chunks.push(value);
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  // The chunks as they came, not joined: a page is not held twice while its caller decodes it.
+  const body = NULL_BODY_STATUSES.has(response.status)
+    ? null
+    : new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 async function discard(response: Response): Promise<void> {

@@ -12,10 +12,15 @@ export {
   isRateLimited403,
   isRetryableResponse,
   parseWaitHeader,
+  isDnsFailure,
   resolveRetryPolicy,
   retryDelay,
+  retrySettings,
+  retrySettingsIssues,
 } from './retry-policy.ts';
-export type { RetryPolicy } from './retry-policy.ts';
+export type { RetryPolicy, RetrySettings } from './retry-policy.ts';
+export { logRetry } from './retry-log.ts';
+export type { RetryEvent, RetryLogger } from './retry-log.ts';
 export { createRateLimiter } from './rate-limiter.ts';
 export type { RateLimiter, RateLimiterOptions, RateLimitRelease, RateLimitState } from './rate-limiter.ts';
 export {
@@ -38,6 +43,6 @@ export type {
 } from './pagination.ts';
 export { createLimiter, mapConcurrent } from './concurrency.ts';
 export type { LimitFunction } from './concurrency.ts';
-export { HttpError, NetworkError, redactUrl } from './errors.ts';
+export { HttpError, NetworkError, errorCode, redactUrl } from './errors.ts';
 export { abortReason, anySignal, raceAbort, sleep } from './sleep.ts';
 export type { SleepFn } from './sleep.ts';

@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError } from './errors.ts';
@@ -12,21 +11,7 @@ import {
   valueAt,
   withParams,
 } from './pagination.ts';
-
-async function startServer(app: Hono): Promise<{ url: string; close: () => Promise<void> }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
+import { startServer } from './test-support.ts';
 
 async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -73,6 +58,16 @@ app.get('/pages', (c) => {
 });
 app.get('/broken', (c) => c.json({ ok: false, error: 'rate_limit_exceeded' }, 500));
 app.get('/not-array', (c) => c.json({ items: { a: 1 } }));
+// Vendors that answer 200 with an error object instead of a page (on the second page here).
+const NOT_A_LIST = { error: 'not a list' };
+app.get('/error-page/link', (c) => {
+  if (c.req.query('page') === '2') return c.json(NOT_A_LIST);
+  c.header('link', '</error-page/link?page=2>; rel="next"');
+  return c.json(RECORDS.slice(0, 3));
+});
+app.get('/error-page/offset', (c) => (c.req.query('offset') === '0' ? c.json(RECORDS.slice(0, 3)) : c.json(NOT_A_LIST)));
+app.get('/error-page/pages', (c) => (c.req.query('page') === '1' ? c.json(RECORDS.slice(0, 3)) : c.json(NOT_A_LIST)));
+app.get('/error-page/cursor', (c) => (c.req.query('after') === undefined ? c.json({ data: RECORDS.slice(0, 3), next: '3' }) : c.json(NOT_A_LIST)));
 
 let server: { url: string; close: () => Promise<void> };
 beforeAll(async () => {
@@ -195,6 +190,32 @@ describe('errors and cancellation', () => {
     await expect(collect(paginatePageNumber(client(), { url: '/not-array', itemsPath: 'items' }))).rejects.toThrow(
       /pagination: "items" of \/not-array\?page=1 is not an array \(got object\)/,
     );
+  });
+
+  describe('a 200 page carrying an error object instead of items fails the walk after the good pages', () => {
+    const walks: Array<[string, () => AsyncIterable<unknown>, RegExp]> = [
+      ['paginateLinkHeader', () => paginateLinkHeader(client(), '/error-page/link'), /the body of \/error-page\/link\?page=2 is not an array \(got object\)/],
+      ['paginateOffset', () => paginateOffset(client(), { url: '/error-page/offset', limit: 3 }), /the body of \/error-page\/offset\?limit=3&offset=3 is not an array/],
+      ['paginatePageNumber', () => paginatePageNumber(client(), { url: '/error-page/pages' }), /the body of \/error-page\/pages\?page=2 is not an array/],
+      [
+        'paginateCursor',
+        () => paginateCursor(client(), { url: '/error-page/cursor', cursorPath: 'next', cursorParam: 'after', itemsPath: 'data' }),
+        /"data" of \/error-page\/cursor\?after=3 is not an array \(got undefined\)/,
+      ],
+    ];
+    it.each(walks)('%s', async (_name, walk, message) => {
+      const seen: unknown[] = [];
+      const run = async () => {
+        for await (const page of walk()) seen.push(page);
+      };
+      await expect(run()).rejects.toThrow(message);
+      expect(seen).toEqual([RECORDS.slice(0, 3)]);
+    });
+
+    it('paginateLinkHeader yields whole bodies only when asked to with itemsPath: null', async () => {
+      const pages = await collect(paginateLinkHeader(client(), '/error-page/link', { itemsPath: null }));
+      expect(pages).toEqual([RECORDS.slice(0, 3), NOT_A_LIST]);
+    });
   });
 
   it('stops between pages when the signal aborts', async () => {

@@ -15,7 +15,10 @@ export interface PaginateBase {
   /** Sent with every page request (method, headers, body…). */
   init?: RequestOptions;
   signal?: AbortSignal;
-  /** Where the page's items are; default: the body itself is the array. */
+  /**
+   * Where the page's items are; default: the body itself is the array. Whatever is there must be an
+   * array: anything else (a 200 carrying an error object) throws instead of ending the walk.
+   */
   itemsPath?: PathSpec<unknown>;
   /** Safety stop. Default unlimited. */
   maxPages?: number;
@@ -87,12 +90,15 @@ export function parseLinkHeader(value: string | null | undefined): LinkValue[] {
 /**
  * Pages through an API that links the next page in a `Link: <…>; rel="next"` header
  * (GitHub, GitLab…); relative links resolve against the current page. Yields each page's
- * parsed JSON, or the items at `itemsPath`; stops at the last page or an empty one.
+ * items: the body itself, which must be an array, or the array at `itemsPath`. A 200 page
+ * carrying anything else (a vendor's error object) throws, so a resync never mistakes it for
+ * the end of the list (docs/behaviour.md §4.11). `itemsPath: null` yields whole bodies unchecked.
+ * Stops at the last page or an empty one.
  */
 export async function* paginateLinkHeader<T = unknown>(
   client: PageRequester,
   url: string,
-  init: RequestOptions & Omit<PaginateBase, 'url' | 'init'> = {},
+  init: RequestOptions & Omit<PaginateBase, 'url' | 'init' | 'itemsPath'> & { itemsPath?: PathSpec<unknown> | null } = {},
 ): AsyncGenerator<T> {
   const { itemsPath, maxPages, ...requestInit } = init;
   const seen = new Set<string>();
@@ -100,7 +106,7 @@ export async function* paginateLinkHeader<T = unknown>(
   for (let page = 0; next !== undefined && !reachedMax(page, maxPages); page++) {
     seen.add(next);
     const { body, headers } = await fetchPage(client, next, requestInit, requestInit.signal ?? undefined);
-    const result = itemsPath === undefined ? body : itemsAt(body, itemsPath, next);
+    const result = itemsPath === null ? body : itemsAt(body, itemsPath, next);
     if (Array.isArray(result) && result.length === 0) return;
     yield result as T;
     const link = parseLinkHeader(headers.get('link')).find((l) => l.rel.includes('next'));

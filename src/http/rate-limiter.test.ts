@@ -1,26 +1,11 @@
-import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from './fetch-client.ts';
 import { createRateLimiter } from './rate-limiter.ts';
 import type { RateLimitRelease } from './rate-limiter.ts';
+import { startServer } from './test-support.ts';
 
 const WINDOW_START = Date.UTC(2026, 0, 15, 12, 0, 0);
-
-async function startServer(app: Hono): Promise<{ url: string; close: () => Promise<void> }> {
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
 
 /**
  * A clock that moves only when a sleep is let go. Sleeps are recorded and held until

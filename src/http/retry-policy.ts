@@ -1,3 +1,5 @@
+import { errorCode } from './errors.ts';
+
 /**
  * Retry behaviour as data: which statuses and methods are retried, how often, and how
  * long to wait. The fetch client reads it; the Port client and vendor clients pick a preset.
@@ -17,6 +19,11 @@ export interface RetryPolicy {
   readonly jitter: number;
   /** Whether network errors and timeouts are retried (on retryable requests). */
   readonly retryNetworkErrors: boolean;
+  /**
+   * Retries after a DNS failure (`ENOTFOUND`, `EAI_AGAIN`), within `retries`: a name that does not resolve
+   * rarely starts to within the minutes a full backoff takes.
+   */
+  readonly dnsRetries: number;
 }
 
 /** The methods that are safe to repeat (RFC 9110 §9.2.2). */
@@ -37,6 +44,7 @@ export const PORT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxDelayMs: 300_000,
   jitter: 0.1,
   retryNetworkErrors: true,
+  dnsRetries: 2,
 });
 
 /**
@@ -52,6 +60,7 @@ export const VENDOR_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxDelayMs: 60_000,
   jitter: 0.1,
   retryNetworkErrors: true,
+  dnsRetries: 2,
 });
 
 /** A full policy from a base preset and overrides; method names are upper-cased. */
@@ -60,8 +69,69 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}, base: R
   return {
     ...merged,
     retries: Math.max(0, Math.floor(merged.retries)),
+    dnsRetries: Math.max(0, Math.floor(merged.dnsRetries ?? base.dnsRetries)),
     methods: new Set([...merged.methods].map((m) => m.toUpperCase())),
   };
+}
+
+/**
+ * What an integration sets about retries (the `retry` of the http integration's config, `ctx.http.withRetry`):
+ * the statuses that are retried, replacing the default list, and the attempts in all, the first included.
+ */
+export interface RetrySettings {
+  statuses?: readonly number[];
+  attempts?: number;
+}
+
+const MAX_ATTEMPTS = 50;
+
+/**
+ * Every problem with retry settings, each naming its field (`retry.statuses[1]: …`): statuses must be HTTP error
+ * statuses, attempts a whole number from 1 to 50, and no other key is known. Empty when they are valid.
+ */
+export function retrySettingsIssues(settings: unknown, field = 'retry'): string[] {
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
+    return [`${field}: expected a mapping with statuses and/or attempts, got ${JSON.stringify(settings)}`];
+  }
+  const issues: string[] = [];
+  const { statuses, attempts, ...unknown } = settings as Record<string, unknown>;
+  if (statuses !== undefined) {
+    if (!Array.isArray(statuses)) issues.push(`${field}.statuses: expected a list of HTTP statuses, got ${JSON.stringify(statuses)}`);
+    else {
+      statuses.forEach((status: unknown, i) => {
+        if (!Number.isInteger(status) || (status as number) < 400 || (status as number) > 599) {
+          issues.push(`${field}.statuses[${i}]: expected an HTTP status from 400 to 599, got ${JSON.stringify(status)}`);
+        }
+      });
+    }
+  }
+  if (attempts !== undefined && (!Number.isInteger(attempts) || (attempts as number) < 1 || (attempts as number) > MAX_ATTEMPTS)) {
+    issues.push(`${field}.attempts: expected a whole number from 1 to ${MAX_ATTEMPTS}, got ${JSON.stringify(attempts)}`);
+  }
+  for (const key of Object.keys(unknown)) issues.push(`${field}.${key}: unknown field`);
+  return issues;
+}
+
+/**
+ * Policy overrides from {@link RetrySettings}; throws an error naming each bad field.
+ *
+ * @example retrySettings({ statuses: [500, 503], attempts: 4 }) // { statuses: Set {500, 503}, retries: 3 }
+ */
+export function retrySettings(settings: RetrySettings, field = 'retry'): Partial<RetryPolicy> {
+  const issues = retrySettingsIssues(settings, field);
+  if (issues.length > 0) throw new Error(`[tide] ${issues.join('; ')}`);
+  const out: { statuses?: ReadonlySet<number>; retries?: number } = {};
+  if (settings.statuses !== undefined) out.statuses = new Set(settings.statuses);
+  if (settings.attempts !== undefined) out.retries = settings.attempts - 1;
+  return out;
+}
+
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+
+/** Whether a fetch failed because the host name did not resolve (Node reports `ENOTFOUND` or `EAI_AGAIN`). */
+export function isDnsFailure(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && DNS_CODES.has(code);
 }
 
 // Above this a bare integer is a point in time, not a duration (PORT-API §3.2).

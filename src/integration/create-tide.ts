@@ -113,7 +113,12 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
         };
       },
     });
-  const http: HttpClient = createHttpClient({ fetch: fetchFn, timeoutMs: settings.clientTimeout * 1000, retryBase: VENDOR_RETRY_POLICY });
+  const http: HttpClient = createHttpClient({
+    fetch: fetchFn,
+    timeoutMs: settings.clientTimeout * 1000,
+    retryBase: VENDOR_RETRY_POLICY,
+    logger: logger.child({ component: 'http' }),
+  });
   const processStartedAt = Date.now();
   const metrics = createMetrics({ integration: identifier, type });
 

@@ -1,5 +1,6 @@
 import type { SearchQuery as PortSearchQuery } from '../port/types.ts';
 import type { LeafRef, ResourcePlan, Template } from './compile.ts';
+import { isMissingValueText } from './entity-key.ts';
 import type { FieldOutcome, Row } from './evaluate.ts';
 
 /**
@@ -214,7 +215,7 @@ export async function assemble(
         }
       };
       const body: Record<string, unknown> = Object.fromEntries(mapping.entity.map(([k, t]) => [k, build(t, fields, onLeaf)]));
-      if (isFalsy(body.identifier) || isFalsy(body.blueprint)) {
+      if (isFalsy(body.identifier) || isFalsy(body.blueprint) || isMissingValueText(body.identifier, programOf(mapping.entity, 'identifier'))) {
         dropped += 1;
         continue;
       }

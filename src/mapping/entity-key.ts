@@ -35,3 +35,19 @@ export function normaliseIdentifier(identifier: unknown): string {
 export function entityKey(entity: { identifier: unknown; blueprint: unknown }): string {
   return JSON.stringify([normaliseIdentifier(entity.blueprint), normaliseIdentifier(entity.identifier)]);
 }
+
+// jq's ways of turning a value into text: `tostring`, `tojson`, `@text`, `@json` and string interpolation.
+const STRINGIFIES = /\btostring\b|\btojson\b|@text\b|@json\b|\\\(/;
+
+/**
+ * Whether an identifier is the text of a missing value rather than a value (§3.6), and so dropped like `null`:
+ * `"undefined"` always (jq never makes it; integration code stringifying a missing value does), and `"null"` when
+ * the identifier program turns values into text, since that is jq's text for `null` (`.id | tostring` on an item
+ * without `id`). A vendor's literal `"null"` read as is (`.id`) stays an identifier.
+ *
+ * @example isMissingValueText('null', '.id | tostring') // true
+ */
+export function isMissingValueText(identifier: unknown, program: string | undefined): boolean {
+  if (identifier === 'undefined') return true;
+  return identifier === 'null' && program !== undefined && STRINGIFIES.test(program);
+}

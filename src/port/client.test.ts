@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPortEmulator } from '../../emulator/index.ts';
+import { createMemoryLogger } from '../logging/logger.ts';
 import { startEmulator, TEST_CREDENTIALS, type TestEmulator, type Transport } from '../../emulator/test-helpers.ts';
 import { createPortClient, PortApiError, type PortClientOptions } from './index.ts';
 
@@ -87,14 +89,37 @@ describe('token', () => {
     expect(log.filter((r) => r.status === 401)).toHaveLength(0);
   });
 
-  it('a second 401 after the replay is final', async () => {
+  it('a second 401 on one request refreshes the token again, once: the token expired again before the replay', async () => {
+    const t = await startEmulator({ transport: 'loopback' });
+    current = t;
+    let expireAfterNextToken = false;
+    // The emulator's token-expiry control, fired right after Port issues the refreshed token.
+    const transport: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith(TOKEN_ROUTE) && expireAfterNextToken) {
+        expireAfterNextToken = false;
+        await t.admin('POST', '/tokens/expire', {});
+      }
+      return response;
+    };
+    const port = createPortClient({ baseUrl: t.baseUrl, ...TEST_CREDENTIALS, userAgent: UA, fetch: transport });
+    await port.getOrganization();
+    await t.admin('POST', '/tokens/expire', {});
+    expireAfterNextToken = true;
+    expect(await port.getOrganization()).toMatchObject({ id: 'org_emulator' });
+    const log = (await t.admin('GET', '/requests?limit=1000')).body.requests as Array<{ path: string; status: number; tokenJti: string | null }>;
+    expect(log.filter((r) => r.path === '/v1/organization').map((r) => r.status)).toEqual([200, 401, 401, 200]);
+    expect(log.filter((r) => r.path === TOKEN_ROUTE)).toHaveLength(3);
+  });
+
+  it('a third 401 on one request is final', async () => {
     const { port, fault, requests } = await setup();
-    await fault({ match: { path: '/v1/organization' }, times: 2, action: { type: 'status', status: 401 } });
+    await fault({ match: { path: '/v1/organization' }, times: 3, action: { type: 'status', status: 401 } });
     const error = await port.getOrganization().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortApiError);
     expect((error as PortApiError).status).toBe(401);
-    expect(await requests('/v1/organization')).toHaveLength(2);
-    expect(await requests(TOKEN_ROUTE)).toHaveLength(2);
+    expect(await requests('/v1/organization')).toHaveLength(3);
+    expect(await requests(TOKEN_ROUTE)).toHaveLength(3);
   });
 
   it('a caller that aborts while the token is being fetched does not cancel it for the others', async () => {
@@ -182,5 +207,39 @@ describe('errors', () => {
     await fault({ match: { method: 'GET', path: '/v1/integration/my-jira' }, times: 2, action: { type: 'status', status: 503 } });
     expect(await port.getIntegration('my-jira')).toMatchObject({ identifier: 'my-jira' });
     expect(waits).toHaveLength(2);
+  });
+});
+
+describe('a Port response that stalls mid-body', () => {
+  it.each(['inProcess', 'loopback'] as const)('over %s: the attempt ends at the deadline and is retried', async (transport) => {
+    // Long enough that a healthy answer on a busy machine never meets it; only the stalled one does.
+    const { t, port, fault, requests, waits, warnings } = await setup(transport, { timeoutMs: 1000 });
+    await fault({ match: { method: 'GET', path: '/v1/blueprints/service' }, action: { type: 'stall' } });
+    expect(await port.getBlueprint('service')).toMatchObject({ identifier: 'service', title: 'Service' });
+    const log = await requests('/v1/blueprints/service');
+    expect(log.map((r) => r.status)).toEqual([200, 200]);
+    expect(waits).toHaveLength(1);
+    expect(warnings).toEqual([`[tide] GET ${new URL(t.baseUrl).host} timed out after 1000 ms; retry 1 of 10 in ${Math.round(waits[0] / 100) / 10} s`]);
+  });
+});
+
+describe('an unreachable Port', () => {
+  it('logs every retry at WARN with the attempt, the wait and the reason, naming the host and no secret', async () => {
+    const gone = createPortEmulator({ credentials: [TEST_CREDENTIALS] });
+    const baseUrl = await gone.listen(0);
+    await gone.close();
+    const logger = createMemoryLogger();
+    const waits: number[] = [];
+    const port = createPortClient({ baseUrl, ...TEST_CREDENTIALS, userAgent: UA, random: () => 0.5, sleep: async (ms) => void waits.push(ms), logger });
+    await expect(port.getOrganization()).rejects.toMatchObject({ name: 'NetworkError', attempts: 11 });
+    const host = new URL(baseUrl).host;
+    expect(logger.records).toHaveLength(10);
+    expect(logger.records[0]).toEqual({
+      level: 'warn',
+      message: `[tide] POST ${host} failed (ECONNREFUSED); retry 1 of 10 in 0.3 s`,
+      fields: { method: 'POST', host, attempt: 1, retries: 10, waitMs: 300, reason: 'ECONNREFUSED' },
+    });
+    expect(logger.records.map((r) => [r.level, r.fields.attempt, r.fields.waitMs])).toEqual(waits.map((ms, i) => ['warn', i + 1, ms]));
+    expect(JSON.stringify(logger.records)).not.toContain(TEST_CREDENTIALS.clientSecret);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The Port transport every client module sends through (PORT-API §1, §3, §5, §6, §11.7): the API root,
  * path-segment encoding, the ownership User-Agent, `ocean_info_*` attribution, the cached token with
- * one refresh-and-replay on a 401, retries through the shared http toolkit, a hard bound on upsert
+ * a refresh-and-replay on a 401 (twice at most), retries through the shared http toolkit, a hard bound on upsert
  * requests in flight, and `PortApiError`s that name the route template instead of the URL.
  */
 import { createHttpClient, PORT_RETRY_POLICY, sleep as defaultSleep } from '../http/index.ts';
@@ -69,6 +69,8 @@ export interface PortTransport {
 }
 
 const NOOP = (): void => {};
+// Token refreshes (and replays) one request may cause after 401s.
+const MAX_REFRESHES = 2;
 
 /** Build the transport; `createPortClient` wraps it with the typed API. */
 export function createPortTransport(options: PortTransportOptions): PortTransport {
@@ -92,15 +94,8 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
     sleep: options.sleep,
     now,
     random: options.random,
-    onRetry: (info: { attempt: number; delayMs: number; method: string; url: string; status?: number; error?: unknown }) =>
-      logger.debug('[tide] retrying Port request', {
-        attempt: info.attempt,
-        delayMs: info.delayMs,
-        method: info.method,
-        url: info.url,
-        status: info.status,
-        error: info.error instanceof Error ? info.error.message : info.error,
-      }),
+    // Every retry is a WARN line: an unreachable or failing Port must be visible at once (docs/behaviour.md §4.2).
+    logger,
   };
   const http: HttpClient = createHttpClient(common);
   // One permit pool per client: every upsert, bulk or single, from any caller shares it.
@@ -160,14 +155,17 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
   async function send(request: PortRequest): Promise<Response> {
     const url = urlFor(request);
     const signal = request.context?.signal;
-    const token = await tokens.get(signal);
-    const response = await attempt(request, url, token);
-    if (response.status !== 401) return response;
-    // An expired or revoked token: fetch a new one once and replay; a second 401 is final.
-    await response.body?.cancel().catch(NOOP);
-    logger.debug('[tide] Port answered 401; refreshing the token and replaying once', { method: request.method, route: request.route });
-    const fresh = await tokens.refresh(token, signal);
-    return attempt(request, url, fresh);
+    let token = await tokens.get(signal);
+    let response = await attempt(request, url, token);
+    // An expired or revoked token: a new one and a replay. A token can also expire again between its refresh and
+    // the replay, so a second 401 refreshes once more; a third is final (docs/behaviour.md §4.2).
+    for (let refreshes = 0; response.status === 401 && refreshes < MAX_REFRESHES; refreshes++) {
+      await response.body?.cancel().catch(NOOP);
+      logger.debug('[tide] Port answered 401; refreshing the token and replaying', { method: request.method, route: request.route, refresh: refreshes + 1 });
+      token = await tokens.refresh(token, signal);
+      response = await attempt(request, url, token);
+    }
+    return response;
   }
 
   function errorFor(request: PortRequest, response: Response, text: string): PortApiError {

@@ -1,7 +1,7 @@
 /**
- * The durable state of a resumable resync (one carried across short invocations, e.g. Cloudflare
- * Worker alarms): where the resync stands after the last fully processed page, its counters, and its
- * seen set. A runtime supplies the storage; the memory store here serves tests and one-process use.
+ * The state of a resync between its steps: where it stands after the last fully processed page, its
+ * counters, and its seen set. Every resync is a run of steps over such a store: on Workers a durable
+ * one (a step per Durable Object alarm), on Node and Deno one in memory for the length of the run.
  */
 import type { KindReport } from './report.ts';
 import type { SeenKeys } from './seen.ts';
@@ -15,32 +15,46 @@ export interface ResyncCheckpoint {
   startedAt: string;
   /** `start`: nothing done yet; `resources`: extracting; `reconcile`: every resource is done. */
   phase: 'start' | 'resources' | 'reconcile';
-  /** The mapping (`integration.config`) as read from Port at the start: every step uses this snapshot. */
+  /** The mapping (`integration.config`) as read at the start: every step uses this snapshot. */
   mapping?: unknown;
+  /** Where the mapping came from, for error messages (default: Port's integration config). */
+  mappingSource?: string;
   previousStateUnknown: boolean;
-  /** The resource being processed and, inside it, the handler (kind's own, then catch-all). */
+  /** The resource being processed. */
   resourceIndex: number;
+  /**
+   * Where extraction of that resource stands (extract.ts): 0 while the array handlers' batch is due,
+   * n ≥ 1 while paging through the n-th async-iterable handler (`iterables[n - 1]`).
+   */
   handlerIndex: number;
-  /** The handler's cursor after the last processed page; absent: the handler starts from its first page. */
+  /** Handler indices of the resource's async-iterable handlers, in the order they run (set after unit 0). */
+  iterables?: number[];
+  /**
+   * The current handler's cursor after the last processed page; absent: it starts from its first page.
+   * A step saves only where it can resume (after a page with a cursor, between handlers, between
+   * resources), so a handler restarted from its first page finds the counters, failed list and
+   * examples as they were when it started: nothing is counted twice.
+   */
   cursor?: { value: unknown };
-  /** The resource's counters when the current handler started, restored when that handler restarts. */
-  handlerStartReport?: KindReport;
-  /** The length of `failed` when the current handler started. */
-  handlerStartFailed?: number;
   kinds: KindReport[];
   /** Resync-level errors (e.g. onResyncStart), for the report. */
   errors: string[];
   failed: FailedEntity[];
   attributes: Record<string, unknown>;
-  /** Kinds whose raw-data examples were already sent (once per kind per resync). */
+  /** Kinds whose raw-data examples were claimed (once per kind per resync, by its first resource). */
   examplesSent: string[];
+  /** The examples (masked) of the claimed kind still being filled, sent once 5 are in or its resource ends. */
+  examples?: { kind: string; items: unknown[] };
   steps: number;
   pages: number;
 }
 
 /**
- * Where a resumable resync lives. `save` must be durable when it resolves; `seen()` writes through
- * (a key added is kept even if the invocation ends before the next `save`: harmless, it is a set).
+ * Where a resync lives between its steps. `save` must be durable when it resolves, and `load` returns
+ * what the last `save` saved (or nothing after `clear`). `seen()` writes through: a key added is kept
+ * even if the invocation ends before the next `save` (harmless, it is a set). `clear` forgets the
+ * checkpoint and the seen set together. The contract suite (src/testing/checkpoint-store-contract.ts)
+ * checks every implementation.
  */
 export interface ResyncCheckpointStore {
   load(): Promise<ResyncCheckpoint | undefined>;
@@ -51,16 +65,47 @@ export interface ResyncCheckpointStore {
   clear(): Promise<void>;
 }
 
-/** A checkpoint store in memory; checkpoints are copied through JSON, as a real store serialises them. */
-export function createMemoryCheckpointStore(): ResyncCheckpointStore {
-  let saved: string | undefined;
+/** The checkpoint of a resync that has done nothing yet. */
+export function newCheckpoint(resyncId: string, startedAt: string): ResyncCheckpoint {
+  return {
+    resyncId,
+    startedAt,
+    phase: 'start',
+    previousStateUnknown: false,
+    resourceIndex: 0,
+    handlerIndex: 0,
+    kinds: [],
+    errors: [],
+    failed: [],
+    attributes: {},
+    examplesSent: [],
+    steps: 0,
+    pages: 0,
+  };
+}
+
+export interface MemoryCheckpointStoreOptions {
+  /**
+   * Keep copies (default true): checkpoints go through JSON as a durable store serialises them, so a
+   * step that fails after changing its checkpoint resumes from the last save. False keeps the saved
+   * object itself: for a resync run in one go, which never resumes from a save and whose checkpoint
+   * (with every failed entity's body) would otherwise be serialised after each page.
+   */
+  copies?: boolean;
+}
+
+/** A checkpoint store in memory (one process; nothing survives it). */
+export function createMemoryCheckpointStore(options: MemoryCheckpointStoreOptions = {}): ResyncCheckpointStore {
+  const copies = options.copies ?? true;
+  let saved: string | ResyncCheckpoint | undefined;
   let seen = new SeenSet();
   return {
     async load() {
-      return saved === undefined ? undefined : (JSON.parse(saved) as ResyncCheckpoint);
+      if (saved === undefined) return undefined;
+      return typeof saved === 'string' ? (JSON.parse(saved) as ResyncCheckpoint) : saved;
     },
     async save(checkpoint) {
-      saved = JSON.stringify(checkpoint);
+      saved = copies ? JSON.stringify(checkpoint) : checkpoint;
     },
     seen: () => seen,
     async clear() {

@@ -66,7 +66,7 @@ export function maskDeep(value: unknown, mask: (text: string) => string): unknow
   return value;
 }
 
-/** Collects and sends the examples of one resync; `forResource` is called once per resource. */
+/** Collects and sends the examples of one resync; `forResource` is called once per resource (run). */
 export interface ExamplesCollector {
   /** A per-resource sink: `offer` each raw page, then `flush` once the resource's extraction ends. */
   forResource(kind: string): { offer(items: readonly unknown[]): Promise<void>; flush(): Promise<void> };
@@ -83,11 +83,19 @@ export interface ExamplesOptions {
 }
 
 /**
+ * Which kinds were claimed, and the masked examples of the one still being filled: part of the resync's
+ * checkpoint, so a resource resumed in a later step goes on filling the same examples.
+ */
+export interface ExamplesState {
+  examplesSent: string[];
+  examples?: { kind: string; items: unknown[] };
+}
+
+/**
  * The examples of one resync: a kind is claimed by its first resource, filled from successive pages
  * until it holds 5 items, and sent once (when full, or when that resource's extraction ends).
  */
-export function createExamplesCollector(options: ExamplesOptions): ExamplesCollector {
-  const claimed = new Set<string>();
+export function createExamplesCollector(options: ExamplesOptions, state: ExamplesState = { examplesSent: [] }): ExamplesCollector {
   const mask = createMasker(options.sensitiveValues);
   const noop = { offer: async () => {}, flush: async () => {} };
 
@@ -98,30 +106,35 @@ export function createExamplesCollector(options: ExamplesOptions): ExamplesColle
       options.logger.warn('[tide] sending raw data examples failed; the resync continues', { kind, error: (error as Error).message });
     }
   };
+  /** The buffer of `kind`, when this resource is the one filling it. */
+  const buffer = (kind: string): unknown[] | undefined => (state.examples?.kind === kind ? state.examples.items : undefined);
 
   return {
     forResource(kind) {
-      if (!options.enabled || claimed.has(kind)) return noop;
-      claimed.add(kind);
-      const items: unknown[] = [];
-      let sent = false;
+      if (!options.enabled) return noop;
+      if (!state.examplesSent.includes(kind)) {
+        state.examplesSent.push(kind);
+        state.examples = { kind, items: [] };
+      } else if (!buffer(kind)) return noop;
       return {
         async offer(page) {
-          if (sent) return;
+          const items = buffer(kind);
+          if (!items) return;
           for (const item of page) {
             if (items.length >= MAX_EXAMPLES) break;
             // Copied and masked now, so later changes to the raw item cannot leak into the example.
             items.push(maskDeep(item, mask));
           }
           if (items.length >= MAX_EXAMPLES) {
-            sent = true;
-            await send(kind, items.splice(0));
+            state.examples = undefined;
+            await send(kind, items);
           }
         },
         async flush() {
-          if (sent || items.length === 0) return;
-          sent = true;
-          await send(kind, items.splice(0));
+          const items = buffer(kind);
+          if (!items) return;
+          state.examples = undefined;
+          if (items.length > 0) await send(kind, items);
         },
       };
     },

@@ -1,7 +1,8 @@
 /**
  * Tide's resync engine: an integration yields raw items, the mapping turns them into entities, and
  * the engine writes them in batches and reconciles what is gone: streaming, bounded memory, and
- * never deleting on doubt (OCEAN-BEHAVIOUR §4). Runtime-agnostic: web standards only.
+ * never deleting on doubt (docs/behaviour.md §4). One step engine (steps.ts) runs every resync on
+ * every runtime, and plan() too. Runtime-agnostic: web standards only.
  */
 import { createHttpClient } from '../http/index.ts';
 import type { HttpClient } from '../http/index.ts';
@@ -17,7 +18,7 @@ import { runPlan } from './plan.ts';
 import type { SyncPort } from './port.ts';
 import type { KindReport, ResyncReport } from './report.ts';
 import { finishedPatch, reportResyncState } from './resync-state.ts';
-import type { ResyncDeps, ResyncSettings } from './resync.ts';
+import type { ResyncDeps, ResyncSettings } from './deps.ts';
 import { runResync } from './resync.ts';
 import type { ResyncCheckpointStore } from './checkpoint.ts';
 import type { StepBudget, StepOptions, StepResult } from './steps.ts';
@@ -32,14 +33,16 @@ export type { DeleteCandidate, DeleteRunOptions, DeleteStatus } from './delete.t
 export { dependencyOrder, hasSearchValue, isSearchQuery, relationTargets } from './entity-values.ts';
 export { MAX_EXAMPLES, createExamplesCollector, createMasker, maskDeep } from './examples.ts';
 export type { ExamplesCollector, ExamplesOptions } from './examples.ts';
-export { extractResource, resolveHandlers, validatePage } from './extract.ts';
-export type { ResourceHandler } from './extract.ts';
+export { extractResource, extractUnits, resolveHandlers, validatePage } from './extract.ts';
+export type { ExtractEvent, ExtractPosition, ResourceHandler } from './extract.ts';
+export { createDryRunPort } from './dry-run-port.ts';
+export type { DryRunPort, UnsentWrite } from './dry-run-port.ts';
 export { MAX_PLAN_IDS, runPlan } from './plan.ts';
 export type { BlueprintPlan, Plan } from './plan.ts';
 export type { SyncPort } from './port.ts';
 export { reconcile } from './reconcile.ts';
 export type { ReconcileFlags, ReconcileInput, ReconcileResult } from './reconcile.ts';
-export { CANDIDATE_REASON, MAX_DELETION_ROWS, summariseDeletion } from './report.ts';
+export { CANDIDATE_REASON, MAX_DELETION_ROWS, RESYNC_ENGINE, summariseDeletion } from './report.ts';
 export type {
   DeletionAction,
   DeletionOutcome,
@@ -51,14 +54,17 @@ export type {
   ResyncStatus,
 } from './report.ts';
 export { finishedPatch, nextResync, runningPatch } from './resync-state.ts';
-export { isHttpError, readMapping, runResync, selectorSchemas } from './resync.ts';
-export type { ResyncDeps, ResyncSettings } from './resync.ts';
+export { isHttpError, selectorSchemas } from './deps.ts';
+export type { ResyncDeps, ResyncSettings } from './deps.ts';
+export { runResync } from './resync.ts';
 export { SeenSet } from './seen.ts';
 export type { SeenKeys } from './seen.ts';
 export { createMemoryCheckpointStore } from './checkpoint.ts';
-export type { ResyncCheckpoint, ResyncCheckpointStore } from './checkpoint.ts';
+export type { MemoryCheckpointStoreOptions, ResyncCheckpoint, ResyncCheckpointStore } from './checkpoint.ts';
 export { abandonResumableResync, beginResumableResync, runResyncStep } from './steps.ts';
-export type { PageInfo, StepBudget, StepOptions, StepResult } from './steps.ts';
+export type { EngineMode, PageInfo, StepBudget, StepOptions, StepResult } from './steps.ts';
+export { runResource } from './resource.ts';
+export type { ResourceOutcome, ResourceRunShared, ResourceStep } from './resource.ts';
 export { keyOf, plainRelationValues } from './entity-values.ts';
 export { groupByBlueprint, upsertEntities } from './upsert.ts';
 export type { FailedEntity, UpsertCounts, UpsertFlags } from './upsert.ts';
@@ -92,7 +98,7 @@ export interface ResyncRunnerOptions {
 export interface ResyncRunner {
   /** Run a resync, superseding one in progress; resolves with its report (never rejects). */
   resync(): Promise<ResyncReport>;
-  /** What a resync would do now, with no write at all. */
+  /** What a resync would do now, with no write at all: the same engine against a Port that writes nothing. */
   plan(options?: { signal?: AbortSignal }): Promise<Plan>;
   /**
    * Shutdown: abort the running resync (it writes no state itself), then, if Port shows this
@@ -103,8 +109,9 @@ export interface ResyncRunner {
   readonly running: boolean;
   /**
    * A resync carried across invocations, its state in `store` (steps.ts): `begin` opens one (replacing
-   * any stored one), each `step` does a bounded share and checkpoints, the last one reconciles.
-   * Independent of `resync()`: a runtime uses one style or the other.
+   * any stored one), each `step` does a bounded share and checkpoints, the last one reconciles. The
+   * same engine as `resync()`, which runs these steps back to back in memory; a runtime uses one style
+   * or the other.
    */
   readonly resumable: {
     begin(store: ResyncCheckpointStore): Promise<string>;

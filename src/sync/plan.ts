@@ -1,23 +1,24 @@
 /**
- * plan(): the resync pipeline with no writes at all (`tide plan`, §4.10 `planned`). Every produced
- * key is looked up whatever the batch size and classified per blueprint as create / update /
- * unchanged (or unresolved for search identifiers); reconciliation is computed as a dry run. No
- * upsert, delete, resync-state, example or hook runs.
+ * plan(): what the next resync would do, with no write at all (`tide plan`, §4.10 `planned`). It is
+ * the resync engine itself, run in one go against a Port that writes nothing (dry-run-port.ts), with
+ * no hook, no raw-data example, and reconciliation as a dry run. Its sink looks up every produced key
+ * whatever the batch size and classifies it per blueprint as create / update / unchanged (or
+ * unresolved for search identifiers) instead of upserting.
  */
-import type { HttpClient } from '../http/index.ts';
 import { mappingForPort } from '../defaults/index.ts';
-import type { Entity, PortAppConfig } from '../mapping/index.ts';
-import { normaliseIdentifier, parsePortAppConfig } from '../mapping/index.ts';
-import { lookupOwned, isUnchanged } from './diff.ts';
+import type { Entity } from '../mapping/index.ts';
+import { normaliseIdentifier } from '../mapping/index.ts';
+import type { BatchWriterOptions } from './batch-writer.ts';
+import type { ResyncDeps } from './deps.ts';
+import { isUnchanged, lookupOwned } from './diff.ts';
+import { createDryRunPort } from './dry-run-port.ts';
 import { hasSearchValue, isSearchQuery, keyOf } from './entity-values.ts';
 import type { CallContext } from './port.ts';
-import { reconcile } from './reconcile.ts';
+import type { ReconcileResult } from './reconcile.ts';
 import type { DeletionReport, KindReport } from './report.ts';
-import { emptyDeletionReport } from './report.ts';
-import { runResource } from './resource.ts';
-import type { ResyncDeps } from './resync.ts';
-import { readMapping, selectorSchemas } from './resync.ts';
-import { SeenSet } from './seen.ts';
+import { RESYNC_ENGINE } from './report.ts';
+import { runResync } from './resync.ts';
+import type { EngineMode } from './steps.ts';
 
 /** How many identifiers each list of a blueprint plan holds; the counts cover all. */
 export const MAX_PLAN_IDS = 1000;
@@ -33,7 +34,9 @@ export interface BlueprintPlan {
 /** What `plan()` resolves with. */
 export interface Plan {
   planId: string;
-  /** `failed` when the mapping could not be read; then nothing else is filled in. */
+  /** The engine that computed it (`RESYNC_ENGINE`, the resync's own). */
+  engine: string;
+  /** `failed` when the mapping could not be read or the plan was stopped; then the lists are incomplete. */
   status: 'ok' | 'failed';
   startedAt: string;
   finishedAt: string;
@@ -44,121 +47,58 @@ export interface Plan {
   deletion: DeletionReport;
 }
 
-function emptyBlueprintPlan(): BlueprintPlan {
-  return { creates: [], updates: [], deletes: [], counts: { creates: 0, updates: 0, unchanged: 0, unresolved: 0, deletes: 0 } };
-}
-
 function push(list: string[], id: string): void {
   if (list.length < MAX_PLAN_IDS) list.push(id);
 }
 
-/** Compute a plan. Never throws; a failure is reported in the plan. */
-export async function runPlan(deps: ResyncDeps, signal: AbortSignal = new AbortController().signal): Promise<Plan> {
-  const planId = deps.newId();
-  const startedAt = new Date(deps.now()).toISOString();
-  const context: CallContext = { event: { type: 'resync', id: planId } };
-  const logger = deps.logger.child({ planId });
-  const plan: Plan = {
-    planId,
-    status: 'ok',
-    startedAt,
-    finishedAt: startedAt,
-    errors: [],
-    kinds: [],
-    blueprints: {},
-    deletion: emptyDeletionReport(planId, 'skipped', 'dry-run'),
-  };
-  const blueprint = (bp: string): BlueprintPlan => (plan.blueprints[bp] ??= emptyBlueprintPlan());
-
-  let config;
-  try {
-    config = await planMapping(deps, context);
-  } catch (error) {
-    plan.status = 'failed';
-    plan.errors.push((error as Error).message);
-    plan.deletion = emptyDeletionReport(planId, 'skipped', 'resync-error');
-    plan.deletion.error = (error as Error).message;
-    plan.finishedAt = new Date(deps.now()).toISOString();
-    return plan;
-  }
-  deps.port.clearBlueprintCache();
-
-  const seen = new SeenSet();
+/** The plan's per-blueprint lists, filled by its sink and by reconciliation. */
+function createPlanRecorder() {
+  const blueprints: Record<string, BlueprintPlan> = {};
+  const blueprint = (bp: string): BlueprintPlan =>
+    (blueprints[bp] ??= { creates: [], updates: [], deletes: [], counts: { creates: 0, updates: 0, unchanged: 0, unresolved: 0, deletes: 0 } });
   const classified = new Set<string>();
-  const onEntities = async (entities: Entity[], kind: KindReport): Promise<void> => {
-    const found = await lookupOwned(deps.port, entities, context);
-    for (const entity of entities) {
-      const bp = normaliseIdentifier(entity.blueprint);
-      if (isSearchQuery(entity.identifier)) {
-        blueprint(bp).counts.unresolved += 1;
-        continue;
-      }
-      const id = normaliseIdentifier(entity.identifier);
-      seen.add(bp, id, entity.relations);
-      const key = keyOf(bp, id);
-      if (classified.has(key)) continue; // produced twice: the later write is the same upsert
-      classified.add(key);
-      const stored = found.get(bp)?.get(id);
-      const target = blueprint(bp);
-      if (!stored) {
-        target.counts.creates += 1;
-        push(target.creates, id);
-      } else if (hasSearchValue(entity) || !isUnchanged(entity, stored)) {
-        target.counts.updates += 1;
-        push(target.updates, id);
-      } else {
-        target.counts.unchanged += 1;
-        kind.unchanged += 1;
-      }
+
+  const classify = (entity: Entity, stored: Parameters<typeof isUnchanged>[1] | undefined, kind: KindReport): void => {
+    const bp = normaliseIdentifier(entity.blueprint);
+    const id = normaliseIdentifier(entity.identifier);
+    const key = keyOf(bp, id);
+    if (classified.has(key)) return; // produced twice: the later write is the same upsert
+    classified.add(key);
+    const target = blueprint(bp);
+    if (!stored) {
+      target.counts.creates += 1;
+      push(target.creates, id);
+    } else if (hasSearchValue(entity) || !isUnchanged(entity, stored)) {
+      target.counts.updates += 1;
+      push(target.updates, id);
+    } else {
+      target.counts.unchanged += 1;
+      kind.unchanged += 1;
     }
   };
 
-  for (const [index, resource] of config.resources.entries()) {
-    if (signal.aborted) break;
-    plan.kinds.push(
-      await runResource(
-        {
-          integration: deps.integration,
-          mapper: deps.mapper,
-          logger,
-          http: deps.http as HttpClient,
-          state: deps.state,
-          config: deps.settings.integration.config ?? {},
-          attributes: {},
-          signal,
-          onEntities,
-        },
-        resource,
-        index,
-      ),
-    );
-  }
-
-  const result = await reconcile({
-    port: deps.port,
-    resyncId: planId,
-    startedAt,
-    flags: config,
-    seen,
-    failed: [],
-    kinds: plan.kinds,
-    previousStateUnknown: false,
-    emptyMapping: config.resources.length === 0,
-    context,
-    signal,
-    logger,
-    deleteBatchSize: deps.settings.deleteEntitiesMaxBatchSize ?? 1000,
-    dryRun: true,
-  });
-  plan.deletion = result.deletion;
-  if (result.deletion.error) plan.errors.push(result.deletion.error);
-  for (const c of result.toDelete) {
-    const target = blueprint(c.blueprint);
-    target.counts.deletes += 1;
-    push(target.deletes, c.identifier);
-  }
-  plan.finishedAt = new Date(deps.now()).toISOString();
-  return plan;
+  return {
+    blueprints,
+    sink: (o: BatchWriterOptions) => async (entities: Entity[], kind: KindReport) => {
+      const found = await lookupOwned(o.port, entities, o.context);
+      for (const entity of entities) {
+        if (isSearchQuery(entity.identifier)) {
+          blueprint(normaliseIdentifier(entity.blueprint)).counts.unresolved += 1;
+          continue;
+        }
+        const bp = normaliseIdentifier(entity.blueprint);
+        o.seen.add(bp, normaliseIdentifier(entity.identifier), entity.relations);
+        classify(entity, found.get(bp)?.get(normaliseIdentifier(entity.identifier)), kind);
+      }
+    },
+    reconciled(result: ReconcileResult) {
+      for (const c of result.toDelete) {
+        const target = blueprint(c.blueprint);
+        target.counts.deletes += 1;
+        push(target.deletes, c.identifier);
+      }
+    },
+  };
 }
 
 /**
@@ -166,10 +106,41 @@ export async function runPlan(deps: ResyncDeps, signal: AbortSignal = new AbortC
  * with the shipped `.port/resources/port-app-config`, so `tide plan` on a fresh organisation plans with
  * that mapping (every entity then comes out as a create) instead of failing.
  */
-async function planMapping(deps: ResyncDeps, context: CallContext): Promise<PortAppConfig> {
+async function planMapping(deps: ResyncDeps, context: CallContext): Promise<{ raw: unknown; source: string }> {
+  const identifier = deps.settings.integration.identifier;
+  const integration = await deps.port.getIntegration(identifier, context);
+  if (integration) return { raw: integration.config, source: 'Port integration config' };
   const shipped = deps.integration.resources?.portAppConfig;
-  if (shipped && !(await deps.port.getIntegration(deps.settings.integration.identifier, context))) {
-    return parsePortAppConfig(mappingForPort(shipped), { source: '.port/resources/port-app-config', selectorSchemas: selectorSchemas(deps.integration) });
-  }
-  return readMapping(deps, context);
+  if (!shipped) throw new Error(`integration "${identifier}" was not found in Port`);
+  return { raw: mappingForPort(shipped), source: '.port/resources/port-app-config' };
+}
+
+/** Compute a plan. Never throws; a failure is reported in the plan. */
+export async function runPlan(deps: ResyncDeps, signal: AbortSignal = new AbortController().signal): Promise<Plan> {
+  const recorder = createPlanRecorder();
+  const mode: EngineMode = { dryRun: true, sink: recorder.sink, mapping: planMapping, onReconciled: recorder.reconciled };
+  const port = createDryRunPort(deps.port);
+  const planDeps: ResyncDeps = {
+    ...deps,
+    port,
+    settings: { ...deps.settings, sendRawDataExamples: false },
+    onResyncStateUpdated: undefined,
+    onProgress: undefined,
+  };
+  const report = await runResync(planDeps, { signal, abortReason: () => undefined }, mode);
+  const held: Record<string, number> = {};
+  for (const w of port.unsent) held[w.call] = (held[w.call] ?? 0) + 1;
+  deps.logger.debug('[tide] plan: writes held back, none sent to Port', { planId: report.resyncId, held });
+  const failed = report.status === 'aborted' || report.deletion.skipReason === 'resync-error';
+  return {
+    planId: report.resyncId,
+    engine: RESYNC_ENGINE,
+    status: failed ? 'failed' : 'ok',
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    errors: report.status === 'aborted' ? [...report.errors, 'the plan was stopped before it finished'] : report.errors,
+    kinds: report.kinds,
+    blueprints: recorder.blueprints,
+    deletion: report.deletion,
+  };
 }

@@ -73,29 +73,9 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
   }
   if (input.emptyMapping) return skipped('empty-mapping', false);
 
-  // Owned snapshot; only the candidates (owned and not seen) are kept.
-  let owned = 0;
-  const candidates: DeleteCandidate[] = [];
-  const take = (step: IteratorResult<PortEntity[]>): boolean => {
-    if (step.done) return false;
-    for (const e of step.value) {
-      owned += 1;
-      if (seen.has(e.blueprint, e.identifier)) continue;
-      candidates.push({
-        blueprint: e.blueprint,
-        identifier: e.identifier,
-        // Relations matter only for one-at-a-time delete ordering.
-        ...(flags.deleteDependentEntities ? {} : { relations: e.relations ?? {} }),
-      });
-    }
-    return true;
-  };
+  let snapshot: { owned: number; candidates: DeleteCandidate[] };
   try {
-    // Not `for await`: its loop binding (a local of this suspended frame) would keep the previous
-    // page of up to 5000 full entities alive while the next one is fetched and parsed. Each page goes
-    // straight into `take` and is garbage once it returns.
-    const pages = input.port.ownedEntities({ ...input.context, before: input.startedAt })[Symbol.asyncIterator]();
-    while (take(await pages.next()));
+    snapshot = await ownedCandidates(input);
   } catch (error) {
     const message = (error as Error).message;
     logger.error('[tide] could not read the entities this integration owns; nothing is deleted', { error: message });
@@ -103,6 +83,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     result.deletion.error = message;
     return result;
   }
+  const { owned, candidates } = snapshot;
   if (input.signal?.aborted) return skipped('aborted', false);
 
   const deletion = emptyDeletionReport(input.resyncId, 'nothing-to-delete');
@@ -145,12 +126,44 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
   }
 
   deletion.outcome = 'deleted';
+  await deleteAndRecord(input, toDelete, deletion);
+  return { deletion, reingested, failed: false, toDelete };
+}
+
+/** The owned snapshot (entities older than the resync's start); only the candidates (owned and not seen) are kept. */
+async function ownedCandidates(input: ReconcileInput): Promise<{ owned: number; candidates: DeleteCandidate[] }> {
+  let owned = 0;
+  const candidates: DeleteCandidate[] = [];
+  const take = (step: IteratorResult<PortEntity[]>): boolean => {
+    if (step.done) return false;
+    for (const e of step.value) {
+      owned += 1;
+      if (input.seen.has(e.blueprint, e.identifier)) continue;
+      candidates.push({
+        blueprint: e.blueprint,
+        identifier: e.identifier,
+        // Relations matter only for one-at-a-time delete ordering.
+        ...(input.flags.deleteDependentEntities ? {} : { relations: e.relations ?? {} }),
+      });
+    }
+    return true;
+  };
+  // Not `for await`: its loop binding (a local of this suspended frame) would keep the previous
+  // page of up to 5000 full entities alive while the next one is fetched and parsed. Each page goes
+  // straight into `take` and is garbage once it returns.
+  const pages = input.port.ownedEntities({ ...input.context, before: input.startedAt })[Symbol.asyncIterator]();
+  while (take(await pages.next()));
+  return { owned, candidates };
+}
+
+/** Delete `toDelete` (§4.9 step 9) and record each one's outcome in `deletion`. */
+async function deleteAndRecord(input: ReconcileInput, toDelete: DeleteCandidate[], deletion: DeletionReport): Promise<void> {
   const statuses = await deleteCandidates(input.port, toDelete, {
-    deleteDependents: flags.deleteDependentEntities,
+    deleteDependents: input.flags.deleteDependentEntities,
     batchSize: input.deleteBatchSize,
     context: input.context,
     signal: input.signal,
-    logger,
+    logger: input.logger,
   });
   for (const c of toDelete) {
     const status = statuses.get(keyOf(c.blueprint, c.identifier)) ?? { action: 'not-deleted' as const, reason: 'no delete was sent' };
@@ -165,7 +178,6 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
       addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'not-deleted', reason: `${CANDIDATE_REASON}; ${status.reason}` });
     }
   }
-  return { deletion, reingested, failed: false, toDelete };
 }
 
 /**

@@ -72,9 +72,17 @@ export interface DeletionReport {
 
 export type ResyncStatus = 'completed' | 'failed' | 'aborted';
 
+/**
+ * The engine that ran a resync: every runtime runs the same step engine (steps.ts), whether in one go
+ * (Node, Deno) or across invocations (Workers); the runtime contract checks this field everywhere.
+ */
+export const RESYNC_ENGINE = 'tide-steps/1';
+
 /** What `resync()` resolves with. */
 export interface ResyncReport {
   resyncId: string;
+  /** {@link RESYNC_ENGINE}. */
+  engine: string;
   status: ResyncStatus;
   /** Set when a newer resync or shutdown stopped this one. */
   abortReason?: 'superseded' | 'shutdown';

@@ -1,8 +1,9 @@
 /**
- * One resource (kind) of a resync or plan (§4.4): extract pages, send raw examples, map each page,
- * count, and hand every batch's selector-passing entities to the caller (diff + upsert for a
- * resync, lookup + classify for a plan). Batches run in sequence; an abort stops before the next
- * batch. Only counters leave this function: pages and entities are dropped after their batch.
+ * One resource of a resync (§4.4): its pages from extraction (extract.ts), each offered as a raw-data
+ * example, mapped, and its selector-passing entities handed to the run's sink (the batch writer, or
+ * plan's recorder). The resource's counters and extraction position live in the checkpoint, so a step
+ * may stop wherever it can resume (after a page with a cursor, or between handlers) and a later step
+ * goes on from there.
  */
 import type { HttpClient } from '../http/index.ts';
 import type { IntegrationDefinition, KindContext, RawItem } from '../integration/index.ts';
@@ -10,8 +11,10 @@ import type { Logger } from '../logging/logger.ts';
 import type { Entity, Mapper, ResourceConfig } from '../mapping/index.ts';
 import { formatBatchReport } from '../mapping/index.ts';
 import type { StateStore } from '../state/index.ts';
+import type { ResyncCheckpoint } from './checkpoint.ts';
+import { newCheckpoint } from './checkpoint.ts';
 import type { ExamplesCollector } from './examples.ts';
-import { extractResource, resolveHandlers } from './extract.ts';
+import { extractUnits, resolveHandlers } from './extract.ts';
 import type { KindReport } from './report.ts';
 import { addKindError, emptyKindReport } from './report.ts';
 
@@ -34,19 +37,48 @@ export interface ResourceRunShared {
   onProgress?: (report: Readonly<KindReport>) => void;
 }
 
+/** How a resource run is carried by a step (steps.ts). */
+export interface ResourceStep {
+  /** Holds the position and the counters (`kinds[index]`). */
+  cp: ResyncCheckpoint;
+  /** After a page's writes (the step counts it; a test may end the step here, before the checkpoint). */
+  afterPage(kind: string, items: number): Promise<void>;
+  /** Save the checkpoint: the resource can resume from the current position. */
+  save(): Promise<void>;
+  /** Whether the step should stop at this resumable point. */
+  overBudget(): boolean;
+}
+
+/** `done`: extraction ended; `paused`: the step stopped at a resumable point; `aborted`: the signal fired. */
+export type ResourceOutcome = { status: 'done' | 'paused' | 'aborted'; report: KindReport };
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Process `resources[index]`; never throws (an unexpected error is a kind error). */
-export async function runResource(shared: ResourceRunShared, resource: ResourceConfig, index: number): Promise<KindReport> {
-  const report = emptyKindReport(resource.kind, index);
+/** A step for a one-off run of a single resource, with nothing to save (tests, progress displays). */
+function oneOffStep(): ResourceStep {
+  const cp = newCheckpoint('', '');
+  return { cp, afterPage: async () => {}, save: async () => {}, overBudget: () => false };
+}
+
+/**
+ * Process `resources[index]` from where its checkpoint stands. Never throws for a handler or mapping
+ * fault (a kind error that ends the resource); a fault of the step itself (`afterPage`, `save`)
+ * propagates, so the step can be retried from its last checkpoint.
+ */
+export async function runResource(shared: ResourceRunShared, resource: ResourceConfig, index: number, step: ResourceStep = oneOffStep()): Promise<ResourceOutcome> {
+  const { cp } = step;
+  const report = (cp.kinds[index] ??= emptyKindReport(resource.kind, index));
   const logger = shared.logger.child({ kind: resource.kind, resource: report.label });
+  const onError = (text: string): void => {
+    logger.error(`[tide] ${report.label}: ${text}`);
+    addKindError(report, text);
+  };
   const handlers = resolveHandlers(shared.integration, resource.kind);
   if (typeof handlers === 'string') {
-    logger.error(`[tide] ${handlers}`);
-    addKindError(report, handlers);
-    return report;
+    onError(handlers);
+    return { status: 'done', report };
   }
   const ctx: KindContext = {
     kind: resource.kind,
@@ -60,32 +92,38 @@ export async function runResource(shared: ResourceRunShared, resource: ResourceC
     signal: shared.signal,
     attributes: shared.attributes,
   };
-  const onError = (text: string): void => {
-    logger.error(`[tide] ${report.label}: ${text}`);
-    addKindError(report, text);
-  };
   const examples = shared.examples?.forResource(resource.kind);
+  let status: ResourceOutcome['status'] = 'done';
   try {
-    for await (const page of extractResource(handlers, ctx, onError)) {
-      await examples?.offer(page);
-      if (!(await processPage(shared, resource, index, report, page, logger))) return report;
-      shared.onProgress?.(report);
-      if (shared.signal.aborted) return report;
+    for await (const event of extractUnits(handlers, ctx, cp, onError)) {
+      if (event.type === 'page') {
+        try {
+          await examples?.offer(event.items);
+          if (!(await processPage(shared, resource, index, report, event.items, logger))) return { status: (status = 'aborted'), report };
+        } catch (error) {
+          onError(`unexpected error: ${message(error)}`);
+          return { status, report };
+        }
+        shared.onProgress?.(report);
+        if (shared.signal.aborted) return { status: (status = 'aborted'), report };
+        await step.afterPage(resource.kind, event.items.length);
+        if (!event.resumable) continue;
+      }
+      await step.save();
+      if (step.overBudget()) return { status: (status = 'paused'), report };
     }
-  } catch (error) {
-    onError(`unexpected error: ${message(error)}`);
+    if (shared.signal.aborted) status = 'aborted';
+    return { status, report };
   } finally {
-    // A stopped resync sends nothing more.
-    if (!shared.signal.aborted) await examples?.flush();
+    // A stopped resync sends nothing more; a paused one goes on filling its examples in the next step.
+    if (status === 'done') await examples?.flush();
     shared.onProgress?.(report);
   }
-  return report;
 }
 
 /**
  * Map one raw page of `resource` and hand its batches' selector-passing entities to `onEntities`,
  * updating `report`. Returns false when the run was aborted before every batch was handed over.
- * Shared by the one-go resync and the resumable one (steps.ts).
  */
 export async function processPage(
   shared: Pick<ResourceRunShared, 'mapper' | 'signal' | 'onEntities'>,

@@ -1,32 +1,40 @@
 /**
- * A resync carried across as many short invocations as it needs (Cloudflare Workers: one step per
- * Durable Object alarm). `beginResumableResync` opens it; each `runResyncStep` does a bounded amount
- * of work and checkpoints after every page, so an invocation that ends at any point loses nothing:
- * the next step resumes from the last checkpoint. Reconciliation runs once, after the last
- * resource, with the same rules as the one-go resync (§4.9); the seen set is the store's.
+ * The resync engine (§4.3): a resync is a run of steps over a checkpoint store. `beginResumableResync`
+ * opens one; each `runResyncStep` does a bounded amount of work and checkpoints wherever the resync can
+ * resume, so an invocation that ends at any point loses nothing. Workers run one step per Durable
+ * Object alarm; Node and Deno run the steps back to back with no budget over a store in memory
+ * (resync.ts), and plan() runs them against a Port that writes nothing (plan.ts).
+ *
+ * A resync: state `running`, the mapping read fresh, hook `onResyncStart`, every resource in mapping
+ * order (resource.ts), reconciliation (§4.9, the one call to `reconcile`), hook `onResyncComplete`,
+ * state `completed`/`failed` and the deletion report. A resync stopped by a newer one or by shutdown
+ * reconciles nothing and writes no state (§4.8).
  */
 import type { HookContext } from '../integration/index.ts';
+import type { Logger } from '../logging/logger.ts';
 import { MappingConfigError, parsePortAppConfig } from '../mapping/index.ts';
-import type { PortAppConfig } from '../mapping/index.ts';
+import type { Entity, PortAppConfig } from '../mapping/index.ts';
 import type { ResyncCheckpoint, ResyncCheckpointStore } from './checkpoint.ts';
+import { newCheckpoint } from './checkpoint.ts';
 import { createBatchWriter } from './batch-writer.ts';
+import type { BatchWriterOptions } from './batch-writer.ts';
+import type { AbortReason } from './coordinator.ts';
 import { createExamplesCollector } from './examples.ts';
 import type { CallContext } from './port.ts';
 import { reconcile } from './reconcile.ts';
-import type { DeletionReport, ResyncReport } from './report.ts';
-import { emptyDeletionReport, summariseDeletion } from './report.ts';
-import type { ResyncDeps } from './resync.ts';
-import { isHttpError, selectorSchemas } from './resync.ts';
+import type { ReconcileResult } from './reconcile.ts';
+import type { DeletionReport, KindReport, ResyncReport } from './report.ts';
+import { RESYNC_ENGINE, emptyDeletionReport, summariseDeletion } from './report.ts';
+import { runResource } from './resource.ts';
+import type { ResyncStateOptions } from './resync-state.ts';
 import { finishedPatch, reportResyncState, runningPatch, stateOptionsFor } from './resync-state.ts';
-import type { PageInfo } from './step-resources.ts';
-import { runResourcesPhase } from './step-resources.ts';
-
-export type { PageInfo } from './step-resources.ts';
+import type { ResyncDeps } from './deps.ts';
+import { isHttpError, selectorSchemas } from './deps.ts';
 
 /**
- * How much one step may do. After each page the step stops when one more page of the same size would
- * exceed `maxItems`, or the deadline has passed (see step-resources.ts for handlers without a cursor).
- * A step always processes at least one page.
+ * How much one step may do. After a resumable page the step stops when one more page of the same
+ * size would exceed `maxItems`, or the deadline has passed; a handler that declares no cursor runs to
+ * its end. A step always processes at least one page. `Infinity` in both: no bound (a one-go resync).
  */
 export interface StepBudget {
   /** Raw items per step. */
@@ -35,9 +43,20 @@ export interface StepBudget {
   deadlineMs: number;
 }
 
+/** Passed to `onPage` after a page's writes, before its checkpoint is saved. */
+export interface PageInfo {
+  resyncId: string;
+  kind: string;
+  /** Pages of this resync processed so far, this one included. */
+  pages: number;
+  itemsThisStep: number;
+}
+
 export interface StepOptions {
-  /** Fires when a newer resync replaces this one: the step stops and writes nothing more. */
+  /** Fires when a newer resync replaces this one, or at shutdown: the step stops and writes nothing more. */
   signal?: AbortSignal;
+  /** Why the signal fired, for the report (default `superseded`). */
+  abortReason?: () => AbortReason | undefined;
   /** After a page's writes, before its checkpoint is saved (tests end a step there to simulate a kill). */
   onPage?: (info: PageInfo) => void | Promise<void>;
 }
@@ -46,199 +65,284 @@ export type StepResult =
   | { status: 'idle' }
   | { status: 'continue'; resyncId: string; phase: ResyncCheckpoint['phase']; items: number; pages: number }
   | { status: 'done'; report: ResyncReport }
-  | { status: 'aborted'; resyncId: string };
+  | { status: 'aborted'; resyncId: string; report: ResyncReport };
+
+/** How plan() runs the engine (plan.ts). A resync uses the defaults. */
+export interface EngineMode {
+  /** Compute only: no hook runs and reconciliation deletes nothing (the port given writes nothing either). */
+  dryRun?: boolean;
+  /** What receives each batch's selector-passing entities; default: the batch writer (diff, upsert, seen). */
+  sink?: (options: BatchWriterOptions) => (entities: Entity[], kind: KindReport) => Promise<void>;
+  /** Where the mapping comes from; default: the integration's config in Port. */
+  mapping?: (deps: ResyncDeps, context: CallContext) => Promise<{ raw: unknown; source: string }>;
+  /** Receives reconciliation's result (plan lists the would-be deletions). */
+  onReconciled?: (result: ReconcileResult) => void;
+}
+
+/** One step's view of its resync. */
+interface Run {
+  deps: ResyncDeps;
+  store: ResyncCheckpointStore;
+  cp: ResyncCheckpoint;
+  mode: EngineMode;
+  options: StepOptions;
+  signal: AbortSignal;
+  context: CallContext;
+  logger: Logger;
+  stateOptions: ResyncStateOptions;
+  hookCtx: HookContext;
+}
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Open a new resumable resync, replacing (without reconciling) any stored one; returns its id. */
-export async function beginResumableResync(deps: Pick<ResyncDeps, 'newId' | 'now'>, store: ResyncCheckpointStore): Promise<string> {
-  await store.clear();
-  const resyncId = deps.newId();
-  await store.save({
-    resyncId,
-    startedAt: new Date(deps.now()).toISOString(),
-    phase: 'start',
-    previousStateUnknown: false,
-    resourceIndex: 0,
-    handlerIndex: 0,
-    kinds: [],
-    errors: [],
-    failed: [],
-    attributes: {},
-    examplesSent: [],
-    steps: 0,
-    pages: 0,
-  });
-  return resyncId;
+const PORT_MAPPING = 'Port integration config';
+
+/** The integration's mapping as Port holds it (§4.3 step 4: read fresh, uncached). */
+async function portMapping(deps: ResyncDeps, context: CallContext): Promise<{ raw: unknown; source: string }> {
+  const integration = await deps.port.getIntegration(deps.settings.integration.identifier, context);
+  if (!integration) throw new Error(`integration "${deps.settings.integration.identifier}" was not found in Port`);
+  return { raw: integration.config, source: PORT_MAPPING };
 }
 
-/** Run the next step of the stored resync, if any. Throws only for faults outside handlers (the step is then retried). */
-export async function runResyncStep(deps: ResyncDeps, store: ResyncCheckpointStore, budget: StepBudget, options: StepOptions = {}): Promise<StepResult> {
-  const cp = await store.load();
-  if (!cp) return { status: 'idle' };
+function parseMapping(deps: Pick<ResyncDeps, 'integration'>, cp: ResyncCheckpoint): PortAppConfig {
+  return parsePortAppConfig(cp.mapping, { source: cp.mappingSource ?? PORT_MAPPING, selectorSchemas: selectorSchemas(deps.integration) });
+}
+
+function openRun(deps: ResyncDeps, store: ResyncCheckpointStore, cp: ResyncCheckpoint, options: StepOptions, mode: EngineMode): Run {
   const signal = options.signal ?? new AbortController().signal;
-  const { port, settings } = deps;
-  const context: CallContext = { event: { type: 'resync', id: cp.resyncId } };
-  const logger = deps.logger.child({ resyncId: cp.resyncId, step: cp.steps + 1 });
-  const stateOptions = stateOptionsFor(deps, logger);
-  const hookCtx: HookContext = { config: settings.integration.config ?? {}, logger, http: deps.http, state: deps.state, signal };
-  cp.steps += 1;
-  const save = async (): Promise<void> => {
-    // A newer resync may have replaced this one while the step awaited: never overwrite it.
-    if (signal.aborted) return;
-    const current = await store.load();
-    if (current?.resyncId !== cp.resyncId || signal.aborted) return;
-    await store.save(cp);
+  const logger = deps.logger.child({ resyncId: cp.resyncId, step: cp.steps });
+  const config = deps.settings.integration.config ?? {};
+  return {
+    deps,
+    store,
+    cp,
+    mode,
+    options,
+    signal,
+    context: { event: { type: 'resync', id: cp.resyncId } },
+    logger,
+    stateOptions: stateOptionsFor(deps, logger),
+    hookCtx: { config, logger, http: deps.http, state: deps.state, signal },
   };
-  const aborted = (): StepResult => {
-    logger.info('[tide] resumable resync replaced by a newer one; nothing deleted');
-    return { status: 'aborted', resyncId: cp.resyncId };
-  };
-  const finish = async (status: 'completed' | 'failed', deletion: DeletionReport): Promise<StepResult> => {
-    port.clearBlueprintCache();
-    if (signal.aborted) return aborted();
-    const report: ResyncReport = {
-      resyncId: cp.resyncId,
-      status,
-      startedAt: cp.startedAt,
-      finishedAt: new Date(deps.now()).toISOString(),
-      errors: cp.errors,
-      kinds: cp.kinds,
-      reingested: 0,
-      deletion,
-    };
-    await reportResyncState(stateOptions, finishedPatch(stateOptions, status, deps.now()), context);
-    logger[status === 'completed' ? 'info' : 'error'](`resync ${status} after ${cp.steps} step(s), ${cp.pages} page(s); ${summariseDeletion(deletion)}`, { deletion });
-    const current = await store.load();
-    if (current?.resyncId === cp.resyncId) await store.clear();
-    return { status: 'done', report };
-  };
-  const failedEarly = (error: string): Promise<StepResult> => {
-    cp.errors.push(error);
-    const deletion = emptyDeletionReport(cp.resyncId, 'skipped', 'resync-error');
-    deletion.error = error;
-    return finish('failed', deletion);
-  };
+}
 
-  if (cp.phase === 'start') {
-    await reportResyncState(stateOptions, runningPatch(stateOptions, Date.parse(cp.startedAt)), context);
-    try {
-      const integration = await port.getIntegration(settings.integration.identifier, context);
-      if (!integration) throw new Error(`integration "${settings.integration.identifier}" was not found in Port`);
-      cp.mapping = integration.config;
-      parseMapping(deps, cp.mapping);
-    } catch (error) {
-      const text = error instanceof MappingConfigError ? error.message : `could not read the mapping: ${message(error)}`;
-      logger.error(`[tide] ${text}; the resync writes nothing`);
-      return failedEarly(text);
-    }
-    if (deps.integration.onResyncStart) {
-      try {
-        await deps.integration.onResyncStart(hookCtx);
-      } catch (error) {
-        if (!isHttpError(error)) return failedEarly(`onResyncStart failed: ${message(error)}`);
-        cp.previousStateUnknown = true;
-        cp.errors.push(`onResyncStart failed with an HTTP error (previous state unknown): ${message(error)}`);
-      }
-    }
-    cp.phase = 'resources';
-    await save();
-  }
+/** Checkpoint, unless a newer resync replaced this one while the step awaited: never overwrite it. */
+async function save(run: Run): Promise<void> {
+  if (run.signal.aborted) return;
+  const current = await run.store.load();
+  if (current?.resyncId !== run.cp.resyncId || run.signal.aborted) return;
+  await run.store.save(run.cp);
+}
 
-  let config: PortAppConfig;
+function reportOf(run: Run, status: ResyncReport['status'], deletion: DeletionReport, reingested: number): ResyncReport {
+  const { cp } = run;
+  return {
+    resyncId: cp.resyncId,
+    engine: RESYNC_ENGINE,
+    status,
+    startedAt: cp.startedAt,
+    finishedAt: new Date(run.deps.now()).toISOString(),
+    errors: cp.errors,
+    kinds: cp.kinds,
+    reingested,
+    deletion,
+  };
+}
+
+/** Stopped by a newer resync or shutdown: no reconciliation, no hook, no resync state (§4.8). */
+function aborted(run: Run): StepResult {
+  const report = reportOf(run, 'aborted', emptyDeletionReport(run.cp.resyncId, 'skipped', 'aborted'), 0);
+  report.abortReason = run.options.abortReason?.() ?? 'superseded';
+  run.logger.info(`resync aborted (${report.abortReason}); nothing deleted`, { deletion: report.deletion });
+  return { status: 'aborted', resyncId: run.cp.resyncId, report };
+}
+
+/** Where every resync ends: state, log, report, and the store cleared (unless a newer resync owns it). */
+async function finish(run: Run, status: 'completed' | 'failed', deletion: DeletionReport, reingested = 0): Promise<StepResult> {
+  const { deps, cp } = run;
+  deps.port.clearBlueprintCache();
+  if (run.signal.aborted) return aborted(run);
+  const report = reportOf(run, status, deletion, reingested);
+  await reportResyncState(run.stateOptions, finishedPatch(run.stateOptions, status, deps.now()), run.context);
+  const outcome = `after ${cp.steps} step(s), ${cp.pages} page(s); ${summariseDeletion(deletion)}`;
+  if (run.mode.dryRun) run.logger.info(`plan computed ${outcome}`, { deletion });
+  else run.logger[status === 'completed' ? 'info' : 'error'](`resync ${status} ${outcome}`, { deletion });
+  const current = await run.store.load();
+  if (current?.resyncId === cp.resyncId) await run.store.clear();
+  return { status: 'done', report };
+}
+
+/** A resync that fails before any kind runs (mapping, onResyncStart) or outside them: nothing is deleted. */
+function failEarly(run: Run, error: string): Promise<StepResult> {
+  run.cp.errors.push(error);
+  const deletion = emptyDeletionReport(run.cp.resyncId, 'skipped', 'resync-error');
+  deletion.error = error;
+  return finish(run, 'failed', deletion);
+}
+
+/** State `running`, the mapping snapshot, hook `onResyncStart`. Returns a result when the resync ends here. */
+async function startPhase(run: Run): Promise<StepResult | undefined> {
+  const { deps, cp, logger } = run;
+  if (run.signal.aborted) return aborted(run);
+  await reportResyncState(run.stateOptions, runningPatch(run.stateOptions, Date.parse(cp.startedAt)), run.context);
   try {
-    config = parseMapping(deps, cp.mapping);
+    const { raw, source } = await (run.mode.mapping ?? portMapping)(deps, run.context);
+    cp.mapping = raw;
+    cp.mappingSource = source;
+    parseMapping(deps, cp);
   } catch (error) {
-    return failedEarly(`the mapping snapshot no longer parses: ${message(error)}`);
+    const text = error instanceof MappingConfigError ? error.message : `could not read the mapping: ${message(error)}`;
+    logger.error(`[tide] ${text}; the resync writes nothing`);
+    return failEarly(run, text);
   }
-  const seen = store.seen();
+  deps.port.clearBlueprintCache();
+  if (deps.integration.onResyncStart && !run.mode.dryRun) {
+    try {
+      await deps.integration.onResyncStart(run.hookCtx);
+    } catch (error) {
+      if (!isHttpError(error)) {
+        logger.error('[tide] onResyncStart failed; no kind runs', { error: message(error) });
+        return failEarly(run, `onResyncStart failed: ${message(error)}`);
+      }
+      cp.previousStateUnknown = true;
+      cp.errors.push(`onResyncStart failed with an HTTP error (previous state unknown): ${message(error)}`);
+      logger.error('[tide] onResyncStart failed with an HTTP error; the resync continues but deletes nothing', { error: message(error) });
+    }
+  }
+  cp.phase = 'resources';
+  await save(run);
+  return undefined;
+}
+
+/** Every resource in mapping order from where the checkpoint stands, until done, paused or aborted. */
+async function resourcesPhase(run: Run, config: PortAppConfig, budget: StepBudget): Promise<{ status: 'done' | 'paused' | 'aborted'; items: number }> {
+  const { deps, cp, logger, context, signal } = run;
+  const { settings, port } = deps;
   const flags = { merge: config.enableMergeEntity, createMissingRelatedEntities: config.createMissingRelatedEntities };
+  const sink = (run.mode.sink ?? createBatchWriter)({ port, context, logger, flags, seen: run.store.seen(), failed: cp.failed });
+  const examples = createExamplesCollector(
+    { enabled: settings.sendRawDataExamples !== false, port, identifier: settings.integration.identifier, context, logger, sensitiveValues: deps.sensitiveValues },
+    cp,
+  );
+  const shared = { ...deps, config: settings.integration.config ?? {}, logger, attributes: cp.attributes, signal, examples, onEntities: sink };
   let items = 0;
-
-  if (cp.phase === 'resources') {
-    const outcome = await runResourcesPhase({
-      cp,
-      config,
-      logger,
-      save,
-      onPage: options.onPage,
-      overBudget: (n, last) => n + last > budget.maxItems || deps.now() >= budget.deadlineMs,
-      examples: createExamplesCollector({
-        enabled: settings.sendRawDataExamples !== false,
-        port,
-        identifier: settings.integration.identifier,
-        context,
-        logger,
-        sensitiveValues: deps.sensitiveValues,
-      }),
-      shared: {
-        integration: deps.integration,
-        mapper: deps.mapper,
-        logger,
-        http: deps.http,
-        state: deps.state,
-        config: settings.integration.config ?? {},
-        attributes: cp.attributes,
-        signal,
-        onEntities: createBatchWriter({ port, context, logger, flags, seen, failed: cp.failed }),
-      },
-    });
-    items = outcome.items;
-    if (outcome.status === 'aborted') return aborted();
-    if (outcome.status === 'paused') return { status: 'continue', resyncId: cp.resyncId, phase: cp.phase, items, pages: cp.pages };
-    cp.phase = 'reconcile';
-    await save();
-    // Reconciliation reads every owned entity: give it a step of its own once this one has done work.
-    if (items > 0) return { status: 'continue', resyncId: cp.resyncId, phase: cp.phase, items, pages: cp.pages };
+  let last = 0;
+  const step = {
+    cp,
+    save: () => save(run),
+    overBudget: () => items + last > budget.maxItems || deps.now() >= budget.deadlineMs,
+    async afterPage(kind: string, size: number) {
+      items += size;
+      last = size;
+      cp.pages += 1;
+      await run.options.onPage?.({ resyncId: cp.resyncId, kind, pages: cp.pages, itemsThisStep: items });
+    },
+  };
+  while (cp.resourceIndex < config.resources.length) {
+    if (signal.aborted) return { status: 'aborted', items };
+    const { status } = await runResource(shared, config.resources[cp.resourceIndex], cp.resourceIndex, step);
+    if (status !== 'done') return { status, items };
+    cp.resourceIndex += 1;
+    cp.handlerIndex = 0;
+    cp.iterables = undefined;
+    cp.cursor = undefined;
+    await save(run);
   }
+  return { status: signal.aborted ? 'aborted' : 'done', items };
+}
 
+/** Reconciliation, hook `onResyncComplete`, and the end of the resync. */
+async function reconcilePhase(run: Run, config: PortAppConfig): Promise<StepResult> {
+  const { deps, cp, logger } = run;
   const result = await reconcile({
-    port,
+    port: deps.port,
     resyncId: cp.resyncId,
     startedAt: cp.startedAt,
     flags: config,
-    seen,
+    seen: run.store.seen(),
     failed: cp.failed,
     kinds: cp.kinds,
     previousStateUnknown: cp.previousStateUnknown,
     emptyMapping: config.resources.length === 0,
-    context,
-    signal,
+    context: run.context,
+    signal: run.signal,
     logger,
-    deleteBatchSize: settings.deleteEntitiesMaxBatchSize ?? 1000,
+    deleteBatchSize: deps.settings.deleteEntitiesMaxBatchSize ?? 1000,
+    dryRun: run.mode.dryRun,
   });
-  if (signal.aborted) return aborted();
+  if (run.signal.aborted) return aborted(run);
+  run.mode.onReconciled?.(result);
   if (result.deletion.error) cp.errors.push(`reconciliation: ${result.deletion.error}`);
   let status: 'completed' | 'failed' = result.failed ? 'failed' : 'completed';
-  if (status === 'completed' && deps.integration.onResyncComplete) {
+  if (status === 'completed' && deps.integration.onResyncComplete && !run.mode.dryRun) {
     try {
-      await deps.integration.onResyncComplete(hookCtx);
+      await deps.integration.onResyncComplete(run.hookCtx);
     } catch (error) {
       status = 'failed';
       cp.errors.push(`onResyncComplete failed: ${message(error)}`);
+      logger.error('[tide] onResyncComplete failed; deletions already made stand', { error: message(error) });
     }
   }
-  const done = await finish(status, result.deletion);
-  if (done.status === 'done') done.report.reingested = result.reingested;
-  return done;
+  return finish(run, status, result.deletion, result.reingested);
 }
 
-/** End the stored resync as `failed` without reconciling (e.g. its steps keep failing). */
-export async function abandonResumableResync(deps: ResyncDeps, store: ResyncCheckpointStore, reason: string): Promise<ResyncReport | undefined> {
+/** Open a new resync, replacing (without reconciling) any stored one; returns its id. */
+export async function beginResumableResync(deps: Pick<ResyncDeps, 'newId' | 'now'>, store: ResyncCheckpointStore): Promise<string> {
+  await store.clear();
+  const resyncId = deps.newId();
+  await store.save(newCheckpoint(resyncId, new Date(deps.now()).toISOString()));
+  return resyncId;
+}
+
+/**
+ * Run the next step of the stored resync, if any. Throws only for faults of the step itself (its
+ * store, its `onPage`): the step can then be retried from the last checkpoint.
+ */
+export async function runResyncStep(
+  deps: ResyncDeps,
+  store: ResyncCheckpointStore,
+  budget: StepBudget,
+  options: StepOptions = {},
+  mode: EngineMode = {},
+): Promise<StepResult> {
+  const cp = await store.load();
+  if (!cp) return { status: 'idle' };
+  cp.steps += 1;
+  const run = openRun(deps, store, cp, options, mode);
+  if (cp.phase === 'start') {
+    const ended = await startPhase(run);
+    if (ended) return ended;
+  }
+  let config: PortAppConfig;
+  try {
+    config = parseMapping(deps, cp);
+  } catch (error) {
+    return failEarly(run, `the mapping snapshot no longer parses: ${message(error)}`);
+  }
+  if (cp.phase === 'resources') {
+    const { status, items } = await resourcesPhase(run, config, budget);
+    if (status === 'aborted') return aborted(run);
+    const more = { status: 'continue', resyncId: cp.resyncId, items, pages: cp.pages } as const;
+    if (status === 'paused') return { ...more, phase: cp.phase };
+    cp.phase = 'reconcile';
+    await save(run);
+    // Reconciliation reads every owned entity: a bounded step that did work leaves it to a step of its own.
+    if (items > 0 && (Number.isFinite(budget.maxItems) || Number.isFinite(budget.deadlineMs))) return { ...more, phase: cp.phase };
+  }
+  return reconcilePhase(run, config);
+}
+
+/**
+ * End the stored resync as `failed` without reconciling (its steps keep failing, or a one-go run met a
+ * fault of its own). Returns its report, or undefined when no resync is stored.
+ */
+export async function abandonResumableResync(deps: ResyncDeps, store: ResyncCheckpointStore, reason: string, mode: EngineMode = {}): Promise<ResyncReport | undefined> {
   const cp = await store.load();
   if (!cp) return undefined;
-  const stateOptions = stateOptionsFor(deps, deps.logger);
-  const deletion = emptyDeletionReport(cp.resyncId, 'skipped', 'resync-error');
-  deletion.error = reason;
-  await reportResyncState(stateOptions, finishedPatch(stateOptions, 'failed', deps.now()), { event: { type: 'resync', id: cp.resyncId } });
-  await store.clear();
-  deps.logger.error(`[tide] resumable resync abandoned: ${reason}; nothing deleted`, { resyncId: cp.resyncId });
-  const now = new Date(deps.now()).toISOString();
-  return { resyncId: cp.resyncId, status: 'failed', startedAt: cp.startedAt, finishedAt: now, errors: [...cp.errors, reason], kinds: cp.kinds, reingested: 0, deletion };
-}
-
-function parseMapping(deps: Pick<ResyncDeps, 'integration'>, raw: unknown): PortAppConfig {
-  return parsePortAppConfig(raw, { source: 'Port integration config', selectorSchemas: selectorSchemas(deps.integration) });
+  const run = openRun(deps, store, cp, {}, mode);
+  run.logger.error(`[tide] resync abandoned: ${reason}; nothing deleted`);
+  const result = await failEarly(run, reason);
+  return result.status === 'done' ? result.report : undefined;
 }

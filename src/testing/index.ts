@@ -34,10 +34,14 @@ import { extractResource, resolveHandlers, selectorSchemas } from '../sync/index
 
 export { createMemoryLogger } from '../logging/logger.ts';
 export { testStateStore } from './state-store-contract.ts';
+export { sampleCheckpoint, testCheckpointStore } from './checkpoint-store-contract.ts';
+export type { CheckpointStoreContractOptions, CheckpointStoreSubject } from './checkpoint-store-contract.ts';
+export { AWKWARD_SEEN_KEYS, testSeenKeys } from './seen-keys-contract.ts';
+export type { SeenKeysContractOptions, SeenKeysSubject } from './seen-keys-contract.ts';
 export { runtimeContract } from './runtime-contract.ts';
 export { resyncInto } from './resync.ts';
 export type { ResyncIntoOptions, ResyncIntoResult } from './resync.ts';
-export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance } from './runtime-contract.ts';
+export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from './runtime-contract.ts';
 
 /** Options of {@link runKind}. */
 export interface RunKindOptions<Config> {

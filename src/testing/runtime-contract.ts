@@ -12,12 +12,20 @@
  * @example
  * runtimeContract(() => nodeHarness(), { test: it, fake: { departments, person } });
  */
+import { RESYNC_ENGINE } from '../sync/report.ts';
 import { assertEqual, assertOk, createPortProbe, waitFor, type CatalogEntity } from './runtime-contract-port.ts';
+
+/** What the contract reads of a resync's report (a `ResyncReport` is one). */
+export interface RuntimeResyncReport {
+  status: 'completed' | 'failed' | 'aborted';
+  /** The engine that ran it: the same step engine on every runtime (`RESYNC_ENGINE`). */
+  engine: string;
+}
 
 /** One configured integration instance on the runtime under test. */
 export interface RuntimeInstance {
-  /** Run one resync to its end, however the runtime does it (createTide, the DO's steps, serve ONCE). */
-  resync(): Promise<'completed' | 'failed' | 'aborted'>;
+  /** Run one resync to its end, however the runtime does it (createTide, the DO's steps, serve ONCE); resolve with its report. */
+  resync(): Promise<RuntimeResyncReport>;
   /** The integration's HTTP app: health routes, live events under `/integration/…`. */
   fetch(request: Request): Promise<Response>;
   stop(): Promise<void>;
@@ -90,8 +98,9 @@ export function runtimeContract(harnessFactory: () => RuntimeHarness | Promise<R
           return instance;
         },
         async resync(instance, expected) {
-          const status = await instance.resync();
-          assertEqual(status, expected, `${h.name}: resync status`);
+          const report = await instance.resync();
+          assertEqual(report.status, expected, `${h.name}: resync status`);
+          assertEqual(report.engine, RESYNC_ENGINE, `${h.name}: the engine that ran the resync`);
         },
       };
       try {

@@ -11,25 +11,15 @@
  * testStateStore('deno-kv', async () => { const kv = await Deno.openKv(':memory:'); … }, { test: Deno.test });
  */
 import type { StateStore } from '../state/index.ts';
+import { assertEqual, assertRejects, contractCases } from './contract.ts';
+import type { ContractOptions, ContractSubject } from './contract.ts';
 
 /** What the factory returns for one test: a fresh, empty store, and how to reopen and dispose of it. */
-export interface StateStoreSubject {
+export interface StateStoreSubject extends ContractSubject<StateStore> {
   store: StateStore;
-  /**
-   * A new instance over the same storage, as after a process restart (persistent stores only). The
-   * suite stops using `store` before it calls this.
-   */
-  reopen?: () => StateStore | Promise<StateStore>;
-  /** Called after the test, passed or failed (close handles, remove temp folders). */
-  dispose?: () => void | Promise<void>;
 }
 
-export interface StateStoreContractOptions {
-  /** Registers one test: vitest's `it`, `Deno.test`, node:test's `test`. */
-  test: (name: string, fn: () => Promise<void>) => unknown;
-  /** The store keeps its data across instances; the factory must then provide `reopen()`. */
-  persistent?: boolean;
-}
+export type StateStoreContractOptions = ContractOptions;
 
 /** A value above Deno KV's 64 KiB per-value limit and Durable Object KV storage's 128 KiB. */
 const LARGE_VALUE_CHARS = 200_000;
@@ -61,15 +51,7 @@ export function testStateStore(
   factory: () => StateStoreSubject | Promise<StateStoreSubject>,
   options: StateStoreContractOptions,
 ): void {
-  const it = (title: string, body: (subject: StateStoreSubject) => Promise<void>) =>
-    options.test(`${name}: ${title}`, async () => {
-      const subject = await factory();
-      try {
-        await body(subject);
-      } finally {
-        await subject.dispose?.();
-      }
-    });
+  const it = contractCases(name, factory, options);
 
   it('get of a missing key is undefined', async ({ store }) => {
     assertEqual(await store.get('missing'), undefined, 'get(missing)');
@@ -188,37 +170,4 @@ export function testStateStore(
       assertEqual(await reopened.keys(), ['over', 'watermark', 'with/slash'], 'keys() after reopen');
     });
   }
-}
-
-function assertEqual(actual: unknown, expected: unknown, what: string): void {
-  if (!deepEqual(actual, expected)) {
-    throw new Error(`${what}: expected ${preview(expected)}, got ${preview(actual)}`);
-  }
-}
-
-async function assertRejects(fn: () => Promise<unknown>, what: string): Promise<void> {
-  try {
-    await fn();
-  } catch {
-    return;
-  }
-  throw new Error(`${what}: expected a rejection, but it resolved`);
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  const ka = Object.keys(a).sort();
-  const kb = Object.keys(b).sort();
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  return deepEqual(ka, kb) && ka.every((k) => deepEqual(ra[k], rb[k]));
-}
-
-function preview(value: unknown): string {
-  // Long strings are shortened one by one, so a list of long keys still shows where it differs.
-  const text = value === undefined ? 'undefined' : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' && v.length > 24 ? `${v.slice(0, 20)}…(${v.length})` : v));
-  return text.length > 400 ? `${text.slice(0, 400)}… (${text.length} characters)` : text;
 }

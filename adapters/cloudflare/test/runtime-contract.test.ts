@@ -10,7 +10,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, inject, it } from 'vitest';
 import { FAKE_DEPARTMENTS, fakePerson } from '../../../integrations/fake/index.ts';
-import type { RuntimeHarness, RuntimeInstance } from 'port-tide/testing';
+import type { RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from 'port-tide/testing';
 import { runtimeContract } from 'port-tide/testing';
 import worker from '../fake-worker.ts';
 import type { LiveEventMessage, ResyncObjectRpc, TideEnv } from '../types.ts';
@@ -69,9 +69,9 @@ function workersHarness(): RuntimeHarness {
             await object.run((o) => o.alarm());
           }
           const status = await rpc.status();
-          const report = status.lastReport as { resyncId?: string; status?: 'completed' | 'failed' | 'aborted' } | undefined;
+          const report = status.lastReport as (RuntimeResyncReport & { resyncId?: string }) | undefined;
           if (status.running || report?.resyncId !== resyncId || !report.status) throw new Error(`resync ${resyncId} did not finish: ${JSON.stringify(status)}`);
-          return report.status;
+          return report;
         },
         async fetch(request) {
           const response = await call(request);
