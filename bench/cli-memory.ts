@@ -15,7 +15,7 @@
  * Recorded on the project's 2-core machine (Node 20.20, medians of 3 runs):
  *   source (tsx)            141 MB   (before the package was built: bin/tide.js measured 153–159 MB)
  *   built, V8 defaults      111 MB
- *   built (dist/tide.js)     77 MB   (--liftoff-only alone gave 88 MB)
+ *   built (dist/tide.js)     77–78 MB   (--liftoff-only alone gave 88 MB)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
