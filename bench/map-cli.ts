@@ -30,6 +30,8 @@ const runs = Number(values.runs);
 const REPO = resolve(import.meta.dirname, '..');
 const TSX = join(REPO, 'node_modules/.bin/tsx');
 const MAIN = join(REPO, 'adapters/node/cli/main.ts');
+// tsx reads the repository's tsconfig (its `paths` resolve `port-tide` to the sources) from any working directory.
+const TSCONFIG = join(REPO, 'tsconfig.json');
 /** The 10-field mapping plus one program outside the compiled subset (`..`): it runs on jq-wasm for every item. */
 const onJq: Workload = {
   ...tenFields,
@@ -51,7 +53,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 /** Seconds for one `tide map` process; it must exit 0 and print something. */
 function timeRun(cwd: string, args: string[]): { seconds: number; bytes: number } {
   const t0 = performance.now();
-  const r = spawnSync(TSX, [MAIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(TSX, [MAIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1', TSX_TSCONFIG_PATH: TSCONFIG } });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`tide ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   if (r.stdout.length === 0) throw new Error(`tide ${args.join(' ')} printed nothing`);
