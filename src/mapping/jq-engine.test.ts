@@ -4,14 +4,12 @@
  * instance unable to run anything. The engine must give the failing program its error and keep later programs
  * working, in Node and in workerd.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { Miniflare } from 'miniflare';
 import { describe, expect, it } from 'vitest';
+import { startJqWorker } from '../../scripts/jq-worker.ts';
 import { createJqWasmEngine, createMapper, JqRunError, parsePortAppConfig } from './index.ts';
 import { JQ_WASM_ABORTED } from './jq-engine.ts';
 
@@ -87,36 +85,16 @@ describe('jq-wasm engine after an abort, in workerd', () => {
         '  catch (e) { return Response.json({ error: e.name, stage: e.stage, message: e.message }); }\n' +
         '} };\n';
       writeFileSync(entry, source);
-      const bundle = await build({
-        entryPoints: [entry],
-        bundle: true,
-        format: 'esm',
-        platform: 'neutral',
-        conditions: ['workerd', 'worker', 'import'],
-        mainFields: ['module', 'main'],
-        external: ['*.wasm'],
-        write: false,
-        outfile: join(dir, 'worker.mjs'),
-      });
-      const wasm = join(dirname(createRequire(import.meta.url).resolve('jq-wasm/package.json')), 'dist/build/jq.wasm');
-      const mf = new Miniflare({
-        modules: [
-          { type: 'ESModule', path: join(dir, 'worker.mjs'), contents: bundle.outputFiles[0]!.text },
-          { type: 'CompiledWasm', path: join(dir, 'build/jq.wasm'), contents: readFileSync(wasm) },
-        ],
-        modulesRoot: dir,
-        compatibilityDate: '2026-05-01',
-        cf: false,
-      });
+      const worker = await startJqWorker(entry);
       try {
         const run = async (program: string, input: string) =>
-          (await (await mf.dispatchFetch('http://worker/', { method: 'POST', body: JSON.stringify({ program, input }) })).json()) as Record<string, unknown>;
+          (await (await worker.dispatchFetch('http://worker/', { method: 'POST', body: JSON.stringify({ program, input }) })).json()) as Record<string, unknown>;
         for (let round = 1; round <= ROUNDS; round++) {
           expect(await run(OUT_OF_MEMORY, BIG), `round ${round}`).toMatchObject({ error: 'JqRunError', stage: 'runtime', message: expect.stringMatching(/jq-wasm aborted/) });
           expect(await run('.items | length', BIG), `round ${round}`).toEqual({ out: [5000] });
         }
       } finally {
-        await mf.dispose();
+        await worker.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
