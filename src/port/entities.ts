@@ -20,7 +20,12 @@ export type UpsertResult =
   | { status: 'upserted'; identifier: string; created?: boolean }
   /** A search identifier that matched no entity (§9.4): neither failed nor seen. */
   | { status: 'dropped'; error?: EntityError }
-  | { status: 'failed'; error: EntityError };
+  /**
+   * `wholeRequest`: the request carrying this entity failed as a whole once its retries were spent (network, auth,
+   * rate limit, a 5xx, a whole bulk call refused), rather than Port rejecting this one entity (§4.12: only the
+   * former holds an incremental cursor back).
+   */
+  | { status: 'failed'; error: EntityError; wholeRequest?: true };
 
 /** The upsert query flags (OCEAN-BEHAVIOUR §4.2). */
 export interface UpsertOptions extends CallContext {
@@ -97,6 +102,11 @@ export function planBatches(entities: ReadonlyArray<unknown>, limits: Pick<Entit
   return batches;
 }
 
+/** A 4xx that answers for the entity sent (validation, a missing relation target), not for the request or the caller. */
+function refusedAlone(status: number): boolean {
+  return status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status);
+}
+
 /** The entity functions of the client. */
 export function entityApi(transport: PortTransport, limits: EntityLimits) {
   const { logger } = transport;
@@ -135,7 +145,7 @@ export function entityApi(transport: PortTransport, limits: EntityLimits) {
     } catch (error) {
       const entityError = failure(error);
       logger.warn('[tide] entity upsert failed', { blueprint, identifier: describeId(entity.identifier), ...entityError });
-      return { status: 'failed', error: entityError };
+      return refusedAlone(entityError.statusCode) ? { status: 'failed', error: entityError } : { status: 'failed', error: entityError, wholeRequest: true };
     }
     const identifier = body?.entity?.identifier;
     // An unmatched search identifier comes back as the search object itself (§9.4, §15.14).
@@ -162,7 +172,7 @@ export function entityApi(transport: PortTransport, limits: EntityLimits) {
     } catch (error) {
       const entityError = failure(error);
       logger.warn('[tide] bulk upsert failed', { blueprint, entities: entities.length, ...entityError });
-      return entities.map(() => ({ status: 'failed', error: entityError }));
+      return entities.map(() => ({ status: 'failed', error: entityError, wholeRequest: true }));
     }
     if (response.status === 413) {
       logger.info('[tide] bulk upsert too large (413); sending its entities one at a time', { blueprint, entities: entities.length });
@@ -174,7 +184,7 @@ export function entityApi(transport: PortTransport, limits: EntityLimits) {
       const error = transport.errorFor(request, response, text);
       const entityError: EntityError = { statusCode: error.status, error: error.code, message: error.portMessage || error.message };
       logger.warn('[tide] bulk upsert failed', { blueprint, entities: entities.length, traceId: error.traceId, ...entityError });
-      return entities.map(() => ({ status: 'failed', error: entityError }));
+      return entities.map(() => ({ status: 'failed', error: entityError, wholeRequest: true }));
     }
     let parsed: BulkResponse;
     try {
@@ -182,7 +192,7 @@ export function entityApi(transport: PortTransport, limits: EntityLimits) {
     } catch {
       const entityError: EntityError = { statusCode: response.status, error: 'invalid_response', message: 'the bulk upsert response is not JSON' };
       logger.warn('[tide] bulk upsert failed', { blueprint, entities: entities.length, ...entityError });
-      return entities.map(() => ({ status: 'failed', error: entityError }));
+      return entities.map(() => ({ status: 'failed', error: entityError, wholeRequest: true }));
     }
     return mapBulk(blueprint, entities, parsed, response.headers.get('x-trace-id'));
   }
