@@ -112,7 +112,7 @@ function parseMapping(deps: Pick<ResyncDeps, 'integration'>, cp: ResyncCheckpoin
 
 function openRun(deps: ResyncDeps, store: ResyncCheckpointStore, cp: ResyncCheckpoint, options: StepOptions, mode: EngineMode): Run {
   const signal = options.signal ?? new AbortController().signal;
-  const logger = deps.logger.child({ resyncId: cp.resyncId, step: cp.steps });
+  const logger = deps.logger.child({ syncType: 'full', resyncId: cp.resyncId, step: cp.steps });
   const config = deps.settings.integration.config ?? {};
   return {
     deps,

@@ -91,6 +91,8 @@ export interface HarnessOptions {
   settings?: Partial<ResyncRunnerOptions['settings']>;
   sensitiveValues?: string[];
   blueprints?: object[];
+  /** Runner parts a test fixes (a clock, where incremental cursors live). */
+  runner?: Pick<ResyncRunnerOptions, 'now' | 'cursors' | 'state'>;
 }
 
 /** Seed blueprints and the integration with its mapping, and build a runner on the real Port client. */
@@ -120,6 +122,7 @@ export async function createHarness(emu: EmulatorHandle, options: HarnessOptions
     settings: { integration: { identifier: IDENTIFIER, config: {} }, ...options.settings },
     logger,
     sensitiveValues: options.sensitiveValues,
+    ...options.runner,
   });
   return {
     ...controls,
