@@ -11,11 +11,11 @@ import { createTide, parseIntegrationConfig, type IntegrationDefinition, type Ti
 import type { ScheduleTimers } from '../listeners/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { StateStore } from '../state/index.ts';
-import type { KindReport, Plan, ResyncReport } from '../sync/index.ts';
+import type { IncrementalReport, KindReport, Plan, ResyncReport } from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import { configure, createRuntimeLogger, streamOf, type Configured, type Stream } from './configure.ts';
 import { loadIntegrationFolder, type FolderReader } from './folder.ts';
-import { BROWSE_LINE, planLines, provisionLines, resyncLines } from './report-lines.ts';
+import { BROWSE_LINE, incrementalLines, planLines, provisionLines, resyncLines } from './report-lines.ts';
 
 /** Where the integration's HTTP server binds unless told otherwise. */
 export const DEFAULT_HOST = '0.0.0.0';
@@ -105,6 +105,8 @@ export interface BootResult {
   provision?: ProvisionReport;
   /** ONCE: the report of the one resync. */
   report?: ResyncReport;
+  /** ONCE with `incrementalSyncEnabled`: the report of the one incremental run (§4.12). */
+  incrementalReport?: IncrementalReport;
   /** Graceful shutdown: report aborted, stop accepting, drain live events (≤ 5 s), close state and the local Port. */
   stop(): Promise<void>;
 }
@@ -199,6 +201,7 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
   let tide: Tide;
   // The core logs every resync's outcome; the last report is kept for ONCE's summary.
   let lastReport: ResyncReport | undefined;
+  let lastIncremental: IncrementalReport | undefined;
   try {
     tide = createTide({
       integration: configured.integration,
@@ -213,6 +216,9 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
         lastReport = report;
         embedded?.keepReport?.(identifier, report);
       },
+      onIncrementalReport: (report) => {
+        lastIncremental = report;
+      },
     });
   } catch (error) {
     print.err(bare(error));
@@ -225,7 +231,7 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
     await release();
     return { ...base, ...result };
   }
-  return serve({ tide, settings, o, rt, print, logger, release, base, lastReport: () => lastReport });
+  return serve({ tide, settings, o, rt, print, logger, release, base, lastReport: () => lastReport, lastIncremental: () => lastIncremental });
 }
 
 /**
@@ -279,10 +285,11 @@ interface Started {
   release(): Promise<void>;
   base: Partial<BootResult>;
   lastReport(): ResyncReport | undefined;
+  lastIncremental(): IncrementalReport | undefined;
 }
 
 /** Defaults, then the HTTP server, then onStart and the listener; ONCE ends with its summary. */
-async function serve({ tide, settings, o, rt, print, logger, release, base, lastReport }: Started): Promise<BootResult> {
+async function serve({ tide, settings, o, rt, print, logger, release, base, lastReport, lastIncremental }: Started): Promise<BootResult> {
   let provision: ProvisionReport | undefined;
   try {
     provision = await tide.provision();
@@ -345,10 +352,12 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
   if (tide.listener.type === 'ONCE') {
     const result = tide.listener.onceResult();
     const report = lastReport();
+    const incrementalReport = lastIncremental();
     if (report) for (const line of resyncLines(report)) print.out(line);
+    if (incrementalReport) for (const line of incrementalLines(incrementalReport)) print.out(line);
     if (base.embeddedPortUrl) print.out(BROWSE_LINE);
     await stop();
-    return finished(result?.exitCode ?? 1, { ...base, tide, url, provision, report });
+    return finished(result?.exitCode ?? 1, { ...base, tide, url, provision, report, incrementalReport });
   }
   return { ...base, tide, url, provision, stop };
 }

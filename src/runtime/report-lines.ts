@@ -1,9 +1,9 @@
 /**
- * The human lines every runtime prints for a provisioning report, a plan and a resync (the ONCE
- * summary): one format on Node, Deno and in the CLI.
+ * The human lines every runtime prints for a provisioning report, a plan, a resync and an incremental
+ * run (the ONCE summary): one format on Node, Deno and in the CLI.
  */
 import type { ProvisionReport } from '../defaults/index.ts';
-import type { Plan, ResyncReport } from '../sync/index.ts';
+import type { IncrementalReport, Plan, ResyncReport } from '../sync/index.ts';
 import { summariseDeletion } from '../sync/index.ts';
 
 /** Identifiers shown per list; the counts always cover all of them. */
@@ -62,6 +62,20 @@ export function resyncLines(report: ResyncReport): string[] {
     for (const e of k.errors) lines.push(`    error: ${e}`);
   }
   lines.push(...deletionLines(report.deletion));
+  return lines;
+}
+
+/** Human lines for one incremental run (the ONCE summary): its outcome, each resource, the deletions. */
+export function incrementalLines(report: IncrementalReport): string[] {
+  const lines = [`incremental run ${report.runId}: ${report.outcome}${report.abortReason ? ` (${report.abortReason})` : ''}`];
+  for (const e of report.errors) lines.push(`  error: ${e}`);
+  for (const r of report.resources) {
+    const cursor = r.advanced ? `cursor advanced to ${r.cursor}` : `cursor kept at ${r.cursor ?? 'none'}`;
+    lines.push(`  kind ${r.label}: since ${r.since || 'unknown'}, fetched ${r.fetched}, upserted ${r.upserted}, failed ${r.failed}, deleted ${r.deleted}; ${cursor}`);
+    if (r.error) lines.push(`    error: ${r.error}`);
+  }
+  const d = report.deletion;
+  lines.push(`  deletions: candidates ${d.candidates}, deleted ${d.deleted}, not owned ${d.notOwned}, search identifiers skipped ${d.searchSkipped}, failed ${d.failed}`);
   return lines;
 }
 

@@ -151,17 +151,3 @@ export function createMemoryIncrementalStore(options: { copies?: boolean } = {})
     },
   };
 }
-
-/** Human lines for one incremental run (the ONCE summary): its outcome, each resource, the deletions. */
-export function incrementalLines(report: IncrementalReport): string[] {
-  const lines = [`incremental run ${report.runId}: ${report.outcome}${report.abortReason ? ` (${report.abortReason})` : ''}`];
-  for (const e of report.errors) lines.push(`  error: ${e}`);
-  for (const r of report.resources) {
-    const cursor = r.advanced ? `cursor advanced to ${r.cursor}` : `cursor kept at ${r.cursor ?? 'none'}`;
-    lines.push(`  kind ${r.label}: since ${r.since || 'unknown'}, fetched ${r.fetched}, upserted ${r.upserted}, failed ${r.failed}, deleted ${r.deleted}; ${cursor}`);
-    if (r.error) lines.push(`    error: ${r.error}`);
-  }
-  const d = report.deletion;
-  lines.push(`  deletions: candidates ${d.candidates}, deleted ${d.deleted}, not owned ${d.notOwned}, search identifiers skipped ${d.searchSkipped}, failed ${d.failed}`);
-  return lines;
-}

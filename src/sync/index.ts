@@ -80,7 +80,7 @@ export {
 export type { IncrementalDeps, IncrementalStepOptions, IncrementalStepResult } from './incremental.ts';
 export { createPortCursorStore, createStateCursorStore, cursorKey } from './incremental-cursors.ts';
 export type { CursorPort, IncrementalCursorStore, StoredCursor } from './incremental-cursors.ts';
-export { createMemoryIncrementalStore, incrementalLines } from './incremental-report.ts';
+export { createMemoryIncrementalStore } from './incremental-report.ts';
 export type {
   IncrementalCheckpoint,
   IncrementalCheckpointStore,
