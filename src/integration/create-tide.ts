@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { createRedactor, sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
 import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
-import { createListener, type Listener, type ScheduleTimers } from '../listeners/index.ts';
+import { createListener, listenerUsesSchedule, type Listener, type ScheduleTimers } from '../listeners/index.ts';
 import { createLiveEvents, liveEventsEnablement, type LiveEvents, type WebhookEvent } from '../live/index.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import { createMapper, type Mapper } from '../mapping/index.ts';
@@ -78,6 +78,11 @@ export interface Tide {
   incremental(): Promise<IncrementalReport | undefined>;
   /** An incremental run carried across invocations (see `ResyncRunner.incrementalResumable`). */
   readonly incrementalResumable: ResyncRunner['incrementalResumable'];
+  /**
+   * Whether incremental runs are scheduled (`incrementalSyncEnabled`, an incremental handler, and a listener that
+   * schedules: POLLING, WEBHOOK, KAFKA), and how often: a runtime without timers (Workers) decides with it.
+   */
+  readonly incrementalSync: { scheduled: boolean; intervalMinutes: number };
   /** The same pipeline with no writes. */
   plan(options?: { signal?: AbortSignal }): Promise<Plan>;
   /** Defaults provisioning (§7.1); with `dryRun`, only reads. */
@@ -243,6 +248,10 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
       abandon: (store, reason) => runner.resumable.abandon(store, reason),
     },
     incremental,
+    incrementalSync: {
+      scheduled: incrementalEnabled && incrementalHandlers && listenerUsesSchedule(settings.eventListener.type),
+      intervalMinutes: settings.integration.incrementalSyncInterval ?? 15,
+    },
     incrementalResumable: {
       begin: (store) => runner.incrementalResumable.begin(store),
       async step(store, budget, options) {

@@ -21,6 +21,7 @@ export { startKafkaConsumer } from './kafka.ts';
 export type { KafkaClientOptions, KafkaConnect, KafkaConsumer, KafkaConsumerHandle, KafkaGroupEvents, KafkaMessage, StartKafkaOptions } from './kafka.ts';
 export { createDurableHost, MAX_STEP_FAILURES } from './durable.ts';
 export type { DurableHost, DurableHostOptions, DurableStatus, DurableStore, LiveEventOutcome, LiveLedger, PollResult, StepRecord } from './durable.ts';
+export type { DurableIncrementalStatus } from './durable-incremental.ts';
 export { liveEventFromMessage, toLiveEventMessage } from './live-message.ts';
 export type { LiveEventMessage } from './live-message.ts';
 

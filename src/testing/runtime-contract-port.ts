@@ -18,6 +18,7 @@ export interface LoggedRequest {
   path: string;
   status: number;
   body: any;
+  query: Record<string, string | string[]>;
 }
 
 interface ProbeTarget {
