@@ -205,7 +205,8 @@ async function processResource(
   const index = cp.targets[cp.position];
   const resource = config.resources[index];
   const handler = deps.integration.kinds[resource.kind]!.incremental!;
-  const write: WriteContext = { port: deps.port, mapping: config, event: run.context.event!, logger: run.logger, signal, label: 'incremental run' };
+  // No signal: like a resync's, requests already sent complete; the run stops between pages (§4.8).
+  const write: WriteContext = { port: deps.port, mapping: config, event: run.context.event!, logger: run.logger, label: 'incremental run' };
   let pendingDeleted: RawItem[] = [];
   const current = cp.current!;
   const kind = (cp.kinds[index] ??= emptyKindReport(resource.kind, index));
@@ -343,9 +344,11 @@ async function resourcesPhase(run: Run, config: PortAppConfig, budget: StepBudge
 async function deletePhase(run: Run, config: PortAppConfig): Promise<IncrementalStepResult> {
   const { cp } = run;
   const deletion = { ...NO_DELETION };
-  const write: WriteContext = { port: run.deps.port, mapping: config, event: run.context.event!, logger: run.logger, signal: run.signal, label: 'incremental run' };
+  const write: WriteContext = { port: run.deps.port, mapping: config, event: run.context.event!, logger: run.logger, label: 'incremental run' };
   const handled = new Set<string>();
   for (const [position, report] of cp.resources.entries()) {
+    // Stopped during deletions: the report still lists those already made.
+    if (run.signal.aborted) return finish(run, 'aborted', deletion);
     const own = cp.candidates
       .filter((c) => c.position === position)
       .map((c) => ({ blueprint: c.blueprint, identifier: c.identifier, properties: {}, relations: {} }) as Entity)
@@ -353,19 +356,14 @@ async function deletePhase(run: Run, config: PortAppConfig): Promise<Incremental
     if (own.length === 0) continue;
     for (const e of own) handled.add(entityKey(e));
     deletion.candidates += own.length;
-    try {
-      const out = await deleteOwned(own, () => false, write);
-      report.deleted = out.deleted;
-      deletion.deleted += out.deleted;
-      deletion.notOwned += out.notOwned;
-      deletion.searchSkipped += out.searchSkipped;
-      deletion.failed += out.deleteErrors;
-    } catch (error) {
-      if (run.signal.aborted) return finish(run, 'aborted');
-      throw error;
-    }
+    const out = await deleteOwned(own, () => false, write);
+    report.deleted = out.deleted;
+    deletion.deleted += out.deleted;
+    deletion.notOwned += out.notOwned;
+    deletion.searchSkipped += out.searchSkipped;
+    deletion.failed += out.deleteErrors;
   }
-  if (run.signal.aborted) return finish(run, 'aborted');
+  if (run.signal.aborted) return finish(run, 'aborted', deletion);
   const failed = cp.errors.length > 0 || cp.resources.some((r) => r?.error !== undefined);
   return finish(run, failed ? 'failed' : 'completed', deletion);
 }
