@@ -134,11 +134,10 @@ async function* changed(ctx: IncrementalContext<GithubConfig, unknown>, pages: A
   }
 }
 
-/** Issues: GitHub's `since` filter (server side), every state, newest first. */
-function changedIssues(ctx: IncrementalContext<GithubConfig, z.output<typeof issueSelector>>, deps: KindDeps): AsyncGenerator<RawItem[]> {
-  const { selector } = ctx;
+/** The issues in `state` of every repository that has them, newest first; `params` adds to the query. */
+function issuePages(ctx: Ctx, deps: KindDeps, selector: z.output<typeof issueSelector>, state: string, params: Record<string, string> = {}): AsyncGenerator<RawItem[]> {
   const client = clientFor(ctx, deps);
-  const pages = perRepository(
+  return perRepository(
     ctx,
     client,
     selector.repositoryType,
@@ -147,11 +146,18 @@ function changedIssues(ctx: IncrementalContext<GithubConfig, z.output<typeof iss
         ? undefined
         : {
             path: `${repoPath(repo)}/issues`,
-            params: { state: 'all', sort: 'updated', direction: 'desc', ...serverSideFilter(ctx.since, 'since', { format: githubTime }) },
+            params: { state, sort: 'updated', direction: 'desc', ...params },
+            // The issues endpoint also lists pull requests; those carry a `pull_request` key.
             keep: (item) => item.pull_request === undefined,
           },
     selector.maxResultsPerRepository,
   );
+}
+
+/** Issues: GitHub's `since` filter (server side), every state, newest first. */
+function changedIssues(ctx: IncrementalContext<GithubConfig, z.output<typeof issueSelector>>, deps: KindDeps): AsyncGenerator<RawItem[]> {
+  const { selector } = ctx;
+  const pages = issuePages(ctx, deps, selector, 'all', serverSideFilter(ctx.since, 'since', { format: githubTime }));
   return changed(ctx, pages, (item) => selector.state === 'all' || item.state === selector.state);
 }
 
@@ -199,25 +205,11 @@ export function createKinds(deps: KindDeps) {
         selector.maxResultsPerRepository,
       );
     }, (ctx) => changedPullRequests(ctx, deps)),
-    issue: kind(issueSelector, async function* (ctx) {
-      const { selector } = ctx;
-      const client = clientFor(ctx, deps);
-      yield* perRepository(
-        ctx,
-        client,
-        selector.repositoryType,
-        (repo) =>
-          repo.has_issues === false
-            ? undefined
-            : {
-                path: `${repoPath(repo)}/issues`,
-                params: { state: selector.state, sort: 'updated', direction: 'desc' },
-                // The issues endpoint also lists pull requests; those carry a `pull_request` key.
-                keep: (item) => item.pull_request === undefined,
-              },
-        selector.maxResultsPerRepository,
-      );
-    }, (ctx) => changedIssues(ctx, deps)),
+    issue: kind(
+      issueSelector,
+      (ctx) => issuePages(ctx, deps, ctx.selector, ctx.selector.state),
+      (ctx) => changedIssues(ctx, deps),
+    ),
     team: kind(teamSelector, async function* (ctx) {
       const client = clientFor(ctx, deps);
       yield* client.paginate(`orgs/${encodeURIComponent(client.organization)}/teams`);

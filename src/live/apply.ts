@@ -60,21 +60,8 @@ export interface ApplyContext {
   guard?: WriteGuard;
 }
 
-/** What one event wrote. */
-export interface ApplyReport {
-  upserted: number;
-  /** Search identifiers that matched nothing. */
-  dropped: number;
-  failed: number;
-  deleted: number;
-  /** Candidates with no owned entity in Port (absent, or another integration's). */
-  notOwned: number;
-  /** Candidates with a search identifier, which live events never delete. */
-  searchSkipped: number;
-  /** Writes skipped because a newer event already wrote that entity. */
-  stale: number;
-  deleteErrors: number;
-}
+/** What one event wrote; `stale` counts the writes skipped because a newer event already wrote that entity. */
+export interface ApplyReport extends Omit<UpsertOutcome, 'requestFailed'>, DeleteOutcome {}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -122,6 +109,7 @@ export interface WriteContext {
 /** What {@link upsertMapped} did. */
 export interface UpsertOutcome {
   upserted: number;
+  /** Search identifiers that matched nothing. */
   dropped: number;
   failed: number;
   /** Failed entities whose request failed as a whole (not Port refusing the entity alone). */

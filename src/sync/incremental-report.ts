@@ -6,6 +6,7 @@
 import type { SearchQuery } from '../port/index.ts';
 import type { AbortReason } from './coordinator.ts';
 import type { KindReport } from './report.ts';
+import { createMemorySlot, type CheckpointSlot } from './run-steps.ts';
 
 export type IncrementalOutcome = 'completed' | 'failed' | 'aborted' | 'no-op';
 
@@ -105,11 +106,7 @@ export interface IncrementalCheckpoint {
 }
 
 /** Where an incremental run lives between steps; `save` is durable when it resolves. */
-export interface IncrementalCheckpointStore {
-  load(): Promise<IncrementalCheckpoint | undefined>;
-  save(checkpoint: IncrementalCheckpoint): Promise<void>;
-  clear(): Promise<void>;
-}
+export type IncrementalCheckpointStore = CheckpointSlot<IncrementalCheckpoint>;
 
 export function newIncrementalCheckpoint(runId: string, startedAt: string): IncrementalCheckpoint {
   return {
@@ -131,23 +128,7 @@ export function newIncrementalCheckpoint(runId: string, startedAt: string): Incr
   };
 }
 
-/**
- * An incremental run's store in memory. With `copies` (default) checkpoints go through JSON as a durable store
- * keeps them; without, the saved object itself is kept (a run in one go, which never resumes from a save).
- */
+/** An incremental run's store in memory (see `createMemorySlot`). */
 export function createMemoryIncrementalStore(options: { copies?: boolean } = {}): IncrementalCheckpointStore {
-  const copies = options.copies ?? true;
-  let saved: string | IncrementalCheckpoint | undefined;
-  return {
-    async load() {
-      if (saved === undefined) return undefined;
-      return typeof saved === 'string' ? (JSON.parse(saved) as IncrementalCheckpoint) : saved;
-    },
-    async save(checkpoint) {
-      saved = copies ? JSON.stringify(checkpoint) : checkpoint;
-    },
-    async clear() {
-      saved = undefined;
-    },
-  };
+  return createMemorySlot<IncrementalCheckpoint>(options.copies ?? true);
 }

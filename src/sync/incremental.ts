@@ -28,6 +28,7 @@ import type { CallContext } from './port.ts';
 import { addKindError, emptyKindReport } from './report.ts';
 import type { KindReport } from './report.ts';
 import { runResource } from './resource.ts';
+import { beginRun, clearIfOwned, runToEnd, saveIfOwned } from './run-steps.ts';
 import type { ResourceRunShared, ResourceStep } from './resource.ts';
 import type { PageInfo, StepBudget } from './steps.ts';
 
@@ -86,12 +87,11 @@ function openRun(deps: IncrementalDeps, store: IncrementalCheckpointStore, cp: I
   };
 }
 
+const runIdOf = (cp: IncrementalCheckpoint): string => cp.runId;
+
 /** Checkpoint, unless the run was stopped or replaced while the step awaited. */
-async function save(run: Run): Promise<void> {
-  if (run.signal.aborted) return;
-  const stored = await run.store.load();
-  if (stored?.runId !== run.cp.runId || run.signal.aborted) return;
-  await run.store.save(run.cp);
+function save(run: Run): Promise<void> {
+  return saveIfOwned(run.store, run.cp, runIdOf, run.signal);
 }
 
 function parseMapping(deps: IncrementalDeps, cp: IncrementalCheckpoint): PortAppConfig {
@@ -121,8 +121,7 @@ async function finish(run: Run, outcome: IncrementalReport['outcome'], deletion 
   const report = reportOf(run, outcome, deletion);
   const level = outcome === 'failed' ? 'error' : 'info';
   run.logger[level](`incremental run ${outcome}`, { report });
-  const stored = await run.store.load();
-  if (stored?.runId === run.cp.runId) await run.store.clear();
+  await clearIfOwned(run.store, run.cp, runIdOf);
   return { status: 'done', report };
 }
 
@@ -370,9 +369,8 @@ async function deletePhase(run: Run, config: PortAppConfig): Promise<Incremental
 
 /** Open a new incremental run in `store`, replacing any stored one; returns its id. */
 export async function beginIncrementalRun(deps: Pick<ResyncDeps, 'newId' | 'now'>, store: IncrementalCheckpointStore): Promise<string> {
-  await store.clear();
   const runId = deps.newId();
-  await store.save(newIncrementalCheckpoint(runId, new Date(deps.now()).toISOString()));
+  await beginRun(store, newIncrementalCheckpoint(runId, new Date(deps.now()).toISOString()));
   return runId;
 }
 
@@ -430,15 +428,8 @@ export async function runIncremental(deps: IncrementalDeps, handle: { signal: Ab
   const store = createMemoryIncrementalStore({ copies: false });
   await beginIncrementalRun(deps, store);
   const options = { signal: handle.signal, abortReason: handle.abortReason };
-  for (;;) {
-    try {
-      const result = await runIncrementalStep(deps, store, UNBOUNDED, options);
-      if (result.status === 'done') return result.report;
-      if (result.status === 'idle') throw new Error('the incremental checkpoint disappeared');
-    } catch (error) {
-      const report = await abandonIncrementalRun(deps, store, `unexpected error: ${message(error)}`);
-      if (report) return report;
-      throw error;
-    }
-  }
+  return runToEnd(
+    () => runIncrementalStep(deps, store, UNBOUNDED, options),
+    (reason) => abandonIncrementalRun(deps, store, reason),
+  );
 }

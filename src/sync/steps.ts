@@ -26,6 +26,7 @@ import type { ReconcileResult } from './reconcile.ts';
 import type { DeletionReport, KindReport, ResyncReport } from './report.ts';
 import { RESYNC_ENGINE, emptyDeletionReport, summariseDeletion } from './report.ts';
 import { runResource } from './resource.ts';
+import { beginRun, clearIfOwned, saveIfOwned } from './run-steps.ts';
 import type { ResyncStateOptions } from './resync-state.ts';
 import { finishedPatch, reportResyncState, runningPatch, stateOptionsFor } from './resync-state.ts';
 import type { ResyncDeps } from './deps.ts';
@@ -128,12 +129,11 @@ function openRun(deps: ResyncDeps, store: ResyncCheckpointStore, cp: ResyncCheck
   };
 }
 
+const resyncIdOf = (cp: ResyncCheckpoint): string => cp.resyncId;
+
 /** Checkpoint, unless a newer resync replaced this one while the step awaited: never overwrite it. */
-async function save(run: Run): Promise<void> {
-  if (run.signal.aborted) return;
-  const current = await run.store.load();
-  if (current?.resyncId !== run.cp.resyncId || run.signal.aborted) return;
-  await run.store.save(run.cp);
+function save(run: Run): Promise<void> {
+  return saveIfOwned(run.store, run.cp, resyncIdOf, run.signal);
 }
 
 function reportOf(run: Run, status: ResyncReport['status'], deletion: DeletionReport, reingested: number): ResyncReport {
@@ -169,8 +169,7 @@ async function finish(run: Run, status: 'completed' | 'failed', deletion: Deleti
   const outcome = `after ${cp.steps} step(s), ${cp.pages} page(s); ${summariseDeletion(deletion)}`;
   if (run.mode.dryRun) run.logger.info(`plan computed ${outcome}`, { deletion });
   else run.logger[status === 'completed' ? 'info' : 'error'](`resync ${status} ${outcome}`, { deletion });
-  const current = await run.store.load();
-  if (current?.resyncId === cp.resyncId) await run.store.clear();
+  await clearIfOwned(run.store, cp, resyncIdOf);
   return { status: 'done', report };
 }
 
@@ -290,9 +289,8 @@ async function reconcilePhase(run: Run, config: PortAppConfig): Promise<StepResu
 
 /** Open a new resync, replacing (without reconciling) any stored one; returns its id. */
 export async function beginResumableResync(deps: Pick<ResyncDeps, 'newId' | 'now'>, store: ResyncCheckpointStore): Promise<string> {
-  await store.clear();
   const resyncId = deps.newId();
-  await store.save(newCheckpoint(resyncId, new Date(deps.now()).toISOString()));
+  await beginRun(store, newCheckpoint(resyncId, new Date(deps.now()).toISOString()));
   return resyncId;
 }
 
