@@ -3,11 +3,11 @@
  * (docs/behaviour.md §4.12): "N of the catalog changed" writes N persons and deletes nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
-import { createTide, type Tide } from '../../src/index.ts';
+import { createTide, type Tide } from 'port-tide';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { createMemoryLogger } from 'port-tide/testing';
 import { configureOrThrow } from '../../src/runtime/index.ts';
-import { createMemoryLogger } from '../../src/testing/index.ts';
 import fake, { fakeChangedPersons, fakePersonPages } from './index.ts';
 import type { FakeConfig, FakePerson } from './index.ts';
 

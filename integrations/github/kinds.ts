@@ -4,8 +4,8 @@
  * repository name, which is the repository entity's identifier in the default mapping), as Ocean does.
  * Pull requests and issues also read only what changed since a cursor (docs/behaviour.md §4.12).
  */
-import { clientSideCutoff, serverSideFilter, z } from '../../src/index.ts';
-import type { IncrementalContext, KindContext, KindDefinition, RawItem } from '../../src/index.ts';
+import { clientSideCutoff, serverSideFilter, z } from 'port-tide';
+import type { IncrementalContext, KindContext, KindDefinition, RawItem } from 'port-tide';
 import type { AuthCache } from './auth.ts';
 import { createGithubClient, PER_PAGE, repoPath } from './client.ts';
 import type { GithubClient } from './client.ts';

@@ -70,7 +70,7 @@ export const OPTIONS: { readonly [key: string]: CatalogueNode } = {
   deleteEntitiesMaxBatchSize: 'leaf',
   clientTimeout: 'leaf',
   allowEnvironmentVariablesJqAccess: 'leaf',
-  application: { logLevel: 'leaf', port: 'leaf' },
+  application: { logLevel: 'leaf', port: 'leaf', host: 'leaf' },
 };
 
 /** Canonical paths whose values are secrets regardless of the spec. */

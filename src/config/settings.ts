@@ -62,7 +62,7 @@ export interface TideSettings {
   /** Seconds. */
   clientTimeout: number;
   allowEnvironmentVariablesJqAccess: boolean;
-  application: { logLevel: LogLevel; port: number };
+  application: { logLevel: LogLevel; port: number; host?: string };
 }
 
 /** Programmatic overrides (CLI flags, tests), in the options tree: `{ eventListener: { type: 'ONCE' } }`. */

@@ -5,8 +5,8 @@
  * is the in-memory form of a Durable Object's (the workerd suite runs the same host over real SQLite).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import fake from '../../integrations/fake/index.ts';
 import { createTide } from '../integration/index.ts';
 import { silentLogger } from '../logging/logger.ts';
