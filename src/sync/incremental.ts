@@ -30,7 +30,7 @@ import type { KindReport } from './report.ts';
 import { runResource } from './resource.ts';
 import { beginRun, clearIfOwned, runToEnd, saveIfOwned } from './run-steps.ts';
 import type { ResourceRunShared, ResourceStep } from './resource.ts';
-import type { PageInfo, StepBudget } from './steps.ts';
+import type { StepBudget, StepOptions } from './steps.ts';
 
 /** The overlap subtracted from every cursor: it absorbs clock skew between Tide's host and the vendor. */
 export const SINCE_OVERLAP_MS = 60_000;
@@ -42,13 +42,11 @@ export interface IncrementalDeps extends ResyncDeps {
   intervalMinutes: number;
 }
 
-export interface IncrementalStepOptions {
-  /** Fires when a full resync starts, or at shutdown: the run stops at its current resource. */
-  signal?: AbortSignal;
-  abortReason?: () => AbortReason | undefined;
-  /** After a page's writes, before its checkpoint (tests end a step there to simulate a kill). */
-  onPage?: (info: PageInfo) => void | Promise<void>;
-}
+/**
+ * A step's options, as a resync's: the signal fires when a full resync starts, or at shutdown, and the run stops
+ * at its current resource; `onPage` receives the run's id as `resyncId`.
+ */
+export type IncrementalStepOptions = StepOptions;
 
 export type IncrementalStepResult =
   | { status: 'idle' }
