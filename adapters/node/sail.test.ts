@@ -81,6 +81,7 @@ describe('sail: ONCE with incrementalSyncEnabled (docs/behaviour.md §4.12)', ()
     expect(person).toMatchObject({ kind: 'fake-person', index: 1, upserted: 3, deleted: 0, advanced: true });
     expect(h.lines).toContain(`incremental run ${first.incrementalReport!.runId}: completed`);
     expect(h.lines.some((l) => l.includes(`kind fake-person`) && l.includes(`cursor advanced to ${person.cursor}`))).toBe(true);
+    expect(h.lines).toContain('exit 0: the incremental run completed');
     // An incremental run writes no resync state.
     expect((await port.integration('fake-node')).resyncState).toEqual(resyncState);
 
@@ -96,6 +97,7 @@ describe('sail: ONCE with incrementalSyncEnabled (docs/behaviour.md §4.12)', ()
     const failed = await incremental({ OCEAN__INTEGRATION__CONFIG__CHANGED_PERSONS: '2' });
     expect(failed.exitCode).toBe(1);
     expect(failed.incrementalReport?.outcome).toBe('failed');
+    expect(h.lines).toContain('exit 1: the incremental run failed');
     expect(failed.incrementalReport?.resources[0]).toMatchObject({ advanced: false, cursor: second.incrementalReport!.resources[0].cursor });
     expectNoSecretPrinted();
   });

@@ -13,6 +13,7 @@ import { createMemoryStateStore, isMemoryStateStore, type StateStore } from '../
 import {
   createPortCursorStore,
   createResyncRunner,
+  describeOutcome,
   hasIncrementalHandlers,
   selectorSchemas,
   type IncrementalReport,
@@ -188,7 +189,12 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
   const listener = createListener(settings.eventListener.type, {
     identifier,
     integrationType: type,
-    trigger: { resync: async () => ({ status: (await resync()).status }) },
+    trigger: {
+      async resync() {
+        const report = await resync();
+        return { status: report.status, exitCode: report.exitCode, detail: describeOutcome(report) };
+      },
+    },
     port,
     eventListener: settings.eventListener,
     scheduledResyncInterval: settings.scheduledResyncInterval,

@@ -61,7 +61,7 @@ export interface ApplyContext {
 }
 
 /** What one event wrote; `stale` counts the writes skipped because a newer event already wrote that entity. */
-export interface ApplyReport extends Omit<UpsertOutcome, 'requestFailed'>, DeleteOutcome {}
+export interface ApplyReport extends Omit<UpsertOutcome, 'unanswered'>, DeleteOutcome {}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -112,8 +112,8 @@ export interface UpsertOutcome {
   /** Search identifiers that matched nothing. */
   dropped: number;
   failed: number;
-  /** Failed entities whose request failed as a whole (not Port refusing the entity alone). */
-  requestFailed: number;
+  /** Failed entities whose upsert went unanswered (`transient`: its retries spent), not refused by Port. */
+  unanswered: number;
   stale: number;
 }
 
@@ -122,7 +122,7 @@ export interface UpsertOutcome {
  * skip-unchanged diff. Entities a newer event already wrote are skipped (`stale`).
  */
 export async function upsertMapped(entities: readonly Entity[], ctx: WriteContext): Promise<UpsertOutcome> {
-  const outcome: UpsertOutcome = { upserted: 0, dropped: 0, failed: 0, requestFailed: 0, stale: 0 };
+  const outcome: UpsertOutcome = { upserted: 0, dropped: 0, failed: 0, unanswered: 0, stale: 0 };
   const groups = new Map<string, Entity[]>();
   for (const entity of entities) {
     if (ctx.guard?.isStale(entityKey(entity))) {
@@ -140,12 +140,12 @@ export async function upsertMapped(entities: readonly Entity[], ctx: WriteContex
       signal: ctx.signal,
     });
     group.forEach((entity, i) => {
-      const result = results[i] ?? { status: 'failed' as const, wholeRequest: true as const };
+      const result = results[i] ?? { status: 'failed' as const, transient: true };
       if (result.status === 'upserted') outcome.upserted += 1;
       else if (result.status === 'dropped') outcome.dropped += 1;
       else {
         outcome.failed += 1;
-        if ('wholeRequest' in result && result.wholeRequest) outcome.requestFailed += 1;
+        if ('transient' in result && result.transient) outcome.unanswered += 1;
       }
       ctx.guard?.record(entityKey(entity));
     });

@@ -178,8 +178,8 @@ describe('upsertEntities', () => {
     const { port, stored } = await setup();
     const result = await port.upsertEntity('service', { identifier: 'a', relations: { owner: 'ghost-team' } }, { createMissingRelatedEntities: false });
     expect(result).toMatchObject({ status: 'failed', error: { statusCode: 404, error: 'not_found' } });
-    // Port refused this entity (its relation target is missing), not the request.
-    expect(result).not.toHaveProperty('wholeRequest');
+    // Port answered and refused this entity: sending it again would not help.
+    expect(result).not.toHaveProperty('transient');
     expect(await stored()).toEqual([]);
   });
 
@@ -187,13 +187,12 @@ describe('upsertEntities', () => {
     const { port, fault, requests } = await setup();
     await fault({ match: { path: BULK }, action: { type: 'status', status: 422, body: { ok: false, error: 'invalid_request', message: 'nope' } } });
     const results = await port.upsertEntities('service', services(3));
-    // The whole request was refused: marked so, unlike an entity rejected inside a 207 (above).
-    expect(results).toEqual(Array(3).fill({ status: 'failed', error: { statusCode: 422, error: 'invalid_request', message: 'nope' }, wholeRequest: true }));
+    expect(results).toEqual(Array(3).fill({ status: 'failed', error: { statusCode: 422, error: 'invalid_request', message: 'nope' } }));
     expect(await requests(BULK)).toHaveLength(1);
 
     await fault({ match: { path: BULK }, action: { type: 'status', status: 500 } });
     const again = await port.upsertEntities('service', services(3));
-    expect(again.every((r) => r.status === 'failed' && r.error.statusCode === 500)).toBe(true);
+    expect(again.every((r) => r.status === 'failed' && r.error.statusCode === 500 && r.transient)).toBe(true);
     expect(await requests(BULK)).toHaveLength(2);
   });
 
@@ -201,7 +200,7 @@ describe('upsertEntities', () => {
     const { port, fault, requests, stored } = await setup();
     await fault({ match: { path: BULK }, times: -1, action: { type: 'drop' } });
     const results = await port.upsertEntities('service', services(2));
-    expect(results.every((r) => r.status === 'failed' && r.error.statusCode === 0 && r.error.error === 'network_error' && r.wholeRequest)).toBe(true);
+    expect(results.every((r) => r.status === 'failed' && r.error.statusCode === 0 && r.error.error === 'network_error' && r.transient)).toBe(true);
     expect(await requests(BULK)).toHaveLength(11);
     expect(await stored()).toEqual([]);
   });

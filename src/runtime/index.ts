@@ -11,7 +11,7 @@ export { folderFromPortFiles, loadIntegrationFolder, resolvePosix, withFolder } 
 export type { FolderReader, IntegrationFolder, PortFiles } from './folder.ts';
 export { BUNDLED_INTEGRATION_DESCRIPTIONS, definitionFromModule, ENTRY_FILES, isPathLike, resolveIntegration } from './entry.ts';
 export type { ResolveDeps, ResolvedIntegration } from './entry.ts';
-export { BROWSE_LINE, incrementalLines, planLines, provisionLines, resyncLines } from './report-lines.ts';
+export { BROWSE_LINE, describeIncrementalOutcome, incrementalLines, planLines, provisionLines, resyncLines } from './report-lines.ts';
 export { MapPreviewError, parseRawItems, previewJson, previewMapping, previewText } from './map.ts';
 export type { FieldPreview, ItemPreview, MapPreview, MapPreviewInput, ResourcePreview } from './map.ts';
 export { createResourcePreviewer, MAX_PLAYGROUND_ITEMS, ResourcePreviewError } from './playground.ts';

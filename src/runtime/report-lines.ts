@@ -62,6 +62,8 @@ export function resyncLines(report: ResyncReport): string[] {
     for (const e of k.errors) lines.push(`    error: ${e}`);
   }
   lines.push(...deletionLines(report.deletion));
+  const { upserts, deletes } = report.failures;
+  if (upserts + deletes > 0) lines.push(`  entities that failed: ${upserts} to upsert, ${deletes} to delete`);
   return lines;
 }
 
@@ -77,6 +79,13 @@ export function incrementalLines(report: IncrementalReport): string[] {
   const d = report.deletion;
   lines.push(`  deletions: candidates ${d.candidates}, deleted ${d.deleted}, not owned ${d.notOwned}, search identifiers skipped ${d.searchSkipped}, failed ${d.failed}`);
   return lines;
+}
+
+/** What an incremental run's outcome means for ONCE's exit status (0 for `completed` and `no-op`, else 1). */
+export function describeIncrementalOutcome(report: IncrementalReport): string {
+  const failed = report.resources.reduce((sum, r) => sum + r.failed, 0) + report.deletion.failed;
+  const entities = failed > 0 ? `; ${failed} entit${failed === 1 ? 'y' : 'ies'} failed to upsert or delete` : '';
+  return `the incremental run ${report.outcome}${entities}`;
 }
 
 function deletionLines(deletion: Plan['deletion']): string[] {

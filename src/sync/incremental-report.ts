@@ -67,8 +67,8 @@ export interface IncrementalCurrent {
   previous: string | null;
   /** The last `ctx.advance()` (ISO). */
   advanceTo?: string;
-  /** Entities whose upsert request failed as a whole: the cursor stays. */
-  requestFailed: number;
+  /** Entities whose upsert went unanswered (a network error, a timeout, a 408, 429 or 5xx): the cursor stays. */
+  unanswered: number;
   candidates: Array<{ blueprint: string; identifier: string | SearchQuery }>;
 }
 

@@ -172,7 +172,7 @@ describe('an incremental run', () => {
     expect(await h.ids('service')).not.toContain('svc-02');
   });
 
-  it('an upsert request that fails as a whole holds the cursor; an entity Port rejects alone does not', async () => {
+  it('an upsert Port leaves unanswered holds the cursor; an entity Port rejects does not', async () => {
     const { h, v, clock } = await setup({ mapping: { resources: [SERVICE_RESOURCE()] } });
     v.changed = v.services.slice(0, 3);
     await t.admin('POST', '/faults', { match: { path: '/v1/blueprints/service/entities/bulk' }, action: { type: 'partial', indexes: [1], statusCode: 422, error: 'invalid_request', message: 'bad' } });
@@ -180,12 +180,18 @@ describe('an incremental run', () => {
     expect(rejected!.resources[0]).toMatchObject({ upserted: 2, failed: 1, advanced: true, cursor: iso(T0) });
     expect(rejected!.resources[0].error).toBeUndefined();
 
+    // A whole bulk call refused with a 4xx would be refused again: it does not pin the cursor either.
     clock.t = T0 + 15 * MINUTE;
-    await t.admin('POST', '/faults', { match: { path: '/v1/blueprints/service/entities/bulk' }, action: { type: 'status', status: 500 } });
+    await t.admin('POST', '/faults', { match: { path: '/v1/blueprints/service/entities/bulk' }, action: { type: 'status', status: 422, body: { ok: false, error: 'invalid_request', message: 'bad' } } });
     const refused = await h.runner.incremental();
-    expect(refused!.outcome).toBe('failed');
-    expect(refused!.resources[0]).toMatchObject({ upserted: 0, failed: 3, advanced: false, cursor: iso(T0) });
-    expect(refused!.resources[0].error).toContain('3 entities were in upsert requests that failed as a whole');
+    expect(refused!.resources[0]).toMatchObject({ upserted: 0, failed: 3, advanced: true, cursor: iso(T0 + 15 * MINUTE) });
+
+    clock.t = T0 + 30 * MINUTE;
+    await t.admin('POST', '/faults', { match: { path: '/v1/blueprints/service/entities/bulk' }, action: { type: 'status', status: 500 } });
+    const unanswered = await h.runner.incremental();
+    expect(unanswered!.outcome).toBe('failed');
+    expect(unanswered!.resources[0]).toMatchObject({ upserted: 0, failed: 3, advanced: false, cursor: iso(T0 + 15 * MINUTE) });
+    expect(unanswered!.resources[0].error).toContain('3 entities went unanswered by Port');
   });
 
   it('stores the cursor the handler advanced to', async () => {

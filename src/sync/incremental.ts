@@ -8,7 +8,7 @@
  * It is the resync's per-resource step (resource.ts: extraction, itemsToParse, mapping, raw-data examples) with the
  * live-event writes (live/apply.ts), carried as steps over a checkpoint like a full resync: in one go on Node and
  * Deno, across Durable Object alarms on Workers. A resource's cursor moves forward only when it recorded no kind
- * error and no upsert request failed as a whole; deletions come after every resource, so a candidate that any
+ * error and Port left no upsert unanswered (`transient`, docs/behaviour.md §4.12); deletions come after every resource, so a candidate that any
  * resource of the run upserts is dropped, and a failed resource's candidates wait for its window to be read again.
  */
 import type { IncrementalContext, RawItem } from '../integration/index.ts';
@@ -177,7 +177,7 @@ async function openResource(run: Run, resource: ResourceConfig, index: number): 
   const effective = stored?.getTime() ?? runStart - deps.intervalMinutes * 60_000;
   report.since = new Date(effective - SINCE_OVERLAP_MS).toISOString();
   report.cursor = stored?.toISOString() ?? null;
-  cp.current = { since: report.since, previous: report.cursor, requestFailed: 0, candidates: [] };
+  cp.current = { since: report.since, previous: report.cursor, unanswered: 0, candidates: [] };
   return true;
 }
 
@@ -256,7 +256,7 @@ async function processResource(
       report.upserted += out.upserted;
       report.dropped += out.dropped;
       report.failed += out.failed;
-      current.requestFailed += out.requestFailed;
+      current.unanswered += out.unanswered;
     },
     async onRejected(entities: Entity[]) {
       for (const entity of entities) current.candidates.push({ blueprint: entity.blueprint, identifier: entity.identifier });
@@ -291,7 +291,7 @@ async function closeResource(run: Run, resource: ResourceConfig, index: number, 
   report.upserted = kind.upserted;
   report.failed = kind.failed;
   const reasons = [...kind.errors];
-  if (current.requestFailed > 0) reasons.push(`${current.requestFailed} entit${current.requestFailed === 1 ? 'y was' : 'ies were'} in upsert requests that failed as a whole`);
+  if (current.unanswered > 0) reasons.push(`${current.unanswered} entit${current.unanswered === 1 ? 'y' : 'ies'} went unanswered by Port (a network error, a timeout, a 408, 429 or 5xx)`);
   if (reasons.length === 0) {
     const at = new Date(current.advanceTo ?? cp.startedAt);
     try {
