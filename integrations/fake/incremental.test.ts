@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTide, type Tide } from 'port-tide';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { loadIntegrationFolder } from 'port-tide/node';
-import { createMemoryLogger } from 'port-tide/testing';
+import { createMemoryLogger, emulatorClient } from 'port-tide/testing';
 import { configureOrThrow } from '../../src/runtime/index.ts';
 import fake, { fakeChangedPersons, fakePersonPages } from './index.ts';
 import type { FakeConfig, FakePerson } from './index.ts';
@@ -58,9 +58,8 @@ describe('incremental runs of the fake integration against the emulator', () => 
     const logger = createMemoryLogger();
     return { tide: createTide({ integration: c.integration, settings: c.settings, spec: c.spec, fetch: emulator.fetch as typeof fetch, logger }), logger };
   }
-  const admin = async (path: string, init?: RequestInit) => (await emulator.fetch(`${BASE}/_emulator${path}`, init)).json() as Promise<any>;
-  const requests = async (): Promise<Array<{ method: string; path: string; body: any; query: Record<string, string> }>> =>
-    (await admin('/requests?limit=100000')).requests;
+  const port = () => emulatorClient({ baseUrl: BASE, fetch: emulator.fetch as typeof fetch });
+  const requests = () => port().requests();
 
   it(
     'after a 10,000-person resync, 10 changed persons are exactly 10 entity writes in one bulk request, and nothing is deleted',
@@ -72,7 +71,7 @@ describe('incremental runs of the fake integration against the emulator', () => 
         ['fake-department', 5],
         ['fake-person', 10_000],
       ]);
-      await admin('/requests', { method: 'DELETE' });
+      await port().clearRequests();
 
       const report = await tide.incremental();
       expect(report).toMatchObject({ outcome: 'completed', deletion: { candidates: 0, deleted: 0 } });
@@ -84,7 +83,7 @@ describe('incremental runs of the fake integration against the emulator', () => 
       expect(bulk[0].body.entities.map((e: { identifier: string }) => e.identifier)).toEqual(['hr-0', 'hr-1', 'hr-2', 'hr-3', 'hr-4', 'hr-5', 'hr-6', 'hr-7', 'hr-8', 'hr-9']);
       // Nothing else writes or reads entities: no delete, no lookup, no ownership snapshot, no resync state.
       expect(log.filter((r) => r.method !== 'GET' && r !== bulk[0]).map((r) => `${r.method} ${r.path}`)).toEqual([]);
-      expect((await admin('/entities?blueprint=fake-person')).entities).toHaveLength(10_000);
+      expect(await port().entities('fake-person')).toHaveLength(10_000);
     },
     300_000,
   );
@@ -94,7 +93,7 @@ describe('incremental runs of the fake integration against the emulator', () => 
     const { tide: none } = build({ OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '3' });
     await tide.provision();
     expect((await tide.resync()).kinds[1]).toMatchObject({ fetched: 15, upserted: 15 });
-    await admin('/requests', { method: 'DELETE' });
+    await port().clearRequests();
     expect((await none.incremental())!.resources[0]).toMatchObject({ fetched: 0, upserted: 0, advanced: true });
     // A new instance fetches its own token; nothing else but reads.
     expect((await requests()).filter((r) => r.method !== 'GET').map((r) => r.path)).toEqual(['/v1/auth/access_token']);

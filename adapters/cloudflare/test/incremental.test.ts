@@ -7,7 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import type { LiveEventMessage, TideEnv } from '../types.ts';
 import { CLIENT_ID, CLIENT_SECRET } from './constants.ts';
 import { objectDriver } from './do-instance.ts';
-import { admin } from './helpers.ts';
+import { emulator } from './helpers.ts';
 import type { ObjectSeam } from './helpers.ts';
 
 const IDENTIFIER = 'incremental-workers';
@@ -33,9 +33,9 @@ const env: TideEnv = {
 
 /** This integration's bulk upserts in the emulator's request log (other suites share the emulator). */
 async function bulkWrites(): Promise<string[][]> {
-  const r = await admin('GET', `/requests?method=POST&path=${encodeURIComponent('/v1/blueprints/*/entities/bulk')}&limit=100000`);
-  const ours = (r.body.requests as Array<{ userAgent: string; body: { entities: Array<{ identifier: string }> } }>).filter((q) => q.userAgent.includes(`/${IDENTIFIER}/`));
-  return ours.map((q) => q.body.entities.map((e) => e.identifier));
+  const requests = await emulator().requests({ method: 'POST', path: '/v1/blueprints/*/entities/bulk' });
+  const ours = requests.filter((q) => q.userAgent?.includes(`/${IDENTIFIER}/`));
+  return ours.map((q) => q.body.entities.map((e: { identifier: string }) => e.identifier));
 }
 
 describe('incremental runs in the resync Durable Object', () => {
