@@ -16,6 +16,8 @@ export interface ProvisionOptions {
   changelogDestination: Record<string, unknown>;
   resources: PortResources;
   initializePortResources: boolean;
+  /** `integration.incrementalSyncEnabled` (§4.12), sent as the integration's `incrementalSyncEnabled`. */
+  incrementalSyncEnabled?: boolean;
   /** Reads only, and report what would be done. */
   dryRun?: boolean;
   logger?: Logger;
@@ -81,7 +83,7 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
     version: o.integration.version,
     changelogDestination: o.changelogDestination,
     actionsProcessingEnabled: false,
-    incrementalSyncEnabled: false,
+    incrementalSyncEnabled: o.incrementalSyncEnabled ?? false,
     processingMode: 'ocean-core',
   };
   const mapping = mappingForPort(o.resources.portAppConfig);
@@ -99,7 +101,7 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
       version: o.integration.version,
       changelogDestination: o.changelogDestination,
       actionsProcessingEnabled: false,
-      incrementalSyncEnabled: false,
+      incrementalSyncEnabled: o.incrementalSyncEnabled ?? false,
       createPortResourcesOrigin: 'Default',
       config: mapping,
     };
