@@ -50,6 +50,17 @@ export interface TideSettings {
   /** Seconds. */
   clientTimeout: number;
   allowEnvironmentVariablesJqAccess: boolean;
+  /** The largest request body Tide's server reads (413 past it, before reading the rest). */
+  requestBodyMaxSizeInBytes: number;
+  /** Live events waiting in the in-memory queues, all paths together; past either bound, 503 with Retry-After. */
+  liveEventsQueueMaxLength: number;
+  liveEventsQueueMaxSizeInBytes: number;
+  /** Seconds a graceful shutdown may take before the process exits anyway, the resync reported aborted. */
+  shutdownTimeout: number;
+  /** A shared secret: when set, `POST /resync`, `GET /resync/{id}` and `GET /metrics` need `Authorization: Bearer <token>`. */
+  adminToken?: string;
+  /** Seconds between two resyncs that `POST /resync` starts; triggers in between join one pending resync. */
+  resyncTriggerMinInterval: number;
   application: { logLevel: LogLevel; port: number };
 }
 
@@ -245,8 +256,14 @@ function finalize(d: ParsedOptions, merged: MergedOptions, version: string | und
     deleteEntitiesMaxBatchSize: Math.min(d.deleteEntitiesMaxBatchSize, PORT_BULK_DELETE_LIMIT),
     clientTimeout: d.clientTimeout,
     allowEnvironmentVariablesJqAccess: d.allowEnvironmentVariablesJqAccess,
+    requestBodyMaxSizeInBytes: d.requestBodyMaxSizeInBytes,
+    liveEventsQueueMaxLength: d.liveEventsQueueMaxLength,
+    liveEventsQueueMaxSizeInBytes: d.liveEventsQueueMaxSizeInBytes,
+    shutdownTimeout: d.shutdownTimeout,
+    resyncTriggerMinInterval: d.resyncTriggerMinInterval,
     application: d.application,
   };
+  if (d.adminToken !== undefined) settings.adminToken = d.adminToken;
   if (d.scheduledResyncInterval !== undefined) settings.scheduledResyncInterval = d.scheduledResyncInterval;
   if (baseUrl !== undefined) settings.baseUrl = baseUrl;
   return settings;

@@ -19,7 +19,8 @@ export type ResyncOutcome = 'completed' | 'failed' | 'aborted';
  * const trigger: ResyncTrigger = { resync: async () => ({ status: (await runner.resync()).status }) };
  */
 export interface ResyncTrigger {
-  resync(reason: { trigger: ResyncTriggerKind }): Promise<{ status: ResyncOutcome }>;
+  /** `resyncId`: the id the resync runs under (the WEBHOOK route hands it out before the resync starts). */
+  resync(reason: { trigger: ResyncTriggerKind; resyncId?: string }): Promise<{ status: ResyncOutcome }>;
 }
 
 /** The newest resync request as the POLLING listener reads it; fields are checked, never trusted. */

@@ -105,7 +105,10 @@ export interface BootResult {
   provision?: ProvisionReport;
   /** ONCE: the report of the one resync. */
   report?: ResyncReport;
-  /** Graceful shutdown: report aborted, stop accepting, drain live events (≤ 5 s), close state and the local Port. */
+  /**
+   * Graceful shutdown: report aborted, stop accepting, drain live events (≤ 5 s), close state and the local Port.
+   * Resolves within `shutdownTimeout` whatever integration code does (what is still running is left behind).
+   */
   stop(): Promise<void>;
 }
 
@@ -315,15 +318,25 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
   let removeSignals = () => {};
   let stopping: Promise<void> | undefined;
   let kafka: { stop(): Promise<void> } | undefined;
+  // §8.1: the whole shutdown takes at most shutdownTimeout; the wait for the running resync ends earlier, so
+  // that the aborted state still reaches Port before the process leaves.
+  const deadlineMs = settings.shutdownTimeout * 1000;
+  const resyncWaitMs = deadlineMs - Math.min(5000, deadlineMs / 4);
   const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      removeSignals();
-      await kafka?.stop();
-      // Shutdown: aborted state first (inside tide.stop), stop accepting, drain live events (≤ 5 s).
-      await tide.stop({ stopAccepting: () => server?.stopAccepting() }).catch((error: unknown) => logger.error('shutdown failed', { error: message(error) }));
-      await server?.close().catch(() => {});
-      await release();
-    })());
+    (stopping ??= withDeadline(
+      (async () => {
+        removeSignals();
+        await kafka?.stop();
+        // Shutdown: aborted state first (inside tide.stop), stop accepting, drain live events (≤ 5 s).
+        await tide
+          .stop({ stopAccepting: () => server?.stopAccepting(), deadlineMs: resyncWaitMs })
+          .catch((error: unknown) => logger.error('shutdown failed', { error: message(error) }));
+        await server?.close().catch(() => {});
+        await release();
+      })(),
+      deadlineMs,
+      () => logger.error(`[tide] shutdown did not finish within shutdownTimeout (${settings.shutdownTimeout} s); leaving what still runs`),
+    ));
   if ((o.handleSignals ?? true) && rt.signals) removeSignals = onSignals(rt.signals, stop, logger, settings.eventListener.type === 'ONCE' ? 1 : 0);
 
   try {
@@ -366,6 +379,17 @@ function onSignals(signals: NonNullable<BootRuntime['signals']>, stop: () => Pro
   return () => {
     if (!received) remove();
   };
+}
+
+/** `work`, or `onLate()` once `ms` have passed without it settling; resolves either way. */
+async function withDeadline(work: Promise<void>, ms: number, onLate: () => void): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(() => (onLate(), resolve()), ms)));
+  try {
+    await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

@@ -288,10 +288,9 @@ async function reconcilePhase(run: Run, config: PortAppConfig): Promise<StepResu
   return finish(run, status, result.deletion, result.reingested);
 }
 
-/** Open a new resync, replacing (without reconciling) any stored one; returns its id. */
-export async function beginResumableResync(deps: Pick<ResyncDeps, 'newId' | 'now'>, store: ResyncCheckpointStore): Promise<string> {
+/** Open a new resync (under `resyncId`, else a new id), replacing (without reconciling) any stored one; returns its id. */
+export async function beginResumableResync(deps: Pick<ResyncDeps, 'newId' | 'now'>, store: ResyncCheckpointStore, resyncId = deps.newId()): Promise<string> {
   await store.clear();
-  const resyncId = deps.newId();
   await store.save(newCheckpoint(resyncId, new Date(deps.now()).toISOString()));
   return resyncId;
 }
