@@ -1,5 +1,4 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { timingSafeEqual } from '../live/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ResyncRecord } from '../sync/index.ts';
@@ -47,6 +46,48 @@ function requireToken(token: string): MiddlewareHandler {
   };
 }
 
+/** Raised into the handler reading a body past the limit; the app answers 413. */
+class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
+/**
+ * The body limit, enforced while streaming: a declared length over it is refused unread; otherwise the body is
+ * handed on through a counter that fails the read as soon as it passes the limit. Nothing is buffered ahead of
+ * the handler, so a handler may still refuse a request before reading its body at all.
+ */
+function limitBody(maxBytes: number, tooLarge: () => Response): MiddlewareHandler {
+  return async (c, next) => {
+    const raw = c.req.raw;
+    if (!raw.body) return next();
+    const declared = raw.headers.get('content-length');
+    if (declared !== null && !raw.headers.has('transfer-encoding') && Number(declared) > maxBytes) {
+      await raw.body.cancel().catch(() => {});
+      return tooLarge();
+    }
+    let read = 0;
+    const source = raw.body.getReader();
+    // Pulled only as the handler reads (highWaterMark 0): nothing is read ahead of it.
+    const counted = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const { done, value } = await source.read();
+          if (done) return controller.close();
+          read += value.byteLength;
+          if (read <= maxBytes) return controller.enqueue(value);
+          controller.error(new BodyTooLargeError(`the request body is larger than ${maxBytes} bytes`));
+          await source.cancel().catch(() => {});
+        },
+        cancel: (reason) => source.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    c.req.raw = new Request(raw, { body: counted, duplex: 'half' } as RequestInit);
+    await next();
+    if (read > maxBytes) c.res = tooLarge();
+  };
+}
+
 export function createServerApp(o: ServerOptions): Hono {
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -55,7 +96,9 @@ export function createServerApp(o: ServerOptions): Hono {
     c.res.headers.set('X-Request-ID', crypto.randomUUID());
     c.res.headers.set('X-Process-Time', ((performance.now() - started) / 1000).toFixed(4));
   });
+  const tooLarge = () => json(413, { status: 'error', message: `the request body is larger than ${o.maxBodyBytes} bytes (OCEAN__REQUEST_BODY_MAX_SIZE_IN_BYTES)` });
   app.onError((err, c) => {
+    if (err instanceof BodyTooLargeError || (err instanceof Error && err.cause instanceof BodyTooLargeError)) return tooLarge();
     o.logger.error('Unhandled error while serving a request', { path: c.req.path, error: err instanceof Error ? err.message : String(err) });
     return c.text('Internal server error', 500);
   });
@@ -63,14 +106,7 @@ export function createServerApp(o: ServerOptions): Hono {
     const guard = requireToken(o.adminToken);
     for (const path of ['/metrics', '/resync', '/resync/*']) app.use(path, guard);
   }
-  // A declared length over the limit is refused unread; a chunked body is read up to the limit, then refused.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: o.maxBodyBytes,
-      onError: () => json(413, { status: 'error', message: `the request body is larger than ${o.maxBodyBytes} bytes (OCEAN__REQUEST_BODY_MAX_SIZE_IN_BYTES)` }),
-    }),
-  );
+  app.use('*', limitBody(o.maxBodyBytes, tooLarge));
 
   for (const check of ['live', 'ready'] as const) {
     app.get(`/health/${check}`, (c) => c.json({ status: 'healthy', check, core_version: o.coreVersion }));
