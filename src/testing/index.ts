@@ -12,7 +12,7 @@
  *   mapping: readFileSync('.port/resources/port-app-config.yml', 'utf8'),
  *   fetch: fakeFetch({ 'https://api.example.com/projects': [{ id: 'p1', name: 'One' }] }),
  * });
- * expect(entities).toEqual([{ identifier: 'p1', title: 'One', blueprint: 'project', properties: {}, relations: {} }]);
+ * expect(entities).toEqual([{ identifier: 'p1', title: 'One', blueprint: 'project' }]);
  */
 import { createHttpClient } from '../http/index.ts';
 import { parseIntegrationConfig } from '../integration/config.ts';

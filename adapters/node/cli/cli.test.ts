@@ -97,7 +97,7 @@ describe('tide map', () => {
     const r = await tide(['map', 'fake', '--kind', 'thing', '--input', 'items.json', '--mapping', 'mapping.yml', '--json'], { cwd });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual([
-      { identifier: 'a', title: 'Ann', blueprint: 'fake-person', properties: { name: 'Ann', age: null, tag: 'x' }, relations: {} },
+      { identifier: 'a', title: 'Ann', blueprint: 'fake-person', properties: { name: 'Ann', age: null, tag: 'x' } },
     ]);
   });
 

@@ -157,7 +157,6 @@ describe('${t.name}', () => {
         title: 'First',
         blueprint: '${blueprint}',
         properties: { url: 'https://example.com/p-1', description: 'The first project' },
-        relations: {},
       },
     ]);
     expect(fetch.requests.map((r) => r.url)).toEqual([\`\${api}/projects?page=1\`, \`\${api}/projects?page=2\`]);
