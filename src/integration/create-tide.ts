@@ -239,7 +239,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     resync,
     resyncStatus,
     resumable: {
-      begin: (store) => runner.resumable.begin(store),
+      begin: (store, options) => runner.resumable.begin(store, options),
       async step(store, budget, options) {
         const result = await runner.resumable.step(store, budget, options);
         if (result.status === 'done') {

@@ -38,4 +38,7 @@ export { createLineLogger, normaliseLevel } from '../logging/lines.ts';
 export type { Level, LineLoggerOptions } from '../logging/lines.ts';
 export type { Logger } from '../logging/logger.ts';
 export { keyOf, plainRelationValues } from '../sync/index.ts';
-export type { KindReport, Plan, ResyncCheckpoint, ResyncCheckpointStore, ResyncReport, SeenKeys, StepOptions } from '../sync/index.ts';
+export type { KindReport, Plan, ResyncCheckpoint, ResyncCheckpointStore, ResyncRecord, ResyncReport, SeenKeys, StepOptions } from '../sync/index.ts';
+export type { ResyncTriggered } from '../listeners/index.ts';
+export { createDeliveryLedger } from '../live/index.ts';
+export type { DeliveryLedger } from '../live/index.ts';
