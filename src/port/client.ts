@@ -64,6 +64,11 @@ export interface PortTransport {
   ownership(feature?: OwnershipFeature): { prefix: string; suffix: string };
   readonly logger: PortLogger;
   readonly now: () => number;
+  /**
+   * Port's time now (ms), from the `Date` header of its latest response and the local time since; the local
+   * time until Port has answered. For comparing Port's own timestamps (`resyncState.updatedAt`).
+   */
+  portNow(): number;
   readonly sleep: SleepFn;
   readonly feature: OwnershipFeature;
 }
@@ -152,11 +157,19 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
     });
   }
 
+  // Port's Date header minus the local time it arrived at; 0 until a response carried one.
+  let portOffset = 0;
+  const learnClock = (response: Response): void => {
+    const date = Date.parse(response.headers.get('date') ?? '');
+    if (Number.isFinite(date)) portOffset = date - now();
+  };
+
   async function send(request: PortRequest): Promise<Response> {
     const url = urlFor(request);
     const signal = request.context?.signal;
     let token = await tokens.get(signal);
     let response = await attempt(request, url, token);
+    learnClock(response);
     // An expired or revoked token: a new one and a replay. A token can also expire again between its refresh and
     // the replay, so a second 401 refreshes once more; a third is final (docs/behaviour.md §4.2).
     for (let refreshes = 0; response.status === 401 && refreshes < MAX_REFRESHES; refreshes++) {
@@ -164,6 +177,7 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
       logger.debug('[tide] Port answered 401; refreshing the token and replaying', { method: request.method, route: request.route, refresh: refreshes + 1 });
       token = await tokens.refresh(token, signal);
       response = await attempt(request, url, token);
+      learnClock(response);
     }
     return response;
   }
@@ -218,6 +232,7 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
     ownership: (f = feature) => ({ prefix: `port-ocean/${type}/`, suffix: `/${identifier}/${f}` }),
     logger,
     now,
+    portNow: () => now() + portOffset,
     sleep,
     feature,
   };

@@ -62,6 +62,8 @@ export function createPortClient(options: PortClientOptions) {
     userAgent: (feature?: OwnershipFeature): string => transport.userAgent(feature),
     /** `datasource_prefix` / `datasource_suffix` of this integration's entities. */
     ownership: (feature?: OwnershipFeature): { prefix: string; suffix: string } => transport.ownership(feature),
+    /** Port's time now, as its latest response dated it (see `PortTransport.portNow`). */
+    portNow: (): number => transport.portNow(),
     /** The low-level transport, for routes this client does not wrap. */
     transport,
   };

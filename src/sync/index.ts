@@ -23,6 +23,7 @@ import { runResync } from './resync.ts';
 import type { ResyncCheckpointStore } from './checkpoint.ts';
 import type { StepBudget, StepOptions, StepResult } from './steps.ts';
 import { abandonResumableResync, beginResumableResync, runResyncStep } from './steps.ts';
+import { ownsRunningState } from './lease.ts';
 
 export type { AbortReason, RunHandle } from './coordinator.ts';
 export { ResyncCoordinator } from './coordinator.ts';
@@ -58,6 +59,7 @@ export { isHttpError, selectorSchemas } from './deps.ts';
 export type { ResyncDeps, ResyncSettings } from './deps.ts';
 export { runResync } from './resync.ts';
 export { MAX_RESYNC_RECORDS, createResyncRecords } from './records.ts';
+export { LEASE_RENEW_MS, RESYNC_LEASE_MS } from './lease.ts';
 export type { ResyncRecord, ResyncRecords } from './records.ts';
 export { SeenSet } from './seen.ts';
 export type { SeenKeys } from './seen.ts';
@@ -160,7 +162,8 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
       const identifier = deps.settings.integration.identifier;
       try {
         const integration = await deps.port.getIntegration(identifier);
-        if (integration?.resyncState?.status !== 'running') return;
+        // Another instance's running resync is left alone (lease.ts).
+        if (!(await ownsRunningState(deps, integration?.resyncState))) return;
       } catch (error) {
         deps.logger.warn('[tide] could not read the resync state at shutdown', { error: (error as Error).message });
         return;

@@ -51,4 +51,6 @@ export interface SyncPort {
   clearBlueprintCache(): void;
   /** The two `$datasource` rules restricting a search to this integration's entities. */
   ownershipRules(feature?: OwnershipFeature): SearchRule[];
+  /** Port's time now (its `Date` header); a double without it compares with the local clock. */
+  portNow?(): number;
 }
