@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadSettings, parseSpecText } from '../../src/config/index.ts';
 import { parsePortResources } from '../../src/defaults/index.ts';
-import type { KindContext, Logger, RawItem } from '../../src/index.ts';
+import type { KindContext, Logger, RawItem } from 'port-tide';
 import { createMapper, parsePortAppConfig } from '../../src/mapping/index.ts';
 import fake, {
   FAKE_DEPARTMENTS,

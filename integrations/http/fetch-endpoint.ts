@@ -5,8 +5,8 @@
  * ever see `{ items, count, cursor, total }` and their own stop rules apply unchanged: `count` is the page before
  * an itemsPath's `select(…)` filters, so a page the filter shrank or emptied never ends the walk early.
  */
-import { paginateCursor, paginateLinkHeader, paginateOffset, paginatePageNumber } from '../../src/index.ts';
-import type { HttpClient, RawItem } from '../../src/index.ts';
+import { paginateCursor, paginateLinkHeader, paginateOffset, paginatePageNumber } from 'port-tide';
+import type { HttpClient, RawItem } from 'port-tide';
 import { absolute, type Authenticator } from './auth.ts';
 import type { EndpointConfig, HttpConfig } from './config.ts';
 import { fillTemplate, needsJq, pathOutputs, pathValue, unfilteredOutputs } from './paths.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { mapKind } from '../../src/testing/index.ts';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { mapKind } from 'port-tide/testing';
 import { POSTS, TODOS, USERS } from './test-support.ts';
 
 const mapping = loadIntegrationFolder('integrations/http').resources.portAppConfig!;

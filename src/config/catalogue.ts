@@ -69,7 +69,7 @@ export const OPTIONS: { readonly [key: string]: CatalogueNode } = {
   shutdownTimeout: 'leaf',
   adminToken: 'leaf',
   resyncTriggerMinInterval: 'leaf',
-  application: { logLevel: 'leaf', port: 'leaf' },
+  application: { logLevel: 'leaf', port: 'leaf', host: 'leaf' },
 };
 
 /** Canonical paths whose values are secrets regardless of the spec. */

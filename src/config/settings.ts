@@ -61,7 +61,7 @@ export interface TideSettings {
   adminToken?: string;
   /** Seconds between two resyncs that `POST /resync` starts; triggers in between join one pending resync. */
   resyncTriggerMinInterval: number;
-  application: { logLevel: LogLevel; port: number };
+  application: { logLevel: LogLevel; port: number; host?: string };
 }
 
 /** Programmatic overrides (CLI flags, tests), in the options tree: `{ eventListener: { type: 'ONCE' } }`. */
