@@ -28,11 +28,17 @@ export const FAKE_INTEGRATION_TYPE = 'fake';
 export const FAKE_INTEGRATION_VERSION = '0.1.0';
 
 /**
- * `integration.config`: Ocean's four settings. Like Ocean, a missing or out-of-range value falls back to its
- * default rather than stopping the demo, so the schema resolves instead of rejecting.
+ * `integration.config`: Ocean's four settings. Ocean quietly replaces an out-of-range value with its default;
+ * Tide stops at startup naming the variable instead, since `ENTITY_AMOUNT=-5` running as 20 hides the typo.
  */
+const atLeast = (min: number, what: string) => z.number().int().min(min, `expected ${what}`).optional();
 export const fakeConfigSchema = z
-  .object({ entityAmount: z.unknown(), entityKbSize: z.unknown(), thirdPartyBatchSize: z.unknown(), thirdPartyLatencyMs: z.unknown() })
+  .object({
+    entityAmount: atLeast(0, 'a whole number of persons per department, 0 or more'),
+    entityKbSize: atLeast(1, 'a whole number of KB per person, 1 or more'),
+    thirdPartyBatchSize: atLeast(1, 'a page size of 1 or more'),
+    thirdPartyLatencyMs: atLeast(0, 'milliseconds, 0 or more'),
+  })
   .transform((raw): FakeConfig => resolveFakeConfig(raw));
 
 export default defineIntegration({

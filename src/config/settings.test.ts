@@ -297,6 +297,14 @@ describe('port credentials and listener rules', () => {
     });
   });
 
+  it('reports a bad listener type that --once outranks, naming the variable that holds it', () => {
+    const [bad, ...rest] = errors({ env: { OCEAN__EVENT_LISTENER__TYPE: 'BOGUS' }, overrides: { eventListener: { type: 'ONCE' } } });
+    expect(rest).toEqual([]);
+    expect(bad).toMatchObject({ path: 'eventListener.type', envVar: 'OCEAN__EVENT_LISTENER__TYPE', origin: 'env OCEAN__EVENT_LISTENER__TYPE' });
+    expect(bad.message).toContain('expected one of POLLING, WEBHOOK, KAFKA, ONCE, WEBHOOKS_ONLY, got "BOGUS"');
+    expect(ok({ env: { OCEAN__EVENT_LISTENER__TYPE: 'kafka' }, overrides: { eventListener: { type: 'ONCE' } } }).eventListener.type).toBe('ONCE');
+  });
+
   it('warns, without the value, when the client id looks like an e-mail', () => {
     const r = loadSettings({ integrationDefaults: jira, env: { OCEAN__PORT__CLIENT_ID: 'me@corp.example', OCEAN__PORT__CLIENT_SECRET: 's' } });
     expect(r.ok).toBe(true);

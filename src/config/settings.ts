@@ -1,12 +1,12 @@
 import { displayPath, envVarFor } from './catalogue.ts';
-import type { Origin, SettingsIssue } from './catalogue.ts';
-import { urlKind } from './coerce.ts';
+import type { OptionsLayer, Origin, SettingsIssue } from './catalogue.ts';
+import { enumKind, urlKind } from './coerce.ts';
 import { envToOptions } from './env.ts';
 import type { EnvRecord } from './env.ts';
 import { mergeLayers, originIn, overridesToOptions, valueAt } from './merge.ts';
 import type { MergedOptions } from './merge.ts';
 import { createRedactor, sensitivePaths } from './redact.ts';
-import { PORT_BULK_DELETE_LIMIT, PORT_BULK_UPSERT_LIMIT, buildSettingsSchema, defaultsLayer } from './schema.ts';
+import { EVENT_LISTENER_TYPES, PORT_BULK_DELETE_LIMIT, PORT_BULK_UPSERT_LIMIT, buildSettingsSchema, defaultsLayer } from './schema.ts';
 import type { EventListenerType, LogLevel, ParsedOptions } from './schema.ts';
 import type { IntegrationSpec } from './spec.ts';
 import { parseConfigYaml } from './yaml-config.ts';
@@ -113,7 +113,7 @@ export function loadSettings(opts: LoadSettingsOptions = {}): SettingsResult {
   if (!parsed.success) {
     for (const iss of parsed.error.issues) errors.push(issueAt(merged, iss.path.map(String), iss.message));
   }
-  errors.push(...crossFieldIssues(merged));
+  errors.push(...crossFieldIssues(merged), ...shadowedListenerTypes(layers));
   const warnings = layers.flatMap((l) => l.warnings);
 
   const redact = createRedactor(rawSensitiveValues(merged, spec));
@@ -192,6 +192,28 @@ function crossFieldIssues(merged: MergedOptions): SettingsIssue[] {
     });
   }
   return issues;
+}
+
+/**
+ * `--once` outranks OCEAN__EVENT_LISTENER__TYPE, so the schema never sees the value beneath it; a bad one is
+ * still a mistake that would surface on the first run without the flag, so it is reported now.
+ */
+function shadowedListenerTypes(layers: readonly OptionsLayer[]): SettingsIssue[] {
+  const path = ['eventListener', 'type'];
+  const kind = enumKind(EVENT_LISTENER_TYPES);
+  const present = layers.filter((l) => valueAt(l.values, path) !== undefined);
+  return present.slice(1).flatMap((layer) => {
+    const raw = valueAt(layer.values, path);
+    if (kind.coerce(raw).ok) return [];
+    const origin = originIn(layer.origins, path);
+    return [{
+      path: displayPath(path),
+      envVar: envVarFor(path),
+      source: origin?.source ?? 'missing',
+      origin: origin?.label ?? 'not set',
+      message: `expected ${kind.expected}, got ${JSON.stringify(raw)} (outranked by ${originIn(present[0].origins, path)?.label ?? 'a higher setting'} in this run, but wrong wherever it is read)`,
+    }];
+  });
 }
 
 /** Every raw string at a sensitive path, so that messages quoting them can be scrubbed. */

@@ -17,8 +17,8 @@ import { configure, createRuntimeLogger, streamOf, type Configured, type Stream 
 import { loadIntegrationFolder, type FolderReader } from './folder.ts';
 import { BROWSE_LINE, planLines, provisionLines, resyncLines } from './report-lines.ts';
 
-/** Where the integration's HTTP server binds unless told otherwise. */
-export const DEFAULT_HOST = '0.0.0.0';
+/** Where the integration's HTTP server binds unless told otherwise: loopback, so an unguarded /resync is not reachable from the network by accident (docs/behaviour.md §8.1; the Docker image and Kubernetes manifests set 0.0.0.0). */
+export const DEFAULT_HOST = '127.0.0.1';
 
 /** Whether a run with this listener serves HTTP (a dry run never does). Today every listener does, ONCE included. */
 export const servesHttp = (_listener: EventListenerType): boolean => true;
