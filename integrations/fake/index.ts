@@ -7,7 +7,7 @@
 import { defineIntegration, z } from 'port-tide';
 import { fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
 import type { FakeConfig } from './data.ts';
-import { fakePersonWebhook } from './webhook.ts';
+import { fakeWebhookRoute } from './webhook.ts';
 
 export {
   FAKE_DEFAULTS,
@@ -21,7 +21,7 @@ export {
   fakePersons,
   resolveFakeConfig,
 } from './data.ts';
-export { fakePersonWebhook } from './webhook.ts';
+export { FAKE_SECRET_HEADER, fakePersonWebhook, fakeWebhookRoute } from './webhook.ts';
 export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonStatus } from './data.ts';
 
 export const FAKE_INTEGRATION_TYPE = 'fake';
@@ -38,15 +38,16 @@ export const fakeConfigSchema = z
     entityKbSize: atLeast(1, 'a whole number of KB per person, 1 or more'),
     thirdPartyBatchSize: atLeast(1, 'a page size of 1 or more'),
     thirdPartyLatencyMs: atLeast(0, 'milliseconds, 0 or more'),
+    webhookSecret: z.string().optional(),
   })
-  .transform((raw): FakeConfig => resolveFakeConfig(raw));
+  .transform(({ webhookSecret, ...raw }): FakeConfig & { webhookSecret?: string } => ({ ...resolveFakeConfig(raw), ...(webhookSecret ? { webhookSecret } : {}) }));
 
 export default defineIntegration({
   type: FAKE_INTEGRATION_TYPE,
   version: FAKE_INTEGRATION_VERSION,
   config: fakeConfigSchema,
   // Live events run only when `baseUrl` is set (OCEAN-BEHAVIOUR §6.1).
-  webhooks: { '/webhook': fakePersonWebhook },
+  webhooks: { '/webhook': fakeWebhookRoute },
   kinds: {
     'fake-department': {
       resync: () => fakeDepartments(),

@@ -103,6 +103,19 @@ describe('createTide with the fake integration against the emulator', () => {
     expect(live.live.stats()).toMatchObject({ received: 1, rejected: 0, queued: 1, upserted: 1 });
   });
 
+  it("with webhookSecret set, the fake integration's webhook answers 401 to a delivery without the secret and writes nothing", async () => {
+    const live = build({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', OCEAN__BASE_URL: 'http://tide.local', OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: 'fake-hook-secret' });
+    await live.provision();
+    const person = (id: string) => ({ id, email: `${id}@fake.example.com`, name: `Person ${id}`, status: 'WORKING', age: 42, department: { id: 'hr', name: 'hr' }, bio: '' });
+    const post = (id: string, headers: Record<string, string>) =>
+      live.fetch(new Request('http://tide.local/integration/webhook', { method: 'POST', body: JSON.stringify({ type: 'person.updated', person: person(id) }), headers: { 'content-type': 'application/json', ...headers } }));
+    expect((await post('hr-97', {})).status).toBe(401);
+    expect((await post('hr-98', { 'x-tide-webhook-secret': 'fake-hook-secreT' })).status).toBe(401);
+    expect((await post('hr-99', { 'x-tide-webhook-secret': 'fake-hook-secret' })).status).toBe(200);
+    await live.live.idle();
+    expect((await entities('fake-person')).map((e) => e.identifier)).toEqual(['hr-99']);
+  });
+
   it('keeps TIDE_VERSION equal to package.json', () => {
     expect(TIDE_VERSION).toBe(packageJson.version);
   });

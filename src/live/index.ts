@@ -39,7 +39,7 @@ export {
   registerRoutes,
 } from './processor.ts';
 export type { HmacSha256Options } from './verify.ts';
-export { hmacSha256, signHmacSha256, timingSafeEqual, verifyHmacSha256 } from './verify.ts';
+export { hmacSha256, secretsEqual, signHmacSha256, timingSafeEqual, verifyHmacSha256 } from './verify.ts';
 export type { Clock, DrainResult, EventQueue, EventQueueOptions } from './queue.ts';
 export { ShutdownError, createEventQueue, systemClock } from './queue.ts';
 export type { RunFailure, RunOptions, RunOutcome, RunSpec } from './run.ts';
