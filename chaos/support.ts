@@ -1,6 +1,6 @@
 /**
  * The chaos suite's scaffolding: a loopback emulator as Port per scenario, `sail()` of the fake integration as a
- * user runs it, the expected catalog, and the table row each scenario ends with (docs/behaviour.md §14).
+ * user runs it, the expected catalog, and the table row each scenario ends with.
  */
 import { spawn } from 'node:child_process';
 import { sail, type SailResult } from 'port-tide/node';

@@ -37,7 +37,7 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
   const found = router.match(method, rawPath);
   const route = found?.route;
   const isAdmin = rawPath === '/_emulator' || rawPath.startsWith('/_emulator/');
-  // Dated by the emulator's own clock (the one /_emulator/clock moves), as Port dates its responses by its own.
+  // `Date` by the emulator's clock (Node would stamp real time), so clock controls reach clients that read it.
   const headers: Record<string, string> = { 'x-trace-id': traceId, date: emu.clock.date().toUTCString() };
   const acceptsGzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
 

@@ -13,6 +13,7 @@ import { createMemoryStateStore, type StateStore } from '../state/index.ts';
 import {
   createResyncRecords,
   createResyncRunner,
+  describeOutcome,
   selectorSchemas,
   type KindReport,
   type Plan,
@@ -175,7 +176,12 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     o.onResyncReport?.(report);
     return report;
   };
-  const trigger = { resync: async (request: ResyncRequest) => ({ status: (await resync(request)).status }) };
+  const trigger = {
+    async resync(request: ResyncRequest) {
+      const report = await resync(request);
+      return { status: report.status, exitCode: report.exitCode, detail: describeOutcome(report) };
+    },
+  };
   // POST /resync (WEBHOOK): the gate; a pending resync is visible at GET /resync/{id} before it starts.
   const gated = o.resyncStarter ? undefined : createGatedStarter({ trigger, minIntervalSeconds: settings.resyncTriggerMinInterval, logger: logger.child({ component: 'listener' }) });
   const resyncStarter: ResyncStarter =

@@ -7,6 +7,8 @@
 import { createHttpClient, PORT_RETRY_POLICY, sleep as defaultSleep } from '../http/index.ts';
 import type { HttpClient, SleepFn } from '../http/index.ts';
 import { createTokenManager } from './auth.ts';
+import { createClockOffsetTracker } from './clock.ts';
+import type { ClockOffset } from './clock.ts';
 import type { AccessToken, TokenManager } from './auth.ts';
 import { PortApiError, parseErrorBody, scrubSecrets } from './errors.ts';
 import { createInFlightLimiter } from './in-flight.ts';
@@ -62,13 +64,10 @@ export interface PortTransport {
   userAgent(feature?: OwnershipFeature): string;
   /** The prefix and suffix that identify this integration's entities (PORT-API §5). */
   ownership(feature?: OwnershipFeature): { prefix: string; suffix: string };
+  /** How far Port's clock is from ours, as its answers' `Date` headers tell (clock.ts). */
+  clockOffset(): ClockOffset | undefined;
   readonly logger: PortLogger;
   readonly now: () => number;
-  /**
-   * Port's time now (ms), from the `Date` header of its latest response and the local time since; the local
-   * time until Port has answered. For comparing Port's own timestamps (`resyncState.updatedAt`).
-   */
-  portNow(): number;
   readonly sleep: SleepFn;
   readonly feature: OwnershipFeature;
 }
@@ -117,6 +116,7 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
   });
 
   const userAgent = (f: OwnershipFeature = feature): string => `${baseAgent}/${f}`;
+  const clock = createClockOffsetTracker();
 
   function urlFor(request: PortRequest): string {
     const path = request.route.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -148,28 +148,23 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const client = request.upsert ? upserts : http;
-    return client.request(url, {
+    const sentAt = now();
+    const response = await client.request(url, {
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       retryable: request.retryable,
       signal: request.context?.signal,
     });
+    clock.observe(response.headers.get('date'), sentAt, now());
+    return response;
   }
-
-  // Port's Date header minus the local time it arrived at; 0 until a response carried one.
-  let portOffset = 0;
-  const learnClock = (response: Response): void => {
-    const date = Date.parse(response.headers.get('date') ?? '');
-    if (Number.isFinite(date)) portOffset = date - now();
-  };
 
   async function send(request: PortRequest): Promise<Response> {
     const url = urlFor(request);
     const signal = request.context?.signal;
     let token = await tokens.get(signal);
     let response = await attempt(request, url, token);
-    learnClock(response);
     // An expired or revoked token: a new one and a replay. A token can also expire again between its refresh and
     // the replay, so a second 401 refreshes once more; a third is final (docs/behaviour.md §4.2).
     for (let refreshes = 0; response.status === 401 && refreshes < MAX_REFRESHES; refreshes++) {
@@ -177,7 +172,6 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
       logger.debug('[tide] Port answered 401; refreshing the token and replaying', { method: request.method, route: request.route, refresh: refreshes + 1 });
       token = await tokens.refresh(token, signal);
       response = await attempt(request, url, token);
-      learnClock(response);
     }
     return response;
   }
@@ -228,11 +222,11 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
     json,
     jsonOrUndefined,
     errorFor,
+    clockOffset: () => clock.current(),
     userAgent,
     ownership: (f = feature) => ({ prefix: `port-ocean/${type}/`, suffix: `/${identifier}/${f}` }),
     logger,
     now,
-    portNow: () => now() + portOffset,
     sleep,
     feature,
   };

@@ -11,6 +11,7 @@
  * StateStore, so a rerun never waits for the lease to expire.
  */
 import type { StateStore } from '../state/index.ts';
+import { onPortClock } from './port-clock.ts';
 import type { CallContext, SyncPort } from './port.ts';
 
 /** A `running` resync state renewed less than this long ago (by Port's clock) is another instance's live resync. */
@@ -20,7 +21,7 @@ export const LEASE_RENEW_MS = 60_000;
 const KEY = 'resync/lease';
 
 interface LeaseDeps {
-  port: Pick<SyncPort, 'getIntegration' | 'portNow'>;
+  port: Pick<SyncPort, 'getIntegration' | 'clockOffset'>;
   state: StateStore;
   now: () => number;
   settings: { integration: { identifier: string } };
@@ -45,7 +46,8 @@ export async function otherInstanceResyncing(deps: LeaseDeps, context: CallConte
   const own = await deps.state.get<{ lastResyncStart: string }>(KEY);
   if (own && sameInstant(start, own.lastResyncStart)) return undefined;
   const renewed = Date.parse(typeof state.updatedAt === 'string' ? state.updatedAt : start);
-  const age = (deps.port.portNow?.() ?? deps.now()) - renewed;
+  // On Port's clock, placed no later than Port's answers allow: a doubtful age counts as younger, so doubt refuses.
+  const age = onPortClock(deps.now(), deps.port.clockOffset?.()) - renewed;
   if (!Number.isFinite(renewed) || age > RESYNC_LEASE_MS) return undefined;
   return (
     `another instance of integration "${identifier}" is resyncing (Port shows a resync running since ${start}, renewed ${Math.max(0, Math.round(age / 1000))} s ago); ` +
