@@ -4,16 +4,14 @@
  * createTide of the fake integration with its own StateStore, both against one emulator.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
-import fake, { FAKE_DEPARTMENTS } from '../../integrations/fake/index.ts';
-import { loadSettingsOrThrow } from '../config/index.ts';
-import { createMemoryStateStore } from '../state/index.ts';
-import { createTide, type Tide } from './create-tide.ts';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { FAKE_DEPARTMENTS } from '../../integrations/fake/index.ts';
+import { createMemoryStateStore, type StateStore } from '../state/index.ts';
+import type { Tide } from './create-tide.ts';
+import { fakeTide } from './test-support.ts';
 
 const CREDS = { clientId: 'twins-id', clientSecret: 'twins-secret' };
 const BASE = 'http://emulator.local';
-const folder = loadIntegrationFolder('integrations/fake');
 
 let emulator: PortEmulator;
 beforeEach(() => {
@@ -21,23 +19,9 @@ beforeEach(() => {
 });
 afterEach(() => emulator.close());
 
-/** One instance: `amount` persons per department, its own (memory) StateStore. */
-function instance(amount: number, extra: Record<string, string> = {}): Tide {
-  const { settings } = loadSettingsOrThrow({
-    env: {
-      OCEAN__PORT__CLIENT_ID: CREDS.clientId,
-      OCEAN__PORT__CLIENT_SECRET: CREDS.clientSecret,
-      OCEAN__PORT__BASE_URL: BASE,
-      OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
-      OCEAN__INTEGRATION__IDENTIFIER: 'twins',
-      OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(amount),
-      ...extra,
-    },
-    spec: folder.spec,
-    integrationDefaults: { type: fake.type, version: fake.version },
-  });
-  return createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings, fetch: emulator.fetch, state: createMemoryStateStore() });
-}
+/** One instance: `amount` persons per department, its own StateStore unless given one. */
+const instance = (amount: number, extra: Record<string, string> = {}, state: StateStore = createMemoryStateStore()): Tide =>
+  fakeTide({ emulator, baseUrl: BASE, credentials: CREDS, state, env: { OCEAN__INTEGRATION__IDENTIFIER: 'twins', OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(amount), ...extra } });
 
 const admin = async (method: string, path: string, body?: unknown) =>
   (await emulator.fetch(`${BASE}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json() as Promise<any>;
@@ -98,22 +82,7 @@ describe('two instances of one integration, configured differently', () => {
 
   it('an instance rerun after being killed mid-resync recognises its own running state and resyncs at once', async () => {
     const state = createMemoryStateStore();
-    const build = () => {
-      const { settings } = loadSettingsOrThrow({
-        env: {
-          OCEAN__PORT__CLIENT_ID: CREDS.clientId,
-          OCEAN__PORT__CLIENT_SECRET: CREDS.clientSecret,
-          OCEAN__PORT__BASE_URL: BASE,
-          OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
-          OCEAN__INTEGRATION__IDENTIFIER: 'twins',
-          OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '3',
-          OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS: '50',
-        },
-        spec: folder.spec,
-        integrationDefaults: { type: fake.type, version: fake.version },
-      });
-      return createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings, fetch: emulator.fetch, state });
-    };
+    const build = () => instance(3, { OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS: '50' }, state);
     const killed = build();
     await killed.provision();
     void killed.resync();

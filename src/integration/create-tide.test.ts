@@ -1,34 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
-import { loadIntegrationFolder } from 'port-tide/node';
 import fake from '../../integrations/fake/index.ts';
-import { loadSettingsOrThrow } from '../config/index.ts';
 import { TIDE_VERSION } from '../version.ts';
-import { createTide, type Tide } from './create-tide.ts';
+import type { Tide } from './create-tide.ts';
+import { fakeTide } from './test-support.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 const CREDS = { clientId: 'tide-id', clientSecret: 'tide-secret' };
 const BASE = 'http://emulator.local';
-const folder = loadIntegrationFolder('integrations/fake');
 
 let emulator: PortEmulator;
 let tide: Tide;
 
-function build(env: Record<string, string> = {}) {
-  const { settings } = loadSettingsOrThrow({
-    env: {
-      OCEAN__PORT__CLIENT_ID: CREDS.clientId,
-      OCEAN__PORT__CLIENT_SECRET: CREDS.clientSecret,
-      OCEAN__PORT__BASE_URL: BASE,
-      OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
-      OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '3',
-      ...env,
-    },
-    spec: folder.spec,
-    integrationDefaults: { type: fake.type, version: fake.version },
-  });
-  return createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings, fetch: emulator.fetch });
-}
+const build = (env: Record<string, string> = {}) =>
+  fakeTide({ emulator, baseUrl: BASE, credentials: CREDS, env: { OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '3', ...env } });
 
 const entities = async (blueprint: string) =>
   ((await (await emulator.fetch(`${BASE}/_emulator/entities?blueprint=${blueprint}`)).json()) as { entities: Array<{ identifier: string; datasource: string }> })
