@@ -24,7 +24,6 @@ const harness: RuntimeHarness = {
   name: 'deno',
   emulatorUrl,
   credentials: { clientId, clientSecret },
-  adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
   async configure(vars): Promise<RuntimeInstance> {
     const dir = await Deno.makeTempDir({ prefix: 'tide-deno-contract-' });
     const state = await openKvStateStore(`${dir}/state.kv`, { prefix: ['tide', vars.OCEAN__INTEGRATION__IDENTIFIER ?? 'unknown'] });

@@ -22,7 +22,6 @@ async function nodeHarness(): Promise<RuntimeHarness> {
     name: 'node',
     emulatorUrl,
     credentials,
-    adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
     async configure(env): Promise<RuntimeInstance> {
       const cwd = tempCwd();
       const lines: string[] = [];

@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPortEmulator } from 'port-tide/emulator';
+import { emulatorClient } from 'port-tide/testing';
 import { sail } from './sail.ts';
 import { CLIENT_ID, CLIENT_SECRET, harness, startTestPort, tempCwd, type TestPort } from './test-support.ts';
 
@@ -113,8 +114,8 @@ describe('sail: Port credentials', () => {
     // The catalog is in the file: reopen it with a new emulator.
     const reopened = createPortEmulator({ db: dbFile });
     try {
-      const body = (await (await reopened.fetch('http://local/_emulator/entities')).json()) as { entities: Array<{ blueprint: string }> };
-      expect(body.entities.filter((e) => e.blueprint === 'fake-person')).toHaveLength(5);
+      const entities = await emulatorClient({ baseUrl: 'http://local', fetch: reopened.fetch }).entities('fake-person');
+      expect(entities).toHaveLength(5);
     } finally {
       await reopened.close();
     }

@@ -5,6 +5,7 @@ import { TIDE_VERSION } from '../version.ts';
 import type { Tide } from './create-tide.ts';
 import { fakeTide } from './test-support.ts';
 import packageJson from '../../package.json' with { type: 'json' };
+import { emulatorClient } from '../testing/emulator-client.ts';
 
 const CREDS = { clientId: 'tide-id', clientSecret: 'tide-secret' };
 const BASE = 'http://emulator.local';
@@ -15,9 +16,8 @@ let tide: Tide;
 const build = (env: Record<string, string> = {}) =>
   fakeTide({ emulator, baseUrl: BASE, credentials: CREDS, env: { OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '3', ...env } });
 
-const entities = async (blueprint: string) =>
-  ((await (await emulator.fetch(`${BASE}/_emulator/entities?blueprint=${blueprint}`)).json()) as { entities: Array<{ identifier: string; datasource: string }> })
-    .entities;
+const port = () => emulatorClient({ baseUrl: BASE, fetch: emulator.fetch });
+const entities = (blueprint: string) => port().entities(blueprint);
 
 beforeEach(() => {
   emulator = createPortEmulator({ credentials: [CREDS] });
@@ -49,7 +49,7 @@ describe('createTide with the fake integration against the emulator', () => {
     const larger = build({ OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '12' });
     await larger.provision();
     await larger.resync();
-    await emulator.fetch(`${BASE}/_emulator/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 1 }) });
+    await port().advanceClock(1);
     const smaller = build({ OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '11' });
     const report = await smaller.resync();
     expect(report.deletion).toMatchObject({ outcome: 'deleted', counts: { candidates: 5, deleted: 5 } });

@@ -43,8 +43,6 @@ export interface RuntimeHarness {
   emulatorUrl: string;
   /** Machine credentials the emulator accepts (the suite reads and patches the integration with them). */
   credentials: { clientId: string; clientSecret: string };
-  /** The emulator's `/_emulator` controls: `adminFetch('/reset', { method: 'POST' })`. */
-  adminFetch(path: string, init?: RequestInit): Promise<Response>;
   /**
    * Build an instance from `OCEAN__…` settings (the harness adds the Port URL and credentials). Invalid
    * settings must reject, with a message naming the offending `OCEAN__…` variable.
