@@ -52,7 +52,7 @@ describe('chaos', () => {
     await world.fault({ match: { method: 'POST', path: '/v1/blueprints/entities/datasource-entities' }, times: 2, action: unavailable }, 2);
     await world.fault({ match: { method: 'GET', path: '/v1/integration/*' }, times: 1, action: { type: 'status', status: 500 } });
     // Pages of more than 10 unchanged persons are not rewritten, so they stay in the owned snapshot (docs/behaviour.md §4.9).
-    await world.port.admin('POST', '/_emulator/clock', { advanceSeconds: 1 });
+    await world.port.client.admin('POST', '/clock', { advanceSeconds: 1 });
     const run = await world.sail({ OCEAN__INTEGRATION__CONFIG__ENTITY_KB_SIZE: '2', OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(AMOUNT - 1) });
     expect(run.report?.deletion, JSON.stringify(run.report?.deletion)).toMatchObject({ outcome: 'deleted', counts: { deleted: 5 } });
     await record(await world.row('Port 5xx/401/drop while persons leave', t, expected(AMOUNT - 1), run.exitCode), 0);

@@ -99,8 +99,7 @@ export class World {
   }
 
   async fault(rule: Record<string, unknown>, counted = 1): Promise<void> {
-    const r = await this.port.admin('POST', '/_emulator/faults', rule);
-    if (r.status !== 200 && r.status !== 201) throw new Error(`the emulator refused a fault rule: ${JSON.stringify(r.body)}`);
+    await this.port.client.admin('POST', '/faults', rule);
     this.faults += counted;
   }
 
@@ -112,7 +111,7 @@ export class World {
 
   async row(scenario: string, started: number, want: Set<string>, exitCode: number | undefined): Promise<Row> {
     // A fault that never fired tested nothing.
-    const rules = (await this.port.admin('GET', '/_emulator/faults')).body.faults as Array<{ fired: number; remaining: number; match: unknown }>;
+    const rules = (await this.port.client.admin('GET', '/faults')).faults as Array<{ fired: number; remaining: number; match: unknown }>;
     for (const rule of rules) if (rule.fired === 0 || rule.remaining > 0) throw new Error(`${scenario}: an injected fault did not fire as planned: ${JSON.stringify(rule)}`);
     const have = await this.catalog();
     const missing = [...want].filter((k) => !have.has(k));

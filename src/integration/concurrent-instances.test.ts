@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { emulatorClient, type EmulatorClient } from 'port-tide/testing';
 import { FAKE_DEPARTMENTS } from '../../integrations/fake/index.ts';
 import { createMemoryStateStore, type StateStore } from '../state/index.ts';
 import type { Tide } from './create-tide.ts';
@@ -16,6 +17,7 @@ const BASE = 'http://emulator.local';
 let emulator: PortEmulator;
 beforeEach(() => {
   emulator = createPortEmulator({ credentials: [CREDS] });
+  port = emulatorClient({ baseUrl: BASE, fetch: emulator.fetch, credentials: CREDS });
 });
 afterEach(() => emulator.close());
 
@@ -23,18 +25,12 @@ afterEach(() => emulator.close());
 const instance = (amount: number, extra: Record<string, string> = {}, state: StateStore = createMemoryStateStore()): Tide =>
   fakeTide({ emulator, baseUrl: BASE, credentials: CREDS, state, env: { OCEAN__INTEGRATION__IDENTIFIER: 'twins', OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(amount), ...extra } });
 
-const admin = async (method: string, path: string, body?: unknown) =>
-  (await emulator.fetch(`${BASE}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json() as Promise<any>;
-const persons = async () => ((await admin('GET', '/entities?blueprint=fake-person')).entities as Array<{ identifier: string }>).map((e) => e.identifier).sort();
+let port: EmulatorClient;
+const persons = async () => (await port.entities('fake-person')).map((e) => e.identifier).sort();
 const expected = (amount: number) => FAKE_DEPARTMENTS.flatMap((d) => Array.from({ length: amount }, (_, i) => `${d.id}-${i}`)).sort();
-/** Port's API as the test's own client. */
-async function api(method: string, path: string, body?: unknown): Promise<Response> {
-  const { accessToken } = (await (await emulator.fetch(`${BASE}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CREDS) })).json()) as { accessToken: string };
-  return emulator.fetch(`${BASE}/v1${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: body === undefined ? undefined : JSON.stringify(body) });
-}
-const resyncState = async () => ((await (await api('GET', '/integration/twins')).json()) as any).integration?.resyncState;
-const statePatches = async () =>
-  ((await admin('GET', '/requests?method=PATCH&path=/v1/integration/twins/resync-state')).requests as Array<{ body: { status: string } }>).map((r) => r.body.status);
+const resyncState = async () => (await port.api('GET', '/v1/integration/twins')).body.integration?.resyncState;
+const statePatches = async () => (await port.requests({ method: 'PATCH', path: '/v1/integration/twins/resync-state' })).map((r) => r.body.status as string);
+const patchState = (body: Record<string, unknown>) => port.api('PATCH', '/v1/integration/twins/resync-state', body);
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
   for (let i = 0; i < 2000; i += 1) {
@@ -71,11 +67,11 @@ describe('two instances of one integration, configured differently', () => {
     const a = instance(3);
     await a.provision();
     // A resync that reported running and was never heard of again (its host died).
-    const patch = await api('PATCH', '/integration/twins/resync-state', { status: 'running', lastResyncStart: new Date().toISOString(), lastResyncEnd: null, nextResync: null, intervalInMinuets: null });
+    const patch = await patchState({ status: 'running', lastResyncStart: new Date().toISOString(), lastResyncEnd: null, nextResync: null, intervalInMinuets: null });
     expect(patch.status).toBe(200);
     expect((await a.resync()).status).toBe('failed');
     // Six minutes later by Port's clock the lease is stale: the resync runs.
-    await admin('POST', '/clock', { advanceSeconds: 360 });
+    await port.admin('POST', '/clock', { advanceSeconds: 360 });
     expect((await a.resync()).status).toBe('completed');
     expect(await persons()).toEqual(expected(3));
   });
@@ -103,7 +99,7 @@ describe('two instances of one integration, configured differently', () => {
     await until('A to report running', async () => (await resyncState())?.status === 'running' && (await statePatches()).length === 3);
     // Another instance, which found A's lease stale, reports its own resync running (as B's startPhase does).
     const takeover = { status: 'running', lastResyncStart: new Date(Date.now() + 1000).toISOString(), lastResyncEnd: null, nextResync: null, intervalInMinuets: null };
-    expect((await api('PATCH', '/integration/twins/resync-state', takeover)).status).toBe(200);
+    expect((await patchState(takeover)).status).toBe(200);
     const report = await first;
     expect(report.status).toBe('aborted');
     expect(report.abortReason).toBe('superseded');
