@@ -58,6 +58,31 @@ describe('chaos', () => {
     await record(await world.row('Port 5xx/401/drop while persons leave', t, expected(AMOUNT - 1), run.exitCode), 0);
   });
 
+  it('a burst of 30 × 503 on bulk upserts', async () => {
+    await world.snapshot();
+    const t = Date.now();
+    await world.fault({ match: { method: 'POST', path: '/v1/blueprints/*/entities/bulk' }, after: 2, times: 30, action: { type: 'status', status: 503, headers: { 'Retry-After': '0' } } }, 30);
+    const run = await world.sail({ OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_BATCH_SIZE: '4' });
+    await record(await world.row('30 × 503 on bulk upserts', t, expected(AMOUNT), run.exitCode), 0);
+  });
+
+  it("Tide's clock 5 minutes ahead of Port while a live event writes during the resync", async () => {
+    expect((await world.sail({})).exitCode).toBe(0);
+    await world.snapshot();
+    const t = Date.now();
+    await world.port.client.admin('POST', '/clock', { now: new Date(Date.now() - 5 * 60_000).toISOString() });
+    world.faults += 1;
+    const server = await world.sail({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', OCEAN__BASE_URL: 'http://tide.local', ...slowPages });
+    const report = server.tide!.resync();
+    await waitFor('the resync to write', async () => (await world.upserts()) >= 3);
+    expect((await world.person(server, 'hr-live')).status).toBe(200);
+    await server.tide!.live.idle();
+    expect((await report).status).toBe('completed');
+    await server.stop();
+    // The person the live event wrote is not upstream, but it was written after the resync started: it stays.
+    await record(await world.row('clock skew +5 min, live event mid-resync', t, expected(AMOUNT, ['hr-live']), 0), 0);
+  });
+
   it('kill -9 in the middle of a resync, then the rerun', async () => {
     await world.snapshot();
     const t = Date.now();
