@@ -21,6 +21,17 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      {
+        // Faults, kills, hostile input and load against `tide sail` (chaos/); prints the scenario table.
+        resolve,
+        test: {
+          name: 'chaos',
+          environment: 'node',
+          include: ['chaos/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 30_000,
+        },
+      },
       // workerd through @cloudflare/vitest-pool-workers, talking to the emulator in Node.
       { extends: 'adapters/cloudflare/vitest.config.ts' },
       {

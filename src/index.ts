@@ -9,7 +9,7 @@ export type { Logger } from './logging/logger.ts';
 export type { HttpClient, RequestOptions, RetrySettings } from './http/index.ts';
 export { paginateCursor, paginateLinkHeader, paginateOffset, paginatePageNumber, parseLinkHeader, retrySettingsIssues } from './http/index.ts';
 export { createJqWasmEngine, JqRunError, type JqEngine } from './mapping/index.ts';
-export { RetryableError, signHmacSha256, verifyHmacSha256 } from './live/index.ts';
+export { RetryableError, secretsEqual, signHmacSha256, verifyHmacSha256 } from './live/index.ts';
 export type { HmacSha256Options, LiveEventProcessor, ProcessorContext, VerifyRequest, WebhookEvent, WebhookEventResult } from './live/index.ts';
 export type { WebhookProcessor, WebhookProcessorFactory, WebhookRegistrations, WebhookRoute } from './live/index.ts';
 export type { ResourceConfig } from './mapping/index.ts';

@@ -5,7 +5,15 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { IntegrationDefinition } from '../../src/index.ts';
-import { createDurableHost, createKv, createLiveLedger, createSqlCheckpointStore, createSqlStateStore, migrate } from '../../src/runtime/index.ts';
+import {
+  createDeliveryLedger,
+  createDurableHost,
+  createKv,
+  createLiveLedger,
+  createSqlCheckpointStore,
+  createSqlStateStore,
+  migrate,
+} from '../../src/runtime/index.ts';
 import type { DurableHost, LiveEventMessage, StepOptions } from '../../src/runtime/index.ts';
 import type { DurableObjectStateLike, ResyncObjectRpc, TideEnv } from './types.ts';
 import { workerTide } from './settings.ts';
@@ -40,7 +48,8 @@ export function createResyncObject(integration: IntegrationDefinition<any>): Tid
     private get host(): DurableHost {
       if (this.built) return this.built;
       const { sql } = this.state.storage;
-      const { tide, logger } = workerTide(integration, this.env, { state: createSqlStateStore(sql) });
+      const state = createSqlStateStore(sql);
+      const { tide, logger } = workerTide(integration, this.env, { state });
       return (this.built = createDurableHost({
         tide,
         logger,
@@ -48,6 +57,8 @@ export function createResyncObject(integration: IntegrationDefinition<any>): Tid
         ledger: createLiveLedger(sql, () => Date.now()),
         budget: { maxItems: Number(this.env.TIDE_STEP_MAX_ITEMS ?? 2000), maxMs: Number(this.env.TIDE_STEP_MAX_MS ?? 20_000) },
         onPage: (info) => this.onPage?.(info),
+        // The Cloudflare Queue holds an accepted delivery durably: it is remembered from its acceptance.
+        deliveries: createDeliveryLedger(state, { commitOnClaim: true }),
       }));
     }
 
@@ -57,6 +68,20 @@ export function createResyncObject(integration: IntegrationDefinition<any>): Tid
     /** One incremental run now (docs/behaviour.md §4.12), unless a resync or another run is in progress. */
     startIncremental(trigger: string) {
       return this.host.startIncremental(trigger);
+    }
+    /** `POST /resync` (WEBHOOK): start a resync or join the pending one. */
+    triggerResync() {
+      return this.host.triggerResync();
+    }
+    /** `GET /resync/{id}`. */
+    resyncRecord(resyncId: string) {
+      return this.host.resyncRecord(resyncId);
+    }
+    claimDelivery(key: string) {
+      return this.host.claimDelivery(key);
+    }
+    releaseDelivery(key: string) {
+      return this.host.releaseDelivery(key);
     }
     /** The cron tick: the POLLING check, the scheduled resync and a due incremental run. */
     poll() {

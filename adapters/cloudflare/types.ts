@@ -3,7 +3,7 @@
  * type-checks under the repository's Node tsconfig (the real `@cloudflare/workers-types` are used by
  * this folder's own tsconfig and by the workerd test suite; both must agree with these shapes).
  */
-import type { DurableStatus, LiveEventMessage, LiveEventOutcome, PollResult } from '../../src/runtime/index.ts';
+import type { DurableStatus, LiveEventMessage, LiveEventOutcome, PollResult, ResyncRecord, ResyncTriggered } from '../../src/runtime/index.ts';
 
 import type { SqlStorageLike } from '../../src/runtime/index.ts';
 
@@ -50,6 +50,10 @@ export interface ScheduledControllerLike {
 export interface ResyncObjectRpc {
   startResync(trigger: string): Promise<{ resyncId: string }>;
   startIncremental(trigger: string): Promise<{ runId: string } | { skipped: string }>;
+  triggerResync(): Promise<ResyncTriggered>;
+  resyncRecord(resyncId: string): Promise<ResyncRecord | undefined>;
+  claimDelivery(key: string): Promise<boolean>;
+  releaseDelivery(key: string): Promise<void>;
   poll(): Promise<PollResult>;
   liveEvent(message: LiveEventMessage): Promise<LiveEventOutcome>;
   status(): Promise<ResyncObjectStatus>;

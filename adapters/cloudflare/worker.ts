@@ -41,7 +41,15 @@ export function createWorker<C>(definition: IntegrationDefinition<C>, options: C
   let cached: { env: TideEnv; built: { tide: Tide; logger: Logger } } | undefined;
   const tideFor = (env: TideEnv) => {
     if (cached?.env !== env) {
-      const built = workerTide(integration, env, { dispatchLiveEvent: (path, event) => env.TIDE_LIVE_EVENTS.send(toLiveEventMessage(path, event)) });
+      // Resyncs, their records and delivery ids live in the Durable Object: POST /resync starts one there (it is
+      // carried by the object's alarms), GET /resync/{id} reads its record, a delivery id is claimed there.
+      const object = () => objectOf(env);
+      const built = workerTide(integration, env, {
+        dispatchLiveEvent: (path, event) => env.TIDE_LIVE_EVENTS.send(toLiveEventMessage(path, event)),
+        resyncStarter: () => object().triggerResync(),
+        resyncStatus: (resyncId) => object().resyncRecord(resyncId),
+        deliveries: { claim: (key) => object().claimDelivery(key), commit: async () => {}, release: (key) => object().releaseDelivery(key) },
+      });
       cached = { env, built };
     }
     return cached.built;
@@ -50,15 +58,7 @@ export function createWorker<C>(definition: IntegrationDefinition<C>, options: C
 
   const worker: TideWorker = {
     async fetch(request, env) {
-      const { tide } = tideFor(env);
-      const url = new URL(request.url);
-      if (url.pathname === '/resync' && request.method === 'POST' && tide.settings.eventListener.type === 'WEBHOOK') {
-        // A resync outlives this request: it is started, and carried by the Durable Object's alarms.
-        await request.body?.cancel().catch(() => {});
-        const { resyncId } = await objectOf(env).startResync('webhook');
-        return Response.json({ status: 'started', resyncId }, { status: 202 });
-      }
-      return tide.fetch(request);
+      return tideFor(env).tide.fetch(request);
     },
     async scheduled(_controller, env) {
       const result = await objectOf(env).poll();

@@ -131,7 +131,7 @@ Deno.test('GitHub webhook: a delivery signed with Web Crypto HMAC is accepted an
     'github',
     githubEnv({ OCEAN__BASE_URL: 'http://tide.deno.local', OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: WEBHOOK_SECRET }),
   );
-  const deliver = async (payload: unknown, secret: string): Promise<Response> => {
+  const deliver = async (payload: unknown, secret: string, delivery: string = crypto.randomUUID()): Promise<Response> => {
     const body = JSON.stringify(payload);
     return tide.fetch(
       new Request('http://tide.deno.local/integration/webhook', {
@@ -139,7 +139,7 @@ Deno.test('GitHub webhook: a delivery signed with Web Crypto HMAC is accepted an
         headers: {
           'content-type': 'application/json',
           'x-github-event': 'repository',
-          'x-github-delivery': crypto.randomUUID(),
+          'x-github-delivery': delivery,
           'x-hub-signature-256': await hubSignature(secret, body),
         },
         body,
@@ -152,15 +152,18 @@ Deno.test('GitHub webhook: a delivery signed with Web Crypto HMAC is accepted an
     const before = (await entities('githubRepository')).find((r) => r.identifier === 'hello-world');
     assert(before && before.properties.description !== 'Now with a description', 'hello-world exists with its resynced description');
 
-    const good = await deliver(repoEdited, WEBHOOK_SECRET);
+    const good = await deliver(repoEdited, WEBHOOK_SECRET, 'deno-delivery-1');
     assertEquals([good.status, await good.json()], [200, { status: 'ok' }], 'signed delivery');
+    await tide.live.idle();
+    const replay = await deliver(repoEdited, WEBHOOK_SECRET, 'deno-delivery-1');
+    assertEquals([replay.status, await replay.json()], [200, { status: 'duplicate' }], 'the same delivery replayed');
     const forged = { ...repoEdited, repository: { ...repoEdited.repository, description: 'forged' } };
     const bad = await deliver(forged, 'not-the-secret');
     assertEquals([bad.status, await bad.json()], [401, { status: 'error', message: 'signature verification failed' }], 'badly signed delivery');
 
     await tide.live.idle();
     const stats = tide.live.stats();
-    assertEquals([stats.queued, stats.rejected], [1, 1], 'live stats [queued, rejected]');
+    assertEquals([stats.queued, stats.rejected, stats.duplicates], [1, 1, 1], 'live stats [queued, rejected, duplicates]');
     const after = (await entities('githubRepository')).find((r) => r.identifier === 'hello-world');
     assertEquals(after?.properties.description, 'Now with a description', 'hello-world description after the deliveries');
   } finally {

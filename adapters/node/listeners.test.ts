@@ -51,17 +51,65 @@ describe('POLLING', () => {
 });
 
 describe('WEBHOOK', () => {
-  it('runs exactly one resync per POST /resync and answers 200', async () => {
+  it('runs exactly one resync per POST /resync, answered 202 with its id; GET /resync/{id} gives its report', async () => {
     const result = await start({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOK', OCEAN__EVENT_LISTENER__APP_HOST: 'http://tide.example:8000' });
     expect(await resyncStarts(port)).toBe(0);
     const response = await fetch(`${result.url}/resync`, { method: 'POST' });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'completed' });
+    // 202 at once (it used to be held until the resync ended, then 200 {status}): the same on every runtime.
+    expect(response.status).toBe(202);
+    const { status, resyncId } = (await response.json()) as { status: string; resyncId: string };
+    expect(status).toBe('started');
+    const record = await waitFor('the resync to end', async () => {
+      const r = (await (await fetch(`${result.url}/resync/${resyncId}`)).json()) as { state: string; report?: { status: string; resyncId: string } };
+      return r.state === 'running' ? undefined : r;
+    });
+    expect(record).toMatchObject({ state: 'completed', trigger: 'webhook', report: { status: 'completed', resyncId } });
     expect(await resyncStarts(port)).toBe(1);
     expect(await resyncStatus()).toBe('completed');
     expect((await port.entities()).length).toBe(15);
     // The same probe WEBHOOKS_ONLY relies on does see a resync's writes.
     expect(await bulkUpserts()).toBeGreaterThan(0);
+  });
+});
+
+describe('WEBHOOK under a flood of POST /resync', () => {
+  it('one request every 200 ms supersedes nothing: every resync it starts completes, and each request learns its resync', async () => {
+    const result = await start({
+      OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOK',
+      OCEAN__EVENT_LISTENER__APP_HOST: 'http://tide.example:8000',
+      OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS: '300',
+      OCEAN__RESYNC_TRIGGER_MIN_INTERVAL: '1',
+    });
+    const answers: Array<Promise<Response>> = [];
+    for (let i = 0; i < 10; i += 1) {
+      answers.push(fetch(`${result.url}/resync`, { method: 'POST' }));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const responses = await Promise.all(answers);
+    // A superseded resync reports `running` and never an end: every start must have its end.
+    const startsAndEnds = async () => {
+      const patches = (await port.requests({ method: 'PATCH', path: '/v1/integration/fake-node/resync-state' })).map((p) => p.body?.status);
+      return [patches.filter((s) => s === 'running').length, patches.filter((s) => s === 'completed').length];
+    };
+    await waitFor('no resync running', async () => (await resyncStatus()) !== 'running');
+    const [started, completed] = await startsAndEnds();
+    expect(completed).toBe(started);
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(202));
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as Array<{ status: string; resyncId: string }>;
+    const ids = [...new Set(bodies.map((b) => b.resyncId))];
+    const ended = async () => {
+      const states = await Promise.all(ids.map(async (id) => ((await (await fetch(`${result.url}/resync/${id}`)).json()) as { state: string }).state));
+      return states.every((s) => s !== 'pending' && s !== 'running') ? states : undefined;
+    };
+    const states = await waitFor('every resync the flood started to end', ended, 60_000);
+    const [startedInAll, completedInAll] = await startsAndEnds();
+    expect(completedInAll).toBe(startedInAll);
+    expect(startedInAll).toBe(ids.length);
+    expect(bodies[0].status).toBe('started');
+    expect(bodies.slice(1).map((b) => b.status)).toContain('pending');
+    expect(ids.length).toBeLessThan(10);
+    expect(states).toEqual(ids.map(() => 'completed'));
+    expect((await port.entities()).length).toBe(15);
   });
 });
 

@@ -50,6 +50,14 @@ describe('sail: ONCE', () => {
     expectNoSecretPrinted();
   });
 
+  it('serves on loopback unless APPLICATION__HOST says otherwise', async () => {
+    expect((await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE' }))).exitCode).toBe(0);
+    expect(h.lines.join('\n')).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ /);
+    h.lines.length = 0;
+    expect((await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', APPLICATION__HOST: '0.0.0.0' }))).exitCode).toBe(0);
+    expect(h.lines.join('\n')).toMatch(/listening on http:\/\/0\.0\.0\.0:\d+ /);
+  });
+
   it('exits 1 when the resync fails (the mapping names a kind the integration lacks)', async () => {
     const created = await port.api('POST', '/v1/integration', {
       installationId: 'fake-node',
@@ -196,6 +204,20 @@ describe('sail: invalid settings', () => {
     expect(await port.requests()).toEqual([]);
     expect(h.lines.join('\n')).not.toContain('ghp_never_printed');
     expectNoSecretPrinted();
+  });
+
+  it('exits 2 for a negative ENTITY_AMOUNT of the fake integration, naming the variable, before contacting Port', async () => {
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '-5' }));
+    expect(result.exitCode).toBe(2);
+    expect(h.lines.join('\n')).toMatch(/integration\.config\.entityAmount \(OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT\): expected a whole number of persons per department, 0 or more/);
+    expect(await port.requests()).toEqual([]);
+  });
+
+  it('exits 2 for a bad OCEAN__EVENT_LISTENER__TYPE even when the run is ONCE by override (--once)', async () => {
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'BOGUS' }), { overrides: { eventListener: { type: 'ONCE' } } });
+    expect(result.exitCode).toBe(2);
+    expect(h.lines.join('\n')).toMatch(/eventListener\.type \(OCEAN__EVENT_LISTENER__TYPE\) \[env OCEAN__EVENT_LISTENER__TYPE\]: expected one of .*got "BOGUS"/);
+    expect(await port.requests()).toEqual([]);
   });
 
   it('exits 2 for an unknown integration, naming the bundled ones', async () => {

@@ -18,27 +18,54 @@ afterEach(async () => {
   cwd.remove();
 });
 
-it('SIGTERM during a long resync reports it aborted, stops, and exits 0', async () => {
-  const sailModule = fileURLToPath(new URL('./sail.ts', import.meta.url));
-  const script = `import { sail } from ${JSON.stringify(sailModule)};
-    await sail({ integration: 'fake', cwd: ${JSON.stringify(cwd.dir)}, httpPort: 0, handleSignals: true });`;
-  const env = port.env({ OCEAN__EVENT_LISTENER__TYPE: 'POLLING', OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS: '60000' });
+/** Runs `script` (ES module source) under tsx from the repository root; collects its output. */
+function spawnScript(script: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: fileURLToPath(new URL('../../', import.meta.url)),
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const run = { child, output: '', exited: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))) };
+  child.stdout.on('data', (d) => (run.output += d));
+  child.stderr.on('data', (d) => (run.output += d));
+  return run;
+}
+
+it('SIGTERM during a long resync reports it aborted, stops, and exits 0', async () => {
+  const sailModule = fileURLToPath(new URL('./sail.ts', import.meta.url));
+  const script = `import { sail } from ${JSON.stringify(sailModule)};
+    await sail({ integration: 'fake', cwd: ${JSON.stringify(cwd.dir)}, httpPort: 0, handleSignals: true });`;
+  const run = spawnScript(script, port.env({ OCEAN__EVENT_LISTENER__TYPE: 'POLLING', OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS: '60000' }));
   try {
     await waitFor('the resync on start to be running', async () => (await port.integration('fake-node'))?.resyncState?.status === 'running');
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
   }
   expect((await port.integration('fake-node')).resyncState.status).toBe('aborted');
-  expect(output).toContain('SIGTERM: shutting down');
+  expect(run.output).toContain('SIGTERM: shutting down');
 });
+
+it('SIGTERM while integration code ignores its abort signal: past shutdownTimeout the process exits all the same, the resync reported aborted', async () => {
+  const serveModule = fileURLToPath(new URL('./sail.ts', import.meta.url));
+  const fakeModule = fileURLToPath(new URL('../../integrations/fake/index.ts', import.meta.url));
+  const fakeDir = fileURLToPath(new URL('../../integrations/fake/', import.meta.url));
+  // onResyncStart never ends and never looks at its signal.
+  const script = `import { serve } from ${JSON.stringify(serveModule)};
+    import fake from ${JSON.stringify(fakeModule)};
+    const stubborn = { ...fake, onResyncStart: () => new Promise(() => {}) };
+    await serve(stubborn, { dir: ${JSON.stringify(fakeDir)}, cwd: ${JSON.stringify(cwd.dir)}, httpPort: 0, handleSignals: true });`;
+  const run = spawnScript(script, port.env({ OCEAN__EVENT_LISTENER__TYPE: 'POLLING', OCEAN__SHUTDOWN_TIMEOUT: '1' }));
+  try {
+    await waitFor('the resync on start to be running', async () => (await port.integration('fake-node'))?.resyncState?.status === 'running');
+    run.child.kill('SIGTERM');
+    // A bound on the wait, not a timing assertion: without the deadline the process never exits.
+    const code = await Promise.race([run.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 60_000))]);
+    expect(code, run.output).toBe(0);
+  } finally {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+  }
+  expect((await port.integration('fake-node')).resyncState.status).toBe('aborted');
+  expect(run.output).toMatch(/the running resync did not stop within [\d.]+ s of shutdown; it is reported aborted/);
+}, 120_000);

@@ -193,7 +193,7 @@ describe('the integration definition', () => {
 describe('.port/spec.yaml', () => {
   const spec = parseSpecText(read('spec.yaml'));
 
-  it("parses, with Ocean's four configurations and Tide's changedPersons, and their defaults", () => {
+  it("parses, with Ocean's four configurations, Tide's changedPersons, their defaults, and the webhook's secret", () => {
     expect(spec.type).toBe('fake');
     expect(spec.configurations.map(({ name, type, required, default: d, sensitive }) => ({ name, type, required, default: d, sensitive }))).toEqual([
       { name: 'entityAmount', type: 'integer', required: false, default: 20, sensitive: false },
@@ -201,6 +201,7 @@ describe('.port/spec.yaml', () => {
       { name: 'thirdPartyBatchSize', type: 'integer', required: false, default: 1000, sensitive: false },
       { name: 'thirdPartyLatencyMs', type: 'integer', required: false, default: 0, sensitive: false },
       { name: 'changedPersons', type: 'integer', required: false, default: 0, sensitive: false },
+      { name: 'webhookSecret', type: 'string', required: false, default: undefined, sensitive: true },
     ]);
     expect(spec.configurations[0].description).toMatch(/per department/);
   });

@@ -7,7 +7,7 @@
 import { defineIntegration, z } from 'port-tide';
 import { fakeChangedPersons, fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
 import type { FakeConfig } from './data.ts';
-import { fakePersonWebhook } from './webhook.ts';
+import { fakeWebhookRoute } from './webhook.ts';
 
 export {
   FAKE_DEFAULTS,
@@ -22,26 +22,34 @@ export {
   fakePersons,
   resolveFakeConfig,
 } from './data.ts';
-export { fakePersonWebhook } from './webhook.ts';
+export { FAKE_SECRET_HEADER, fakePersonWebhook, fakeWebhookRoute } from './webhook.ts';
 export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonStatus } from './data.ts';
 
 export const FAKE_INTEGRATION_TYPE = 'fake';
 export const FAKE_INTEGRATION_VERSION = '0.1.0';
 
 /**
- * `integration.config`: Ocean's four settings. Like Ocean, a missing or out-of-range value falls back to its
- * default rather than stopping the demo, so the schema resolves instead of rejecting.
+ * `integration.config`: Ocean's four settings. Ocean quietly replaces an out-of-range value with its default;
+ * Tide stops at startup naming the variable instead, since `ENTITY_AMOUNT=-5` running as 20 hides the typo.
  */
+const atLeast = (min: number, what: string) => z.number().int().min(min, `expected ${what}`).optional();
 export const fakeConfigSchema = z
-  .object({ entityAmount: z.unknown(), entityKbSize: z.unknown(), thirdPartyBatchSize: z.unknown(), thirdPartyLatencyMs: z.unknown(), changedPersons: z.unknown() })
-  .transform((raw): FakeConfig => resolveFakeConfig(raw));
+  .object({
+    entityAmount: atLeast(0, 'a whole number of persons per department, 0 or more'),
+    entityKbSize: atLeast(1, 'a whole number of KB per person, 1 or more'),
+    thirdPartyBatchSize: atLeast(1, 'a page size of 1 or more'),
+    thirdPartyLatencyMs: atLeast(0, 'milliseconds, 0 or more'),
+    changedPersons: atLeast(0, 'a whole number of persons, 0 or more'),
+    webhookSecret: z.string().optional(),
+  })
+  .transform(({ webhookSecret, ...raw }): FakeConfig & { webhookSecret?: string } => ({ ...resolveFakeConfig(raw), ...(webhookSecret ? { webhookSecret } : {}) }));
 
 export default defineIntegration({
   type: FAKE_INTEGRATION_TYPE,
   version: FAKE_INTEGRATION_VERSION,
   config: fakeConfigSchema,
   // Live events run only when `baseUrl` is set (OCEAN-BEHAVIOUR §6.1).
-  webhooks: { '/webhook': fakePersonWebhook },
+  webhooks: { '/webhook': fakeWebhookRoute },
   kinds: {
     'fake-department': {
       resync: () => fakeDepartments(),

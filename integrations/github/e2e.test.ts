@@ -54,12 +54,12 @@ const entities = async (blueprint: string): Promise<Entity[]> =>
   (await emulatorClient({ baseUrl: PORT, fetch: emulator.fetch }).entities(blueprint)).sort((a, b) => a.identifier.localeCompare(b.identifier));
 const ids = async (blueprint: string) => (await entities(blueprint)).map((e) => e.identifier);
 
-async function deliver(name: string, payload: unknown, sign: string | null = SECRET): Promise<Response> {
+async function deliver(name: string, payload: unknown, sign: string | null = SECRET, delivery: string = crypto.randomUUID()): Promise<Response> {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'x-github-event': name,
-    'x-github-delivery': crypto.randomUUID(),
+    'x-github-delivery': delivery,
     'user-agent': 'GitHub-Hookshot/e2e',
   };
   if (sign !== null) headers['x-hub-signature-256'] = await signPayload(sign, body);
@@ -168,6 +168,26 @@ describe('GitHub integration against the emulator', () => {
     } finally {
       server.resetHandlers();
     }
+  });
+
+  it('a replayed signed delivery (same X-GitHub-Delivery) is answered "duplicate" and not applied again over a newer one', async () => {
+    await tide.provision();
+    await tide.resync();
+    await tide.start();
+    const first = await deliver('repository', repoEdited, SECRET, 'delivery-1');
+    expect(await first.json()).toEqual({ status: 'ok' });
+    await tide.live.idle();
+    const newer = { ...repoEdited, repository: { ...repoEdited.repository, description: 'Edited again' } };
+    expect(await (await deliver('repository', newer, SECRET, 'delivery-2')).json()).toEqual({ status: 'ok' });
+    await tide.live.idle();
+    // The first delivery captured and sent again, byte for byte: still validly signed.
+    const replay = await deliver('repository', repoEdited, SECRET, 'delivery-1');
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ status: 'duplicate' });
+    await tide.live.idle();
+    const hello = (await entities('githubRepository')).find((r) => r.identifier === 'hello-world')!;
+    expect(hello.properties.description).toBe('Edited again');
+    expect(tide.live.stats()).toMatchObject({ queued: 2, duplicates: 1 });
   });
 
   it('verify knows the secret from the processor context, before start() or any resync', async () => {

@@ -2,7 +2,8 @@
  * Live events from a GitHub webhook (OCEAN-BEHAVIOUR §6): one route, `/webhook`, with one processor per event
  * type (repository, pull_request, issues, workflow_run), chosen by `X-GitHub-Event`. The route checks the
  * `X-Hub-Signature-256` HMAC once per delivery, before anything is queued, so a bad or missing signature is
- * answered 401 and reaches no processor. Other events (ping, push, …) are acknowledged and ignored.
+ * answered 401 and reaches no processor; a delivery whose `X-GitHub-Delivery` was already applied is answered
+ * "duplicate". Other events (ping, push, …) are acknowledged and ignored.
  */
 import { signHmacSha256, verifyHmacSha256 } from 'port-tide';
 import type { ProcessorContext, ResourceConfig, VerifyRequest, WebhookEventResult, WebhookProcessor, WebhookRegistrations } from 'port-tide';
@@ -146,6 +147,8 @@ export function createWebhooks(): WebhookRegistrations<GithubConfig> {
   return {
     '/webhook': {
       verify: verifyDelivery,
+      // GitHub names every delivery; a replay of one already applied is acknowledged and dropped (§6.1).
+      deliveryId: (request) => request.headers['x-github-delivery'],
       processors: EVENT_SPECS.map((spec) => ({ config }: ProcessorContext<GithubConfig>) => createProcessor(spec, config)),
     },
   };

@@ -165,6 +165,27 @@ describe('the http integration resyncing into the Port emulator', () => {
     );
   });
 
+  // Posts 901–1000 are drafts: their whole page is filtered out, and the pages around it are short.
+  const DRAFTS = '.id > 900 and .id <= 1000';
+  it.each([
+    ['offset', `{ path: /many/posts, itemsPath: ".[] | select((${DRAFTS}) | not)", pagination: { type: offset, limit: 100, limitParam: _limit, offsetParam: _start } }`],
+    ['cursor', `{ path: /many/cursor-posts, itemsPath: ".data[] | select((${DRAFTS}) | not)", pagination: { type: cursor, cursorPath: next, cursorParam: after } }`],
+  ])('an itemsPath that filters (%s pages): the walk reads every page and only the filtered-out posts are deleted', async (_style, post) => {
+    const endpoints = (described: string) => ['user: { path: /users }', 'todo: { path: "/users/{user.id}/todos", parent: user }', `post: ${described}`].join('\n');
+    const unfiltered = post.replace(/ \| select\(\(.*?\) \| not\)/, '');
+    const first = build({ OCEAN__INTEGRATION__CONFIG__BASE_URL: api.url, OCEAN__INTEGRATION__CONFIG__ENDPOINTS_YAML: endpoints(unfiltered) });
+    await first.provision();
+    expect((await first.resync()).status).toBe('completed');
+    expect(await entities('http-post')).toHaveLength(MANY_POSTS.length);
+
+    const report = await build({ OCEAN__INTEGRATION__CONFIG__BASE_URL: api.url, OCEAN__INTEGRATION__CONFIG__ENDPOINTS_YAML: endpoints(post) }).resync();
+    expect(report.status).toBe('completed');
+    expect(report.kinds.find((k) => k.kind === 'post')).toMatchObject({ fetched: 1900, errors: [] });
+    expect(report.deletion.counts).toMatchObject({ candidates: 100, deleted: 100 });
+    const kept = MANY_POSTS.filter((p) => p.id <= 900 || p.id > 1000).map((p) => String(p.id));
+    expect((await entities('http-post')).map((p) => p.identifier)).toEqual(kept);
+  });
+
   it('retry set in the config: the listed statuses are retried and every retry is a WARN line naming the host', async () => {
     const endpoints = ['user: { path: /flaky/500/2/users }', 'post: { path: /posts }', 'todo: { path: "/users/{user.id}/todos", parent: user }'].join('\n');
     const logger = createMemoryLogger();

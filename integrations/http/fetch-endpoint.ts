@@ -2,13 +2,14 @@
  * Walking one described endpoint: the URL from baseUrl, path and params (placeholders filled from a parent
  * item), then the page walk by Tide's pagination helpers. Each page goes through a requester that adds
  * credentials and evaluates the endpoint's paths (dotted or jq, which is async) once, so the helpers only
- * ever see `{ items, cursor, total }` and their own stop rules apply unchanged.
+ * ever see `{ items, count, cursor, total }` and their own stop rules apply unchanged: `count` is the page before
+ * an itemsPath's `select(…)` filters, so a page the filter shrank or emptied never ends the walk early.
  */
 import { paginateCursor, paginateLinkHeader, paginateOffset, paginatePageNumber } from 'port-tide';
 import type { HttpClient, RawItem } from 'port-tide';
 import { absolute, type Authenticator } from './auth.ts';
 import type { EndpointConfig, HttpConfig } from './config.ts';
-import { fillTemplate, needsJq, pathOutputs, pathValue } from './paths.ts';
+import { fillTemplate, needsJq, pathOutputs, pathValue, unfilteredOutputs } from './paths.ts';
 
 export interface EndpointWalk {
   kind: string;
@@ -27,13 +28,13 @@ export async function* endpointPages(walk: EndpointWalk): AsyncGenerator<RawItem
   const endpoint = walk.config.endpoints[walk.kind];
   const url = endpointUrl(walk.config.baseUrl, endpoint, walk.parent);
   const requester = pageRequester(walk, endpoint);
-  const base = { url, signal: walk.signal, itemsPath: 'items' };
+  const base = { url, signal: walk.signal, itemsPath: 'items', countPath: 'count' };
   const p = endpoint.pagination;
   let pages: AsyncIterable<unknown[]>;
   switch (p.type) {
     case 'none':
       // One page: the Link-header walk capped at one page reads it with the toolkit's error handling.
-      pages = paginateLinkHeader<unknown[]>(requester, url, { signal: walk.signal, itemsPath: 'items', maxPages: 1 });
+      pages = paginateLinkHeader<unknown[]>(requester, url, { signal: walk.signal, itemsPath: 'items', countPath: 'count', maxPages: 1 });
       break;
     case 'offset':
       pages = paginateOffset(requester, { ...base, ...p, totalPath: p.totalPath === undefined ? undefined : 'total' });
@@ -45,7 +46,7 @@ export async function* endpointPages(walk: EndpointWalk): AsyncGenerator<RawItem
       pages = paginateCursor(requester, { ...base, cursorParam: p.cursorParam, cursorPath: 'cursor', maxPages: p.maxPages });
       break;
     case 'linkHeader':
-      pages = paginateLinkHeader<unknown[]>(requester, url, { signal: walk.signal, itemsPath: 'items', maxPages: p.maxPages });
+      pages = paginateLinkHeader<unknown[]>(requester, url, { signal: walk.signal, itemsPath: 'items', countPath: 'count', maxPages: p.maxPages });
       break;
   }
   for await (const page of pages) {
@@ -66,7 +67,7 @@ export function endpointUrl(baseUrl: string, endpoint: EndpointConfig, parent: R
 
 /**
  * The requester handed to the pagination helpers: credentials and headers on every page (including Link
- * header pages), one fresh OAuth2 token on a 401, and the body reduced to `{ items, cursor, total }`.
+ * header pages), one fresh OAuth2 token on a 401, and the body reduced to `{ items, count, cursor, total }`.
  */
 function pageRequester(walk: EndpointWalk, endpoint: EndpointConfig) {
   const p = endpoint.pagination;
@@ -93,12 +94,13 @@ function pageRequester(walk: EndpointWalk, endpoint: EndpointConfig) {
       throw new Error(`${at}: GET ${redact(sentUrl)} did not return JSON (starts with ${JSON.stringify(text.slice(0, 60))})`);
     }
     const items = await itemsOf(body, endpoint.itemsPath, `${at}.itemsPath`);
+    const count = await unfilteredCount(body, endpoint.itemsPath, items.length);
     const cursor = p.type === 'cursor' ? await pathValue(body, p.cursorPath) : undefined;
     const total = p.type === 'offset' && p.totalPath !== undefined ? await pathValue(body, p.totalPath) : undefined;
     const headers = new Headers({ 'content-type': 'application/json' });
     const link = response.headers.get('link');
     if (link !== null) headers.set('link', link);
-    return new Response(JSON.stringify({ items, cursor, total }), { status: response.status, headers });
+    return new Response(JSON.stringify({ items, count, cursor, total }), { status: response.status, headers });
   };
 }
 
@@ -124,6 +126,15 @@ async function itemsOf(body: unknown, path: string, field: string): Promise<unkn
     throw new Error(`${field}: ${JSON.stringify(path)} ${got}, expected the array of items (the response was ${excerpt(body)})`);
   }
   return outputs;
+}
+
+/** How many items the page held before the path's filters (never fewer than it yielded). */
+async function unfilteredCount(body: unknown, path: string, yielded: number): Promise<number> {
+  const outputs = await unfilteredOutputs(body, path);
+  if (outputs === undefined) return yielded;
+  const [first] = outputs;
+  const count = outputs.length === 1 && Array.isArray(first) ? first.length : outputs.length;
+  return Math.max(count, yielded);
 }
 
 function excerpt(body: unknown): string {

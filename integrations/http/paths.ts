@@ -45,6 +45,21 @@ export async function pathOutputs(value: unknown, path: string): Promise<unknown
   }
 }
 
+/**
+ * The outputs of the path with its `select(…)` filters ignored (`def select(f): .;` shadows jq's builtin): what
+ * the page held before the path filtered it. Paging decisions count these, so a page whose items were all
+ * filtered out does not end the walk. Undefined when the path has no `select`, or fails without its filters.
+ */
+export async function unfilteredOutputs(value: unknown, path: string): Promise<unknown[] | undefined> {
+  if (!needsJq(path) || !/\bselect\s*\(/.test(path)) return undefined;
+  try {
+    return await (await jq()).run(`def select(f): .; ${path.trim()}`, JSON.stringify(value ?? null));
+  } catch {
+    // A filter that guards what follows it (`select(type == "object") | .id`): the filtered outputs stand.
+    return undefined;
+  }
+}
+
 /** The first output of the path, or undefined. */
 export async function pathValue(value: unknown, path: string): Promise<unknown> {
   return (await pathOutputs(value, path))[0];

@@ -138,6 +138,12 @@ export async function startTestApi(): Promise<TestApi> {
     if (start === api.errorPageAt) return c.json({ error: 'not a list' });
     return c.json(MANY_POSTS.slice(start, start + intParam(c, '_limit', MANY_POSTS.length)));
   });
+  // The same catalog, cursor-paginated 100 at a time (`next` holds the next page's start).
+  app.get('/many/cursor-posts', (c) => {
+    const start = Number(c.req.query('after') ?? 0);
+    const next = start + 100 < MANY_POSTS.length ? String(start + 100) : null;
+    return c.json({ data: MANY_POSTS.slice(start, start + 100), next });
+  });
 
   // The same shape, bearer-protected and cursor-paginated, posts filtered by a query parameter.
   const cursorPage = <T>(c: Context, list: T[]) => {

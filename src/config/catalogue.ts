@@ -70,6 +70,12 @@ export const OPTIONS: { readonly [key: string]: CatalogueNode } = {
   deleteEntitiesMaxBatchSize: 'leaf',
   clientTimeout: 'leaf',
   allowEnvironmentVariablesJqAccess: 'leaf',
+  requestBodyMaxSizeInBytes: 'leaf',
+  liveEventsQueueMaxLength: 'leaf',
+  liveEventsQueueMaxSizeInBytes: 'leaf',
+  shutdownTimeout: 'leaf',
+  adminToken: 'leaf',
+  resyncTriggerMinInterval: 'leaf',
   application: { logLevel: 'leaf', port: 'leaf', host: 'leaf' },
 };
 
@@ -78,6 +84,7 @@ export const SENSITIVE_OPTION_PATHS: readonly (readonly string[])[] = [
   ['port', 'clientId'],
   ['port', 'clientSecret'],
   ['eventListener', 'appHost'],
+  ['adminToken'],
 ];
 
 /** Internal map key for a path (a separator no option name contains). */

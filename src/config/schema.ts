@@ -56,6 +56,11 @@ export const DEFAULT_OPTIONS = {
   deleteEntitiesMaxBatchSize: 1000,
   clientTimeout: 60,
   allowEnvironmentVariablesJqAccess: true,
+  requestBodyMaxSizeInBytes: 10 * 1024 * 1024,
+  liveEventsQueueMaxLength: 10_000,
+  liveEventsQueueMaxSizeInBytes: 256 * 1024 * 1024,
+  shutdownTimeout: 30,
+  resyncTriggerMinInterval: 60,
   application: { logLevel: 'INFO', port: 8000 },
 } as const;
 
@@ -158,6 +163,12 @@ export function buildSettingsSchema(spec: IntegrationSpec | undefined) {
     deleteEntitiesMaxBatchSize: leaf(integerKind({ min: 1 })),
     clientTimeout: leaf(numberKind({ exclusiveMin: 0 })),
     allowEnvironmentVariablesJqAccess: leaf(booleanKind),
+    requestBodyMaxSizeInBytes: leaf(integerKind({ min: 1 })),
+    liveEventsQueueMaxLength: leaf(integerKind({ min: 1 })),
+    liveEventsQueueMaxSizeInBytes: leaf(integerKind({ min: 1 })),
+    shutdownTimeout: leaf(numberKind({ exclusiveMin: 0 })),
+    adminToken: optionalLeaf(nonEmptyStringKind, { sensitive: true }),
+    resyncTriggerMinInterval: leaf(numberKind({ min: 0 })),
     application: group({
       logLevel: leaf(enumKind(LOG_LEVELS)),
       port: leaf(integerKind({ min: 0, max: 65535 })),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SettingsIssue } from './catalogue.ts';
 import { SettingsError, formatSettingsErrors, loadSettings, loadSettingsOrThrow } from './settings.ts';
+import { sensitiveValues } from './redact.ts';
 import type { LoadSettingsOptions, TideSettings } from './settings.ts';
 import { parseSpec } from './spec.ts';
 
@@ -64,8 +65,41 @@ describe('defaults', () => {
       deleteEntitiesMaxBatchSize: 100,
       clientTimeout: 60,
       allowEnvironmentVariablesJqAccess: true,
+      requestBodyMaxSizeInBytes: 10 * 1024 * 1024,
+      liveEventsQueueMaxLength: 10_000,
+      liveEventsQueueMaxSizeInBytes: 256 * 1024 * 1024,
+      shutdownTimeout: 30,
+      resyncTriggerMinInterval: 60,
       application: { logLevel: 'INFO', port: 8000 },
     });
+  });
+
+  it('the safety settings: read from their OCEAN__ names, checked, and the admin token masked', () => {
+    const s = ok({
+      env: {
+        OCEAN__REQUEST_BODY_MAX_SIZE_IN_BYTES: '2048',
+        OCEAN__LIVE_EVENTS_QUEUE_MAX_LENGTH: '5',
+        OCEAN__LIVE_EVENTS_QUEUE_MAX_SIZE_IN_BYTES: '4096',
+        OCEAN__SHUTDOWN_TIMEOUT: '2.5',
+        OCEAN__RESYNC_TRIGGER_MIN_INTERVAL: '0',
+        OCEAN__ADMIN_TOKEN: 'sekrit-admin-token',
+      },
+    });
+    expect(s).toMatchObject({
+      requestBodyMaxSizeInBytes: 2048,
+      liveEventsQueueMaxLength: 5,
+      liveEventsQueueMaxSizeInBytes: 4096,
+      shutdownTimeout: 2.5,
+      resyncTriggerMinInterval: 0,
+      adminToken: 'sekrit-admin-token',
+    });
+    expect(sensitiveValues(s)).toContain('sekrit-admin-token');
+    const bad = loadSettings({ env: { OCEAN__REQUEST_BODY_MAX_SIZE_IN_BYTES: '10MB', OCEAN__SHUTDOWN_TIMEOUT: '0', OCEAN__LIVE_EVENTS_QUEUE_MAX_LENGTH: '-1' }, integrationDefaults: { type: 'jira' } });
+    expect(bad.ok).toBe(false);
+    const errors = bad.ok ? '' : formatSettingsErrors(bad.errors);
+    expect(errors).toContain('requestBodyMaxSizeInBytes (OCEAN__REQUEST_BODY_MAX_SIZE_IN_BYTES) [env OCEAN__REQUEST_BODY_MAX_SIZE_IN_BYTES]: expected');
+    expect(errors).toContain('shutdownTimeout (OCEAN__SHUTDOWN_TIMEOUT)');
+    expect(errors).toContain('liveEventsQueueMaxLength (OCEAN__LIVE_EVENTS_QUEUE_MAX_LENGTH)');
   });
 
   it('derives a lowercase identifier from the type, and takes the type from the spec when the definition has none', () => {
@@ -269,6 +303,14 @@ describe('port credentials and listener rules', () => {
       type: 'WEBHOOK',
       appHost: 'https://h',
     });
+  });
+
+  it('reports a bad listener type that --once outranks, naming the variable that holds it', () => {
+    const [bad, ...rest] = errors({ env: { OCEAN__EVENT_LISTENER__TYPE: 'BOGUS' }, overrides: { eventListener: { type: 'ONCE' } } });
+    expect(rest).toEqual([]);
+    expect(bad).toMatchObject({ path: 'eventListener.type', envVar: 'OCEAN__EVENT_LISTENER__TYPE', origin: 'env OCEAN__EVENT_LISTENER__TYPE' });
+    expect(bad.message).toContain('expected one of POLLING, WEBHOOK, KAFKA, ONCE, WEBHOOKS_ONLY, got "BOGUS"');
+    expect(ok({ env: { OCEAN__EVENT_LISTENER__TYPE: 'kafka' }, overrides: { eventListener: { type: 'ONCE' } } }).eventListener.type).toBe('ONCE');
   });
 
   it('warns, without the value, when the client id looks like an e-mail', () => {

@@ -1,12 +1,12 @@
 import { displayPath, envVarFor } from './catalogue.ts';
-import type { Origin, SettingsIssue } from './catalogue.ts';
-import { urlKind } from './coerce.ts';
+import type { OptionsLayer, Origin, SettingsIssue } from './catalogue.ts';
+import { enumKind, urlKind } from './coerce.ts';
 import { envToOptions } from './env.ts';
 import type { EnvRecord } from './env.ts';
 import { mergeLayers, originIn, overridesToOptions, valueAt } from './merge.ts';
 import type { MergedOptions } from './merge.ts';
 import { createRedactor, sensitivePaths } from './redact.ts';
-import { PORT_BULK_DELETE_LIMIT, PORT_BULK_UPSERT_LIMIT, buildSettingsSchema, defaultsLayer } from './schema.ts';
+import { EVENT_LISTENER_TYPES, PORT_BULK_DELETE_LIMIT, PORT_BULK_UPSERT_LIMIT, buildSettingsSchema, defaultsLayer } from './schema.ts';
 import type { EventListenerType, LogLevel, ParsedOptions } from './schema.ts';
 import type { IncrementalCursorStoreKind } from './incremental.ts';
 import type { IntegrationSpec } from './spec.ts';
@@ -62,6 +62,17 @@ export interface TideSettings {
   /** Seconds. */
   clientTimeout: number;
   allowEnvironmentVariablesJqAccess: boolean;
+  /** The largest request body Tide's server reads (413 past it, before reading the rest). */
+  requestBodyMaxSizeInBytes: number;
+  /** Live events waiting in the in-memory queues, all paths together; past either bound, 503 with Retry-After. */
+  liveEventsQueueMaxLength: number;
+  liveEventsQueueMaxSizeInBytes: number;
+  /** Seconds a graceful shutdown may take before the process exits anyway, the resync reported aborted. */
+  shutdownTimeout: number;
+  /** A shared secret: when set, `POST /resync`, `GET /resync/{id}` and `GET /metrics` need `Authorization: Bearer <token>`. */
+  adminToken?: string;
+  /** Seconds between two resyncs that `POST /resync` starts; triggers in between join one pending resync. */
+  resyncTriggerMinInterval: number;
   application: { logLevel: LogLevel; port: number; host?: string };
 }
 
@@ -114,7 +125,7 @@ export function loadSettings(opts: LoadSettingsOptions = {}): SettingsResult {
   if (!parsed.success) {
     for (const iss of parsed.error.issues) errors.push(issueAt(merged, iss.path.map(String), iss.message));
   }
-  errors.push(...crossFieldIssues(merged));
+  errors.push(...crossFieldIssues(merged), ...shadowedListenerTypes(layers));
   const warnings = layers.flatMap((l) => l.warnings);
 
   const redact = createRedactor(rawSensitiveValues(merged, spec));
@@ -195,6 +206,28 @@ function crossFieldIssues(merged: MergedOptions): SettingsIssue[] {
   return issues;
 }
 
+/**
+ * `--once` outranks OCEAN__EVENT_LISTENER__TYPE, so the schema never sees the value beneath it; a bad one is
+ * still a mistake that would surface on the first run without the flag, so it is reported now.
+ */
+function shadowedListenerTypes(layers: readonly OptionsLayer[]): SettingsIssue[] {
+  const path = ['eventListener', 'type'];
+  const kind = enumKind(EVENT_LISTENER_TYPES);
+  const present = layers.filter((l) => valueAt(l.values, path) !== undefined);
+  return present.slice(1).flatMap((layer) => {
+    const raw = valueAt(layer.values, path);
+    if (kind.coerce(raw).ok) return [];
+    const origin = originIn(layer.origins, path);
+    return [{
+      path: displayPath(path),
+      envVar: envVarFor(path),
+      source: origin?.source ?? 'missing',
+      origin: origin?.label ?? 'not set',
+      message: `expected ${kind.expected}, got ${JSON.stringify(raw)} (outranked by ${originIn(present[0].origins, path)?.label ?? 'a higher setting'} in this run, but wrong wherever it is read)`,
+    }];
+  });
+}
+
 /** Every raw string at a sensitive path, so that messages quoting them can be scrubbed. */
 function rawSensitiveValues(merged: MergedOptions, spec: IntegrationSpec | undefined): string[] {
   const out: string[] = [];
@@ -260,8 +293,14 @@ function finalize(d: ParsedOptions, merged: MergedOptions, version: string | und
     deleteEntitiesMaxBatchSize: Math.min(d.deleteEntitiesMaxBatchSize, PORT_BULK_DELETE_LIMIT),
     clientTimeout: d.clientTimeout,
     allowEnvironmentVariablesJqAccess: d.allowEnvironmentVariablesJqAccess,
+    requestBodyMaxSizeInBytes: d.requestBodyMaxSizeInBytes,
+    liveEventsQueueMaxLength: d.liveEventsQueueMaxLength,
+    liveEventsQueueMaxSizeInBytes: d.liveEventsQueueMaxSizeInBytes,
+    shutdownTimeout: d.shutdownTimeout,
+    resyncTriggerMinInterval: d.resyncTriggerMinInterval,
     application: d.application,
   };
+  if (d.adminToken !== undefined) settings.adminToken = d.adminToken;
   if (d.scheduledResyncInterval !== undefined) settings.scheduledResyncInterval = d.scheduledResyncInterval;
   if (baseUrl !== undefined) settings.baseUrl = baseUrl;
   return settings;

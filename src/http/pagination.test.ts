@@ -181,6 +181,70 @@ describe('paginatePageNumber', () => {
   });
 });
 
+describe('an itemsPath that filters: paging decisions count the page before the filter (countPath)', () => {
+  // r4, r5 and r6 are filtered out: the second page of three is empty after the filter, and the others short.
+  type Page = { values?: Array<{ id: string }>; data?: { records: Array<{ id: string }> }; items?: Array<{ id: string }> };
+  const kept = (list: Array<{ id: string }> = []) => list.filter((r) => !['r4', 'r5', 'r6'].includes(r.id));
+  const every = [['r1', 'r2', 'r3'], ['r7']];
+
+  it('paginateOffset advances by the unfiltered count and goes past a page emptied by the filter', async () => {
+    const pages = await collect(
+      paginateOffset<{ id: string }>(client(), {
+        url: '/offset',
+        limit: 3,
+        limitParam: 'take',
+        offsetParam: 'skip',
+        itemsPath: (b) => kept((b as Page).values),
+        countPath: (b) => (b as Page).values!.length,
+      }),
+    );
+    expect(ids(pages)).toEqual(every);
+    expect(requested).toEqual(['/offset?take=3&skip=0', '/offset?take=3&skip=3', '/offset?take=3&skip=6']);
+  });
+
+  it('paginateCursor follows the cursor of a page emptied by the filter', async () => {
+    const pages = await collect(
+      paginateCursor<{ id: string }>(client(), {
+        url: '/cursor',
+        cursorPath: 'meta.next_cursor',
+        cursorParam: 'after',
+        itemsPath: (b) => kept((b as Page).data!.records),
+        countPath: (b) => (b as Page).data!.records.length,
+      }),
+    );
+    expect(ids(pages)).toEqual(every);
+  });
+
+  it('paginatePageNumber and paginateLinkHeader read past it too', async () => {
+    const numbered = await collect(
+      paginatePageNumber<{ id: string }>(client(), {
+        url: '/pages',
+        pageParam: 'p',
+        pageSizeParam: 'per_page',
+        pageSize: 3,
+        itemsPath: (b) => kept((b as Page).items),
+        countPath: (b) => (b as Page).items!.length,
+      }),
+    );
+    expect(ids(numbered)).toEqual(every);
+    const linked = await collect(paginateLinkHeader<Array<{ id: string }>>(client(), '/link', { itemsPath: (b) => kept(b as Array<{ id: string }>), countPath: (b) => (b as unknown[]).length }));
+    expect(ids(linked)).toEqual(every);
+  });
+
+  it('without countPath a filtered page still ends the walk (what countPath is for)', async () => {
+    const pages = await collect(
+      paginateOffset<{ id: string }>(client(), { url: '/offset', limit: 3, limitParam: 'take', offsetParam: 'skip', itemsPath: (b) => kept((b as Page).values) }),
+    );
+    expect(ids(pages)).toEqual([['r1', 'r2', 'r3']]);
+  });
+
+  it('a count that is not a whole number at least the items yielded fails the walk, naming countPath', async () => {
+    await expect(collect(paginateOffset(client(), { url: '/offset', limit: 3, limitParam: 'take', offsetParam: 'skip', itemsPath: 'values', countPath: 'total.x' }))).rejects.toThrow(
+      /pagination: "total.x" of \/offset\?take=3&skip=0 is not the page's item count \(got undefined, with 3 items\)/,
+    );
+  });
+});
+
 describe('errors and cancellation', () => {
   it('throws HttpError on a non-2xx page', async () => {
     await expect(collect(paginateLinkHeader(client(), '/broken'))).rejects.toBeInstanceOf(HttpError);

@@ -20,6 +20,12 @@ export interface PaginateBase {
    * array: anything else (a 200 carrying an error object) throws instead of ending the walk.
    */
   itemsPath?: PathSpec<unknown>;
+  /**
+   * Where the page's item count before any filtering is, when `itemsPath` filters (`select(…)` in a jq program, a
+   * function that drops items). Paging decisions use it (the next offset, a short or empty last page), so a page
+   * whose items were filtered out does not end the walk early. Default: the number of items yielded.
+   */
+  countPath?: PathSpec<unknown>;
   /** Safety stop. Default unlimited. */
   maxPages?: number;
 }
@@ -100,15 +106,15 @@ export async function* paginateLinkHeader<T = unknown>(
   url: string,
   init: RequestOptions & Omit<PaginateBase, 'url' | 'init' | 'itemsPath'> & { itemsPath?: PathSpec<unknown> | null } = {},
 ): AsyncGenerator<T> {
-  const { itemsPath, maxPages, ...requestInit } = init;
+  const { itemsPath, maxPages, countPath, ...requestInit } = init;
   const seen = new Set<string>();
   let next: string | undefined = url;
   for (let page = 0; next !== undefined && !reachedMax(page, maxPages); page++) {
     seen.add(next);
     const { body, headers } = await fetchPage(client, next, requestInit, requestInit.signal ?? undefined);
     const result = itemsPath === null ? body : itemsAt(body, itemsPath, next);
-    if (Array.isArray(result) && result.length === 0) return;
-    yield result as T;
+    if (Array.isArray(result) && pageCount(body, countPath, result, next) === 0) return;
+    if (!Array.isArray(result) || result.length > 0) yield result as T;
     const link = parseLinkHeader(headers.get('link')).find((l) => l.rel.includes('next'));
     const target: string | undefined = link ? resolveRelative(link.uri, next) : undefined;
     // A server that links a page to itself (or back) would loop forever.
@@ -130,8 +136,8 @@ export async function* paginateCursor<T = unknown>(client: PageRequester, option
   for (let page = 0; !reachedMax(page, options.maxPages); page++) {
     const { body } = await fetchPage(client, url, options.init, options.signal);
     const items = itemsAt(body, options.itemsPath, url);
-    if (items.length === 0) return;
-    yield items as T[];
+    if (pageCount(body, options.countPath, items, url) === 0) return;
+    if (items.length > 0) yield items as T[];
     const cursor = valueAt(body, options.cursorPath);
     if (cursor === undefined || cursor === null || cursor === '' || cursor === false) return;
     const key = String(cursor);
@@ -160,11 +166,12 @@ export async function* paginateOffset<T = unknown>(client: PageRequester, option
     const url = withParams(options.url, { [limitParam]: String(options.limit), [offsetParam]: String(offset) });
     const { body } = await fetchPage(client, url, options.init, options.signal);
     const items = itemsAt(body, options.itemsPath, url);
-    if (items.length === 0) return;
-    yield items as T[];
-    offset += items.length;
+    const count = pageCount(body, options.countPath, items, url);
+    if (count === 0) return;
+    if (items.length > 0) yield items as T[];
+    offset += count;
     const total = options.totalPath === undefined ? undefined : Number(valueAt(body, options.totalPath));
-    if (items.length < options.limit || (total !== undefined && Number.isFinite(total) && offset >= total)) return;
+    if (count < options.limit || (total !== undefined && Number.isFinite(total) && offset >= total)) return;
   }
 }
 
@@ -190,9 +197,10 @@ export async function* paginatePageNumber<T = unknown>(
     const url = withParams(options.url, params);
     const { body } = await fetchPage(client, url, options.init, options.signal);
     const items = itemsAt(body, options.itemsPath, url);
-    if (items.length === 0) return;
-    yield items as T[];
-    if (options.pageSize !== undefined && items.length < options.pageSize) return;
+    const count = pageCount(body, options.countPath, items, url);
+    if (count === 0) return;
+    if (items.length > 0) yield items as T[];
+    if (options.pageSize !== undefined && count < options.pageSize) return;
   }
 }
 
@@ -240,6 +248,17 @@ function itemsAt(body: unknown, path: PathSpec<unknown> | undefined, url: string
     throw new Error(`[tide] pagination: ${where} of ${redactUrl(url)} is not an array (got ${describeType(items)})`);
   }
   return items;
+}
+
+/** The page's unfiltered item count: the value at `countPath`, else the items themselves. */
+function pageCount(body: unknown, countPath: PathSpec<unknown> | undefined, items: unknown[], url: string): number {
+  if (countPath === undefined) return items.length;
+  const count = valueAt(body, countPath);
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < items.length) {
+    const where = typeof countPath === 'string' ? `"${countPath}"` : 'the countPath function';
+    throw new Error(`[tide] pagination: ${where} of ${redactUrl(url)} is not the page's item count (got ${JSON.stringify(count)}, with ${items.length} items)`);
+  }
+  return count;
 }
 
 function describeType(value: unknown): string {

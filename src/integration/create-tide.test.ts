@@ -1,35 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
-import { loadIntegrationFolder } from 'port-tide/node';
 import fake from '../../integrations/fake/index.ts';
-import { loadSettingsOrThrow } from '../config/index.ts';
 import { TIDE_VERSION } from '../version.ts';
-import { createTide, type Tide } from './create-tide.ts';
+import type { Tide } from './create-tide.ts';
+import { fakeTide } from './test-support.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import { emulatorClient } from '../testing/emulator-client.ts';
 
 const CREDS = { clientId: 'tide-id', clientSecret: 'tide-secret' };
 const BASE = 'http://emulator.local';
-const folder = loadIntegrationFolder('integrations/fake');
 
 let emulator: PortEmulator;
 let tide: Tide;
 
-function build(env: Record<string, string> = {}) {
-  const { settings } = loadSettingsOrThrow({
-    env: {
-      OCEAN__PORT__CLIENT_ID: CREDS.clientId,
-      OCEAN__PORT__CLIENT_SECRET: CREDS.clientSecret,
-      OCEAN__PORT__BASE_URL: BASE,
-      OCEAN__EVENT_LISTENER__TYPE: 'ONCE',
-      OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '3',
-      ...env,
-    },
-    spec: folder.spec,
-    integrationDefaults: { type: fake.type, version: fake.version },
-  });
-  return createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings, fetch: emulator.fetch });
-}
+const build = (env: Record<string, string> = {}) =>
+  fakeTide({ emulator, baseUrl: BASE, credentials: CREDS, env: { OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '3', ...env } });
 
 const port = () => emulatorClient({ baseUrl: BASE, fetch: emulator.fetch });
 const entities = (blueprint: string) => port().entities(blueprint);
@@ -101,6 +86,19 @@ describe('createTide with the fake integration against the emulator', () => {
     await live.live.idle();
     expect((await entities('fake-person')).map((e) => e.identifier)).toEqual(['hr-99']);
     expect(live.live.stats()).toMatchObject({ received: 1, rejected: 0, queued: 1, upserted: 1 });
+  });
+
+  it("with webhookSecret set, the fake integration's webhook answers 401 to a delivery without the secret and writes nothing", async () => {
+    const live = build({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', OCEAN__BASE_URL: 'http://tide.local', OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: 'fake-hook-secret' });
+    await live.provision();
+    const person = (id: string) => ({ id, email: `${id}@fake.example.com`, name: `Person ${id}`, status: 'WORKING', age: 42, department: { id: 'hr', name: 'hr' }, bio: '' });
+    const post = (id: string, headers: Record<string, string>) =>
+      live.fetch(new Request('http://tide.local/integration/webhook', { method: 'POST', body: JSON.stringify({ type: 'person.updated', person: person(id) }), headers: { 'content-type': 'application/json', ...headers } }));
+    expect((await post('hr-97', {})).status).toBe(401);
+    expect((await post('hr-98', { 'x-tide-webhook-secret': 'fake-hook-secreT' })).status).toBe(401);
+    expect((await post('hr-99', { 'x-tide-webhook-secret': 'fake-hook-secret' })).status).toBe(200);
+    await live.live.idle();
+    expect((await entities('fake-person')).map((e) => e.identifier)).toEqual(['hr-99']);
   });
 
   it('keeps TIDE_VERSION equal to package.json', () => {

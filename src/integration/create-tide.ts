@@ -2,8 +2,8 @@ import type { Hono } from 'hono';
 import { createRedactor, sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
 import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
-import { createListener, listenerUsesSchedule, type Listener, type ScheduleTimers } from '../listeners/index.ts';
-import { createLiveEvents, liveEventsEnablement, type LiveEvents, type WebhookEvent } from '../live/index.ts';
+import { createGatedStarter, createListener, listenerUsesSchedule, type Listener, type ResyncStarter, type ScheduleTimers } from '../listeners/index.ts';
+import { createDeliveryLedger, createLiveEvents, liveEventsEnablement, type DeliveryLedger, type LiveEvents, type WebhookEvent } from '../live/index.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import { createMapper, type Mapper } from '../mapping/index.ts';
 import { createPortClient, type PortClient } from '../port/index.ts';
@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createMemoryStateStore, isMemoryStateStore, type StateStore } from '../state/index.ts';
 import {
   createPortCursorStore,
+  createResyncRecords,
   createResyncRunner,
   describeOutcome,
   hasIncrementalHandlers,
@@ -19,6 +20,7 @@ import {
   type IncrementalReport,
   type KindReport,
   type Plan,
+  type ResyncRecord,
   type ResyncReport,
   type ResyncRunner,
 } from '../sync/index.ts';
@@ -56,6 +58,23 @@ export interface CreateTideOptions<Config = Record<string, unknown>> {
   dispatchLiveEvent?: (path: string, event: WebhookEvent) => Promise<void>;
   /** The runtime's timers, for the scheduled resync and the POLLING interval (default: the global ones). */
   timers?: ScheduleTimers;
+  /**
+   * What `POST /resync` does, for a runtime whose resyncs live elsewhere (the Workers Durable Object). Default:
+   * the in-process gate (`resyncTriggerMinInterval`, one pending resync).
+   */
+  resyncStarter?: ResyncStarter;
+  /** What `GET /resync/{id}` answers, with the starter above. Default: the last 50 resyncs of this instance. */
+  resyncStatus?: (resyncId: string) => Promise<ResyncRecord | undefined>;
+  /** Where delivery ids are remembered (default: a ledger over `state`). */
+  deliveries?: DeliveryLedger;
+}
+
+/** How {@link Tide.resync} is asked for a resync. */
+export interface ResyncRequest {
+  /** The id it runs under (default: a new UUID). */
+  resyncId?: string;
+  /** What triggered it (`webhook`, `poll`, …), for `GET /resync/{id}`. */
+  trigger?: string;
 }
 
 export interface Tide {
@@ -69,7 +88,9 @@ export interface Tide {
   readonly app: Hono;
   fetch(request: Request): Promise<Response>;
   /** Run one resync now (superseding a running one); resolves with its report. */
-  resync(): Promise<ResyncReport>;
+  resync(request?: ResyncRequest): Promise<ResyncReport>;
+  /** What is known of a resync (`GET /resync/{id}`): pending, running, or ended with its report. */
+  resyncStatus(resyncId: string): Promise<ResyncRecord | undefined>;
   /** A resync carried across invocations in a checkpoint store (see `ResyncRunner.resumable`). */
   readonly resumable: ResyncRunner['resumable'];
   /**
@@ -93,8 +114,10 @@ export interface Tide {
   /**
    * Shutdown: report an aborted resync, stop triggers, then `stopAccepting` (adapters close their
    * server there, so no live event arrives after the drain starts), then drain live events (5 s).
+   * `deadlineMs` bounds the wait for a resync that ignores its abort signal: past it, the resync is
+   * reported aborted all the same (`shutdownTimeout`).
    */
-  stop(options?: { stopAccepting?: () => void | Promise<void> }): Promise<void>;
+  stop(options?: { stopAccepting?: () => void | Promise<void>; deadlineMs?: number }): Promise<void>;
 }
 
 export function createTide<Config = Record<string, unknown>>(o: CreateTideOptions<Config>): Tide {
@@ -164,13 +187,34 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
         ? createPortCursorStore(port, identifier, { event: { type: 'incremental_resync' } })
         : undefined,
   });
-  const resync = async (): Promise<ResyncReport> => {
+  const records = createResyncRecords();
+  const resync = async (request: ResyncRequest = {}): Promise<ResyncReport> => {
     const started = Date.now();
-    const report = await runner.resync();
+    const resyncId = request.resyncId ?? crypto.randomUUID();
+    records.put({ resyncId, state: 'running', trigger: request.trigger, startedAt: new Date(started).toISOString() });
+    const report = await runner.resync({ resyncId });
+    records.finish(report);
     metrics.recordResync(report, Date.now() - started);
     o.onResyncReport?.(report);
     return report;
   };
+  const trigger = {
+    async resync(request: ResyncRequest) {
+      const report = await resync(request);
+      return { status: report.status, exitCode: report.exitCode, detail: describeOutcome(report) };
+    },
+  };
+  // POST /resync (WEBHOOK): the gate; a pending resync is visible at GET /resync/{id} before it starts.
+  const gated = o.resyncStarter ? undefined : createGatedStarter({ trigger, minIntervalSeconds: settings.resyncTriggerMinInterval, logger: logger.child({ component: 'listener' }) });
+  const resyncStarter: ResyncStarter =
+    o.resyncStarter ??
+    (() => {
+      const triggered = gated!.start();
+      if (triggered?.outcome === 'pending' && !records.get(triggered.resyncId)) {
+        records.put({ resyncId: triggered.resyncId, state: 'pending', trigger: 'webhook', requestedAt: new Date().toISOString() });
+      }
+      return triggered;
+    });
 
   const recordIncremental = (report: IncrementalReport, durationMs: number): void => {
     metrics.recordIncremental(report, durationMs);
@@ -189,12 +233,8 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
   const listener = createListener(settings.eventListener.type, {
     identifier,
     integrationType: type,
-    trigger: {
-      async resync() {
-        const report = await resync();
-        return { status: report.status, exitCode: report.exitCode, detail: describeOutcome(report) };
-      },
-    },
+    trigger,
+    resyncStarter,
     port,
     eventListener: settings.eventListener,
     scheduledResyncInterval: settings.scheduledResyncInterval,
@@ -220,12 +260,18 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     enabled: liveEventsEnablement({ baseUrl: settings.baseUrl, listenerType: settings.eventListener.type }),
     selectorSchemas: selectorSchemas(integration),
     dispatch: o.dispatchLiveEvent,
+    queueLimits: { maxEvents: settings.liveEventsQueueMaxLength, maxBytes: settings.liveEventsQueueMaxSizeInBytes },
+    deliveries: o.deliveries ?? createDeliveryLedger(state),
   });
+  const resyncStatus = o.resyncStatus ?? (async (resyncId: string) => records.get(resyncId));
   const app = createServerApp({
     coreVersion: TIDE_VERSION,
     metrics,
     logger,
+    maxBodyBytes: settings.requestBodyMaxSizeInBytes,
+    adminToken: settings.adminToken,
     resync: 'handleResync' in listener ? (listener.handleResync as (r: Request) => Promise<Response>) : undefined,
+    resyncStatus,
     liveEvents: (request, path) => live.handle(request, path),
   });
 
@@ -241,8 +287,9 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     app,
     fetch: (request) => Promise.resolve(app.fetch(request)),
     resync,
+    resyncStatus,
     resumable: {
-      begin: (store) => runner.resumable.begin(store),
+      begin: (store, options) => runner.resumable.begin(store, options),
       async step(store, budget, options) {
         const result = await runner.resumable.step(store, budget, options);
         if (result.status === 'done') {
@@ -290,8 +337,10 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
       await listener.start();
     },
     async stop(options = {}) {
+      const dropped = gated?.stop();
+      if (dropped) records.put({ resyncId: dropped, state: 'aborted', reason: 'shut down before it started' });
       // The aborted state is reported before anything else stops (§9.2).
-      await runner.abort();
+      await runner.abort({ waitMs: options.deadlineMs });
       await listener.stop();
       await options.stopAccepting?.();
       await live.drain(5000);

@@ -79,7 +79,9 @@ describe('createListener', () => {
     await listener.start();
     expect(fake.calls).toEqual([]);
     const response = await listener.handleResync(new Request('https://h.example/resync', { method: 'POST' }));
-    expect(response.status).toBe(200);
+    // Answered at once with the id of the resync it started (POST /resync no longer waits for the end).
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ status: 'started' });
     await vi.advanceTimersByTimeAsync(2 * MIN);
     expect(fake.calls).toEqual(['webhook', 'schedule']);
     await listener.stop();

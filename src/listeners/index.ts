@@ -19,7 +19,8 @@ import { createResyncSchedule } from './schedule.ts';
 import type { ResyncSchedule, ScheduleTimers } from './schedule.ts';
 import { errorMessage } from './types.ts';
 import type { ListenerLogger, ResyncRequestSource, ResyncTrigger } from './types.ts';
-import { createResyncRoute } from './webhook.ts';
+import { createGatedStarter, createResyncRoute } from './webhook.ts';
+import type { ResyncStarter } from './webhook.ts';
 import { createWebhooksOnlyListener } from './webhooks-only.ts';
 import type { RouteHandler } from './webhook.ts';
 
@@ -43,8 +44,10 @@ export type { PollingDecision, PollingListener, PollingNote, PollingOptions, Pol
 export { createResyncSchedule, nextResync, scheduleFrom, scheduleStep } from './schedule.ts';
 export type { ResyncSchedule, ResyncScheduleOptions, ScheduleState, ScheduleTimers } from './schedule.ts';
 export type { ListenerLogger, ResyncOutcome, ResyncRequestInfo, ResyncRequestSource, ResyncTrigger, ResyncTriggerKind } from './types.ts';
-export { createResyncRoute, RESYNC_ROUTE_PATH } from './webhook.ts';
-export type { ResyncRouteOptions, RouteHandler } from './webhook.ts';
+export { createGatedStarter, createResyncRoute, RESYNC_ROUTE_PATH } from './webhook.ts';
+export type { ResyncRouteOptions, ResyncStarter, ResyncTriggered, RouteHandler } from './webhook.ts';
+export { createResyncGate, gateTrigger, gateWake } from './resync-gate.ts';
+export type { GateOptions, GateState, ResyncGate, ResyncGateOptions, TriggerDecision } from './resync-gate.ts';
 export { createWebhooksOnlyListener } from './webhooks-only.ts';
 export type { WebhooksOnlyListener } from './webhooks-only.ts';
 
@@ -62,6 +65,10 @@ export interface ListenerDeps {
   eventListener?: { resyncOnStart?: boolean; interval?: number; appHost?: string; kafkaSecurityEnabled?: boolean };
   /** Minutes; arms the timer for POLLING, WEBHOOK and KAFKA (§5.6). */
   scheduledResyncInterval?: number;
+  /** WEBHOOK: what `POST /resync` does (default: a gate over `trigger` with {@link ListenerDeps.resyncTriggerMinInterval}). */
+  resyncStarter?: ResyncStarter;
+  /** WEBHOOK: seconds between the resyncs `POST /resync` starts (default 60). */
+  resyncTriggerMinInterval?: number;
   /** Process start (ms): the origin of the timer's ticks, as of `nextResync`. Default: `start()` time. */
   processStartedAt?: number;
   /**
@@ -201,8 +208,12 @@ function build(type: EventListenerType, deps: ListenerDeps): AnyListener {
       });
       return { type, ...base, ...withSchedule(polling.start, polling.stop) };
     }
-    case 'WEBHOOK':
-      return { type, ...base, ...withSchedule(), handleResync: createResyncRoute({ trigger: deps.trigger, logger }) };
+    case 'WEBHOOK': {
+      const gated = deps.resyncStarter ? undefined : createGatedStarter({ trigger: deps.trigger, minIntervalSeconds: deps.resyncTriggerMinInterval ?? 60, logger });
+      const start = deps.resyncStarter ?? gated!.start;
+      const stop = async () => void gated?.stop();
+      return { type, ...base, ...withSchedule(undefined, stop), handleResync: createResyncRoute({ start, logger }) };
+    }
     case 'KAFKA': {
       const kafka: Omit<KafkaListener, keyof ListenerBase<'KAFKA'>> = {
         topic: (orgId, flags) => kafkaTopic(orgId, flags),

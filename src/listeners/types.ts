@@ -20,10 +20,11 @@ export type ResyncOutcome = 'completed' | 'failed' | 'aborted';
  */
 export interface ResyncTrigger {
   /**
+   * `resyncId`: the id the resync runs under (the WEBHOOK route hands it out before the resync starts).
    * `exitCode`: the one-shot exit status the resync's report gives (OCEAN-BEHAVIOUR §4.11: 2 when it completed
    * with entity failures); without it, ONCE derives 0 or 1 from `status`. `detail` says why, for the last line.
    */
-  resync(reason: { trigger: ResyncTriggerKind }): Promise<{ status: ResyncOutcome; exitCode?: 0 | 1 | 2; detail?: string }>;
+  resync(reason: { trigger: ResyncTriggerKind; resyncId?: string }): Promise<{ status: ResyncOutcome; exitCode?: 0 | 1 | 2; detail?: string }>;
 }
 
 /** The newest resync request as the POLLING listener reads it; fields are checked, never trusted. */

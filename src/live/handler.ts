@@ -9,6 +9,7 @@ import type { Mapper, ParsePortAppConfigOptions, PortAppConfig } from '../mappin
 import { parsePortAppConfig } from '../mapping/index.ts';
 import type { ApplyReport, LivePort, ResourceRunResult, WriteGuard } from './apply.ts';
 import { applyResults } from './apply.ts';
+import { deliveryKey, type DeliveryLedger } from './deliveries.ts';
 import { createEventOrdering } from './ordering.ts';
 import type { LiveEventProcessor, ProcessorContext, ProcessorRegistration, VerifyRequest, WebhookEvent, WebhookRegistrations } from './processor.ts';
 import { instantiate, normalisePath, registerRoutes } from './processor.ts';
@@ -40,7 +41,17 @@ export interface LiveEventsOptions<Config = Record<string, unknown>> {
    * consumed with concurrency 1, whose consumer calls `processEvent`).
    */
   dispatch?: (path: string, event: WebhookEvent) => Promise<void>;
+  /**
+   * The in-memory queues' bound, all paths together: events waiting or in progress, and the bytes of their
+   * bodies. Past either, a delivery is answered 503 with `Retry-After`. Default: 10,000 events, 256 MiB.
+   */
+  queueLimits?: { maxEvents: number; maxBytes: number };
+  /** Where the ids of routes with `deliveryId` are remembered (replays answered "duplicate"). */
+  deliveries?: DeliveryLedger;
 }
+
+/** Seconds a client is told to wait when the queues are full. */
+export const QUEUE_FULL_RETRY_AFTER_S = 30;
 
 /** Counters since start. */
 export interface LiveEventStats {
@@ -49,6 +60,10 @@ export interface LiveEventStats {
   rejected: number;
   /** Bodies that were not JSON. */
   invalid: number;
+  /** 503: the queues were full. */
+  refused: number;
+  /** Deliveries already applied (or queued) under the same id. */
+  duplicates: number;
   queued: number;
   processed: number;
   /** Waiting or being processed. */
@@ -94,13 +109,15 @@ interface QueuedEvent {
   instances: Instance[];
   seq: number;
   guard?: WriteGuard;
+  /** The delivery held in the ledger until the event is applied (routes with `deliveryId`). */
+  delivery?: string;
 }
 
 /** A fresh instance of every processor of a path, for one event (§6.2). */
 const freshInstances = (regs: readonly ProcessorRegistration[]): Instance[] => regs.map((reg) => ({ reg, processor: instantiate(reg) }));
 
-const json = (status: number, body: unknown): Response =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -121,7 +138,19 @@ export function createLiveEvents<Config>(options: LiveEventsOptions<Config>): Li
   const newId = options.newId ?? (() => crypto.randomUUID());
   const disabled = options.enabled === undefined || options.enabled === true ? undefined : options.enabled === false ? 'live events are disabled' : options.enabled.reason;
   const ordering = createEventOrdering();
-  const stats = { received: 0, rejected: 0, invalid: 0, queued: 0, processed: 0, runsSucceeded: 0, runsFailed: 0, upserted: 0, deleted: 0 };
+  const stats = { received: 0, rejected: 0, invalid: 0, refused: 0, duplicates: 0, queued: 0, processed: 0, runsSucceeded: 0, runsFailed: 0, upserted: 0, deleted: 0 };
+  const limits = options.queueLimits ?? { maxEvents: 10_000, maxBytes: 256 * 1024 * 1024 };
+  // What the in-memory queues hold (waiting or in progress), all paths together.
+  const held = { events: 0, bytes: 0 };
+  const full = (): Response => {
+    stats.refused += 1;
+    return json(503, { status: 'error', message: `the live-event queue is full (${limits.maxEvents} events or ${limits.maxBytes} bytes); retry later` }, { 'retry-after': String(QUEUE_FULL_RETRY_AFTER_S) });
+  };
+  const settleDelivery = (item: QueuedEvent, applied: boolean): void => {
+    if (!item.delivery || !options.deliveries) return;
+    const done = applied ? options.deliveries.commit(item.delivery) : options.deliveries.release(item.delivery);
+    done.catch((error: unknown) => logger.warn('[tide] live event: could not update the delivery ledger', { error: errorText(error) }));
+  };
 
   const queues = new Map<string, EventQueue<QueuedEvent>>();
   for (const path of routes.keys()) {
@@ -130,11 +159,16 @@ export function createLiveEvents<Config>(options: LiveEventsOptions<Config>): Li
       createEventQueue<QueuedEvent>({
         clock,
         process: async (item, signal) => {
+          let applied = false;
           try {
             await processQueued(path, item, signal);
+            applied = !signal.aborted;
           } finally {
             ordering.finish(item.seq);
             stats.processed += 1;
+            held.events -= 1;
+            held.bytes -= item.event.rawBody.length;
+            settleDelivery(item, applied);
           }
         },
         onError: (error, item) => logger.error('[tide] live event failed', { path, traceId: item.event.traceId, error: errorText(error) }),
@@ -225,8 +259,11 @@ export function createLiveEvents<Config>(options: LiveEventsOptions<Config>): Li
     if (request.method !== 'POST') return json(405, { status: 'error', message: 'live events are POSTed' });
     if (queue.closed) return json(503, { status: 'error', message: 'shutting down' });
     stats.received += 1;
+    // Full: refused before the body is read.
+    if (!options.dispatch && held.events >= limits.maxEvents) return full();
     // A read failure (client gone) propagates: the event is never acknowledged.
     const rawBody = new Uint8Array(await request.arrayBuffer());
+    if (!options.dispatch && held.bytes + rawBody.length > limits.maxBytes) return full();
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => {
       headers[key.toLowerCase()] = value;
@@ -246,17 +283,34 @@ export function createLiveEvents<Config>(options: LiveEventsOptions<Config>): Li
       return json(200, { status: 'error', message: `the request body is not JSON: ${errorText(error)}` });
     }
     request.signal?.throwIfAborted();
+    // Named deliveries are applied once (§6.1): a verified one seen before is acknowledged and dropped.
+    const id = route.deliveryId?.({ method: request.method, url: request.url, headers, rawBody });
+    const delivery = id && options.deliveries ? await deliveryKey(path, id) : undefined;
+    if (delivery && !(await options.deliveries!.claim(delivery))) {
+      stats.duplicates += 1;
+      logger.info('[tide] live event: a delivery already received; not applied again', { path, deliveryId: id });
+      return json(200, { status: 'duplicate' });
+    }
     const event: WebhookEvent = { traceId: newId(), payload, headers, rawBody, createdAt: new Date(clock.now()) };
     if (options.dispatch) {
-      await options.dispatch(path, event);
+      try {
+        await options.dispatch(path, event);
+      } catch (error) {
+        if (delivery) await options.deliveries!.release(delivery).catch(() => {});
+        throw error;
+      }
       stats.queued += 1;
       return json(200, { status: 'ok' });
     }
     const seq = ordering.arrive();
-    if (!queue.enqueue({ event, instances: freshInstances(route.processors), seq })) {
+    const item: QueuedEvent = { event, instances: freshInstances(route.processors), seq, delivery };
+    if (!queue.enqueue(item)) {
       ordering.finish(seq);
+      settleDelivery(item, false);
       return json(503, { status: 'error', message: 'shutting down' });
     }
+    held.events += 1;
+    held.bytes += rawBody.length;
     stats.queued += 1;
     return json(200, { status: 'ok' });
   }
@@ -287,6 +341,9 @@ export function createLiveEvents<Config>(options: LiveEventsOptions<Config>): Li
     async drain(timeoutMs = 5000) {
       const results = await Promise.all([...queues.values()].map((q) => q.drain(timeoutMs)));
       const result = { drained: results.every((r) => r.drained), dropped: results.reduce((n, r) => n + r.dropped, 0) };
+      // Events dropped never reached the worker; the queues are closed for good.
+      held.events = 0;
+      held.bytes = 0;
       if (result.dropped > 0) logger.warn('[tide] live events: shutdown dropped queued events', { dropped: result.dropped });
       return result;
     },

@@ -20,12 +20,28 @@ export interface EventOrdering {
   readonly remembered: number;
 }
 
-/** Create the ordering state shared by all paths of one live-events instance. */
+/**
+ * Create the ordering state shared by all paths of one live-events instance. Every operation is O(1)
+ * amortised, however many events are queued: the oldest event in flight is a pointer that only moves
+ * forward (sequence numbers are consecutive), and each record is filed under its writer, so pruning visits
+ * each record once.
+ */
 export function createEventOrdering(): EventOrdering {
   let next = 0;
   const inFlight = new Set<number>();
   const lastWriter = new Map<string, number>();
+  // The keys each event recorded; a key's entry counts only while that event is still its newest writer.
+  const byWriter = new Map<number, string[]>();
+  // The oldest sequence number that may still be in flight, and the first writer whose records are not pruned yet.
+  let oldest = 0;
+  let pruneFrom = 0;
   let chain: Promise<unknown> = Promise.resolve();
+
+  function forgetAll(): void {
+    lastWriter.clear();
+    byWriter.clear();
+    oldest = pruneFrom = next;
+  }
 
   return {
     arrive() {
@@ -34,19 +50,27 @@ export function createEventOrdering(): EventOrdering {
       return seq;
     },
     finish(seq) {
-      inFlight.delete(seq);
-      if (inFlight.size === 0) {
-        lastWriter.clear();
-        return;
+      if (!inFlight.delete(seq)) return;
+      if (inFlight.size === 0) return forgetAll();
+      while (!inFlight.has(oldest)) oldest += 1;
+      // A record only matters to in-flight events older than its writer: those of writers up to the oldest go.
+      for (let writer = pruneFrom; writer <= oldest; writer++) {
+        for (const key of byWriter.get(writer) ?? []) if (lastWriter.get(key) === writer) lastWriter.delete(key);
+        byWriter.delete(writer);
       }
-      // A record only matters to in-flight events older than its writer.
-      const oldest = Math.min(...inFlight);
-      for (const [key, writer] of lastWriter) if (writer <= oldest) lastWriter.delete(key);
+      // The oldest may record again while in flight: its bucket is visited on the next finish too.
+      pruneFrom = oldest;
     },
     guard(seq) {
       return {
         isStale: (key) => (lastWriter.get(key) ?? -1) > seq,
-        record: (key) => lastWriter.set(key, Math.max(seq, lastWriter.get(key) ?? -1)),
+        record(key) {
+          if ((lastWriter.get(key) ?? -1) >= seq) return;
+          lastWriter.set(key, seq);
+          const keys = byWriter.get(seq);
+          if (keys) keys.push(key);
+          else byWriter.set(seq, [key]);
+        },
       };
     },
     exclusive(fn) {

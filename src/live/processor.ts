@@ -102,6 +102,11 @@ export interface ProcessorContext<Config = Record<string, unknown>> {
  */
 export interface WebhookRoute<Config = Record<string, unknown>> {
   verify?(request: VerifyRequest, context: ProcessorContext<Config>): boolean | Promise<boolean>;
+  /**
+   * The vendor's id of a delivery (GitHub: the `X-GitHub-Delivery` header). A verified delivery whose id was
+   * already applied within 24 hours is answered `200 {"status":"duplicate"}` and not applied again (§6.1).
+   */
+  deliveryId?(request: VerifyRequest): string | undefined;
   processors: WebhookProcessorFactory<Config> | WebhookProcessorFactory<Config>[];
 }
 
@@ -153,6 +158,7 @@ const OPTIONAL_METHODS = ['beforeProcessing', 'afterProcessing', 'onError', 'can
 export interface RouteRegistration {
   path: string;
   verify?: (request: VerifyRequest) => boolean | Promise<boolean>;
+  deliveryId?: (request: VerifyRequest) => string | undefined;
   processors: ProcessorRegistration[];
 }
 
@@ -216,6 +222,7 @@ export function registerRoutes<Config>(
     const path = normalisePath(rawPath);
     const route: WebhookRoute<Config> = isRoute(value) ? (value as WebhookRoute<Config>) : { processors: value as WebhookProcessorFactory<Config> | WebhookProcessorFactory<Config>[] };
     if (route.verify !== undefined && typeof route.verify !== 'function') throw new WebhookRegistrationError(`[tide] webhook path "${path}": verify must be a function`);
+    if (route.deliveryId !== undefined && typeof route.deliveryId !== 'function') throw new WebhookRegistrationError(`[tide] webhook path "${path}": deliveryId must be a function`);
     const list = Array.isArray(route.processors) ? route.processors : [route.processors];
     if (list.length === 0) throw new WebhookRegistrationError(`[tide] webhook path "${path}": no processor registered`);
     // Two spellings of one path ("webhook", "/webhook") share it; they cannot each bring a check.
@@ -224,6 +231,8 @@ export function registerRoutes<Config>(
     for (const factory of list) registered.processors.push(toRegistration(path, registered.processors.length, factory, context as ProcessorContext<unknown>));
     const check = route.verify;
     if (check) registered.verify = (request) => check.call(route, request, context);
+    const name = route.deliveryId;
+    if (name) registered.deliveryId = (request) => name.call(route, request);
     out.set(path, registered);
   }
   return out;

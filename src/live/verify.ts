@@ -45,6 +45,15 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return difference === 0;
 }
 
+/**
+ * Whether a presented shared secret (a bearer token, a webhook's secret header) is the expected one. Their
+ * SHA-256 digests are compared, so neither the first difference nor the secret's length shows in the timing.
+ */
+export async function secretsEqual(given: string, wanted: string): Promise<boolean> {
+  const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+  return timingSafeEqual(await digest(given), await digest(wanted));
+}
+
 function decodeDigest(text: string, encoding: 'hex' | 'base64'): Uint8Array | undefined {
   if (encoding === 'hex') {
     if (!/^[0-9a-f]{64}$/i.test(text)) return undefined;

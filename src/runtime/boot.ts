@@ -18,8 +18,8 @@ import { loadIntegrationFolder, type FolderReader } from './folder.ts';
 import { createProgressLog } from './progress-log.ts';
 import { BROWSE_LINE, describeIncrementalOutcome, incrementalLines, planLines, provisionLines, resyncLines } from './report-lines.ts';
 
-/** Where the integration's HTTP server binds unless told otherwise. */
-export const DEFAULT_HOST = '0.0.0.0';
+/** Where the integration's HTTP server binds unless told otherwise: loopback, so an unguarded /resync is not reachable from the network by accident (docs/behaviour.md §8.1; the Docker image and Kubernetes manifests set 0.0.0.0). */
+export const DEFAULT_HOST = '127.0.0.1';
 
 /** Whether a run with this listener serves HTTP (a dry run never does). Today every listener does, ONCE included. */
 export const servesHttp = (_listener: EventListenerType): boolean => true;
@@ -113,7 +113,10 @@ export interface BootResult {
   report?: ResyncReport;
   /** ONCE with `incrementalSyncEnabled`: the report of the one incremental run (§4.12). */
   incrementalReport?: IncrementalReport;
-  /** Graceful shutdown: report aborted, stop accepting, drain live events (≤ 5 s), close state and the local Port. */
+  /**
+   * Graceful shutdown: report aborted, stop accepting, drain live events (≤ 5 s), close state and the local Port.
+   * Resolves within `shutdownTimeout` whatever integration code does (what is still running is left behind).
+   */
   stop(): Promise<void>;
 }
 
@@ -328,15 +331,25 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
   let removeSignals = () => {};
   let stopping: Promise<void> | undefined;
   let kafka: { stop(): Promise<void> } | undefined;
+  // §8.1: the whole shutdown takes at most shutdownTimeout; the wait for the running resync ends earlier, so
+  // that the aborted state still reaches Port before the process leaves.
+  const deadlineMs = settings.shutdownTimeout * 1000;
+  const resyncWaitMs = deadlineMs - Math.min(5000, deadlineMs / 4);
   const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      removeSignals();
-      await kafka?.stop();
-      // Shutdown: aborted state first (inside tide.stop), stop accepting, drain live events (≤ 5 s).
-      await tide.stop({ stopAccepting: () => server?.stopAccepting() }).catch((error: unknown) => logger.error('shutdown failed', { error: message(error) }));
-      await server?.close().catch(() => {});
-      await release();
-    })());
+    (stopping ??= withDeadline(
+      (async () => {
+        removeSignals();
+        await kafka?.stop();
+        // Shutdown: aborted state first (inside tide.stop), stop accepting, drain live events (≤ 5 s).
+        await tide
+          .stop({ stopAccepting: () => server?.stopAccepting(), deadlineMs: resyncWaitMs })
+          .catch((error: unknown) => logger.error('shutdown failed', { error: message(error) }));
+        await server?.close().catch(() => {});
+        await release();
+      })(),
+      deadlineMs,
+      () => logger.error(`[tide] shutdown did not finish within shutdownTimeout (${settings.shutdownTimeout} s); leaving what still runs`),
+    ));
   if ((o.handleSignals ?? true) && rt.signals) removeSignals = onSignals(rt.signals, stop, logger, settings.eventListener.type === 'ONCE' ? 1 : 0);
 
   try {
@@ -388,6 +401,17 @@ function onSignals(signals: NonNullable<BootRuntime['signals']>, stop: () => Pro
   return () => {
     if (!received) remove();
   };
+}
+
+/** `work`, or `onLate()` once `ms` have passed without it settling; resolves either way. */
+async function withDeadline(work: Promise<void>, ms: number, onLate: () => void): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(() => (onLate(), resolve()), ms)));
+  try {
+    await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

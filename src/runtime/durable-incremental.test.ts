@@ -50,6 +50,7 @@ function host(env: Record<string, string> = {}) {
   const store: DurableStore = {
     get: <T>(key: string) => (kv.has(key) ? (JSON.parse(kv.get(key)!) as T) : undefined),
     set: (key, value) => void kv.set(key, JSON.stringify(value)),
+    delete: (key) => void kv.delete(key),
     checkpoints: createMemoryCheckpointStore(),
     setAlarm: async (at) => void alarms.push(at),
   };

@@ -8,18 +8,23 @@
  */
 import type { Tide } from '../integration/index.ts';
 import {
+  gateTrigger,
+  gateWake,
   INITIAL_POLLING_STATE,
   listenerUsesSchedule,
   pollingStep,
   readResyncRequest,
   scheduleFrom,
   scheduleStep,
+  type GateState,
   type PollingState,
+  type ResyncTriggered,
   type ScheduleState,
   type Watermark,
 } from '../listeners/index.ts';
+import type { DeliveryLedger } from '../live/index.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { ResyncCheckpointStore, ResyncReport, StepOptions } from '../sync/index.ts';
+import { MAX_RESYNC_RECORDS, type ResyncCheckpointStore, type ResyncRecord, type ResyncReport, type StepOptions } from '../sync/index.ts';
 import { createDurableIncremental, type DurableIncrementalStatus } from './durable-incremental.ts';
 import { liveEventFromMessage, type LiveEventMessage } from './live-message.ts';
 
@@ -31,6 +36,7 @@ export interface DurableStore {
   /** JSON values. */
   get<T>(key: string): T | undefined;
   set(key: string, value: unknown): void;
+  delete(key: string): void;
   /** The resumable resync's checkpoint and seen set. */
   checkpoints: ResyncCheckpointStore;
   /** Call `alarm()` again at this time (ms). */
@@ -82,13 +88,26 @@ export interface DurableHostOptions {
   now?: () => number;
   /** Runs after each page's writes, before its checkpoint (a throw there simulates a killed step). */
   onPage?: StepOptions['onPage'];
+  /** Where the delivery ids of live-event routes with `deliveryId` are remembered (the object's StateStore). */
+  deliveries?: DeliveryLedger;
+  newId?: () => string;
 }
 
-/** What a Durable Object exposes: start a resync, a cron tick, a live event, its status, and the alarm that steps. */
+/**
+ * What a Durable Object exposes: start a resync, `POST /resync`'s gated trigger, a resync's record, a cron tick,
+ * a live event and its delivery id, its status, and the alarm that steps.
+ */
 export interface DurableHost {
-  startResync(trigger: string): Promise<{ resyncId: string }>;
+  startResync(trigger: string, resyncId?: string): Promise<{ resyncId: string }>;
   /** One incremental run now, unless a resync or another run is stored (§4.12). */
   startIncremental(trigger: string): Promise<{ runId: string } | { skipped: string }>;
+  /** `POST /resync`: start a resync, or join the pending one (the same gate as in-process, its state stored). */
+  triggerResync(): Promise<ResyncTriggered>;
+  /** `GET /resync/{id}`: pending, running, or one of the last resyncs with its report. */
+  resyncRecord(resyncId: string): Promise<ResyncRecord | undefined>;
+  /** A live delivery's id: true the first time (remembered from now on), false for a repeat. */
+  claimDelivery(key: string): Promise<boolean>;
+  releaseDelivery(key: string): Promise<void>;
   tick(): Promise<PollResult>;
   liveEvent(message: LiveEventMessage): Promise<LiveEventOutcome>;
   status(): Promise<DurableStatus>;
@@ -109,8 +128,42 @@ const describe = (w: Watermark): string => (w.kind === 'at' ? w.updatedAt : w.ki
 export function createDurableHost(o: DurableHostOptions): DurableHost {
   const { tide, logger, store, ledger } = o;
   const now = o.now ?? Date.now;
+  const newId = o.newId ?? (() => crypto.randomUUID());
+  const minIntervalMs = tide.settings.resyncTriggerMinInterval * 1000;
   let current: AbortController | undefined;
   const incremental = createDurableIncremental({ tide, logger, store, budget: o.budget, now, onPage: o.onPage });
+
+  /** What the last resyncs were: one entry per resync (`resync/<id>`), the ids oldest first. */
+  function keepRecord(record: ResyncRecord): void {
+    const ids = (store.get<string[]>('resyncIds') ?? []).filter((id) => id !== record.resyncId);
+    ids.push(record.resyncId);
+    while (ids.length > MAX_RESYNC_RECORDS) store.delete(`resync/${ids.shift()}`);
+    store.set('resyncIds', ids);
+    store.set(`resync/${record.resyncId}`, record);
+  }
+  function ended(report: ResyncReport): void {
+    store.set('lastReport', report);
+    const started = store.get<ResyncRecord>(`resync/${report.resyncId}`);
+    keepRecord({ ...started, resyncId: report.resyncId, state: report.status, finishedAt: report.finishedAt, report });
+  }
+
+  /** The gate's resync is running when the stored checkpoint is the one it started. */
+  async function gateRunning(gate: GateState): Promise<{ stored: boolean; running: boolean }> {
+    const cp = await store.checkpoints.load();
+    return { stored: cp !== undefined, running: cp !== undefined && cp.resyncId === gate.lastStartedId };
+  }
+
+  /** Start the pending resync when the interval allows and the resync before it has ended; else wake later. */
+  async function wakeGate(): Promise<void> {
+    const gate = store.get<GateState>('resyncGate');
+    if (!gate?.pending) return;
+    const { stored, running } = await gateRunning(gate);
+    const decision = gateWake(gate, now(), { minIntervalMs, running });
+    store.set('resyncGate', decision.state);
+    if (decision.start) await startResync('webhook', decision.start);
+    // While a resync is stored its steps' alarms come anyway, and each looks again.
+    else if (decision.wakeAt !== undefined && !stored) await store.setAlarm(decision.wakeAt);
+  }
 
   // Defaults provisioning (§7.1) once per store: there is no start-up to hang it on.
   async function provisioned(): Promise<void> {
@@ -119,13 +172,16 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
     store.set('provisioned', true);
   }
 
-  async function startResync(trigger: string): Promise<{ resyncId: string }> {
+  async function startResync(trigger: string, wanted?: string): Promise<{ resyncId: string }> {
     await provisioned();
     // A newer resync supersedes the stored one (§4.8): its running step stops, it never reconciles.
     current?.abort(new Error('[tide] resync superseded by a newer resync'));
     // One sync at a time (§4.12): a stored incremental run ends here, at its current resource.
     await incremental.abort();
-    const resyncId = await tide.resumable.begin(store.checkpoints);
+    const superseded = await store.checkpoints.load();
+    const resyncId = await tide.resumable.begin(store.checkpoints, { resyncId: wanted });
+    if (superseded) keepRecord({ ...store.get<ResyncRecord>(`resync/${superseded.resyncId}`), resyncId: superseded.resyncId, state: 'aborted', reason: 'superseded by a newer resync' });
+    keepRecord({ resyncId, state: 'running', trigger, startedAt: new Date(now()).toISOString() });
     store.set('stepFailures', 0);
     store.set('steps', []);
     logger.info('[tide] resync started', { resyncId, trigger });
@@ -164,6 +220,7 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
 
   /** One step of the stored resync; re-arms until the resync is done. Never throws (no blind runtime retries). */
   async function alarm(): Promise<void> {
+    if (!(await store.checkpoints.load())) return wakeGate();
     const controller = new AbortController();
     current = controller;
     try {
@@ -177,7 +234,8 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
         await store.setAlarm(now());
       } else if (result.status === 'done') {
         record({ resyncId: result.report.resyncId, items: 0, pages: 0, outcome: result.report.status });
-        store.set('lastReport', result.report);
+        ended(result.report);
+        await wakeGate();
       }
     } catch (error) {
       const failures = (store.get<number>('stepFailures') ?? 0) + 1;
@@ -186,7 +244,8 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
       if (cp) record({ resyncId: cp.resyncId, items: 0, pages: cp.pages, outcome: `error: ${message(error)}` });
       if (failures >= MAX_STEP_FAILURES) {
         const report = await tide.resumable.abandon(store.checkpoints, `${failures} steps in a row failed; last: ${message(error)}`);
-        if (report) store.set('lastReport', report);
+        if (report) ended(report);
+        await wakeGate();
       } else {
         logger.warn('[tide] resync step failed; it resumes from the last checkpoint', { error: message(error), failures });
         // Back off a little: the cause may be transient (Port or the vendor).
@@ -202,6 +261,27 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
     async startIncremental(trigger) {
       await provisioned();
       return incremental.start(trigger, (await store.checkpoints.load()) !== undefined);
+    },
+    async triggerResync() {
+      const gate = store.get<GateState>('resyncGate') ?? {};
+      const { stored, running } = await gateRunning(gate);
+      const decision = gateTrigger(gate, now(), { minIntervalMs, running }, newId);
+      store.set('resyncGate', decision.state);
+      if (decision.outcome === 'started') await startResync('webhook', decision.resyncId);
+      else if (!stored && decision.wakeAt !== undefined) await store.setAlarm(decision.wakeAt);
+      logger.info(`[tide] POST /resync ${decision.outcome === 'started' ? 'started' : 'joined the pending'} resync ${decision.resyncId}`);
+      return { resyncId: decision.resyncId, outcome: decision.outcome };
+    },
+    async resyncRecord(resyncId) {
+      const pending = store.get<GateState>('resyncGate')?.pending;
+      if (pending?.resyncId === resyncId) return { resyncId, state: 'pending', trigger: 'webhook', requestedAt: new Date(pending.requestedAt).toISOString() };
+      return store.get<ResyncRecord>(`resync/${resyncId}`);
+    },
+    async claimDelivery(key) {
+      return o.deliveries ? o.deliveries.claim(key) : true;
+    },
+    async releaseDelivery(key) {
+      await o.deliveries?.release(key);
     },
     tick,
     alarm,

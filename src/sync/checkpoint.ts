@@ -58,6 +58,8 @@ export interface ResyncCheckpoint {
   examples?: { kind: string; items: unknown[] };
   steps: number;
   pages: number;
+  /** When this resync last reported itself `running` to Port (ms, local clock): the lease's renewal (lease.ts). */
+  leaseAt?: number;
 }
 
 /**

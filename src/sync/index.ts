@@ -28,6 +28,7 @@ import { abandonIncrementalRun, beginIncrementalRun, runIncremental, runIncremen
 import type { IncrementalCursorStore } from './incremental-cursors.ts';
 import { createStateCursorStore } from './incremental-cursors.ts';
 import type { IncrementalCheckpointStore, IncrementalReport } from './incremental-report.ts';
+import { ownsRunningState } from './lease.ts';
 
 export type { AbortReason, RunHandle } from './coordinator.ts';
 export { ResyncCoordinator } from './coordinator.ts';
@@ -64,6 +65,9 @@ export { finishedPatch, nextResync, runningPatch } from './resync-state.ts';
 export { isHttpError, selectorSchemas } from './deps.ts';
 export type { ResyncDeps, ResyncSettings } from './deps.ts';
 export { runResync } from './resync.ts';
+export { MAX_RESYNC_RECORDS, createResyncRecords } from './records.ts';
+export { LEASE_RENEW_MS, RESYNC_LEASE_MS } from './lease.ts';
+export type { ResyncRecord, ResyncRecords } from './records.ts';
 export { SeenSet } from './seen.ts';
 export type { SeenKeys } from './seen.ts';
 export { createMemoryCheckpointStore } from './checkpoint.ts';
@@ -124,15 +128,16 @@ export interface ResyncRunnerOptions {
 
 /** The resync engine of one integration instance. */
 export interface ResyncRunner {
-  /** Run a resync, superseding one in progress; resolves with its report (never rejects). */
-  resync(): Promise<ResyncReport>;
+  /** Run a resync (under `resyncId` when given), superseding one in progress; resolves with its report (never rejects). */
+  resync(options?: { resyncId?: string }): Promise<ResyncReport>;
   /** What a resync would do now, with no write at all: the same engine against a Port that writes nothing. */
   plan(options?: { signal?: AbortSignal }): Promise<Plan>;
   /**
    * Shutdown: abort the running resync (it writes no state itself), then, if Port shows this
-   * integration's resync as `running`, PATCH it `aborted` (§9.2).
+   * integration's resync as `running`, PATCH it `aborted` (§9.2). A resync that does not stop within
+   * `waitMs` (a handler that ignores its signal) is reported aborted all the same.
    */
-  abort(): Promise<void>;
+  abort(options?: { waitMs?: number }): Promise<void>;
   /**
    * One incremental run (§4.12), only when no resync or incremental run is in progress: resolves `undefined` at
    * once otherwise. A resync started meanwhile aborts it at its current resource.
@@ -147,7 +152,7 @@ export interface ResyncRunner {
    * or the other.
    */
   readonly resumable: {
-    begin(store: ResyncCheckpointStore): Promise<string>;
+    begin(store: ResyncCheckpointStore, options?: { resyncId?: string }): Promise<string>;
     step(store: ResyncCheckpointStore, budget: StepBudget, options?: StepOptions): Promise<StepResult>;
     abandon(store: ResyncCheckpointStore, reason: string): Promise<ResyncReport | undefined>;
   };
@@ -192,15 +197,18 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
   };
 
   return {
-    resync: () => coordinator.run((handle) => runResync(deps, handle)),
+    resync: (o = {}) => coordinator.run((handle) => runResync(deps, handle, {}, o.resyncId)),
     incremental: () => coordinator.tryRun((handle) => runIncremental(incrementalDeps, handle)),
     plan: (o = {}) => runPlan(deps, o.signal),
-    async abort() {
-      await coordinator.abortAll('shutdown');
+    async abort(o = {}) {
+      const stopped = coordinator.abortAll('shutdown');
+      const waited = await (o.waitMs === undefined ? stopped.then(() => true) : within(stopped, o.waitMs));
+      if (!waited) deps.logger.error(`[tide] the running resync did not stop within ${(o.waitMs ?? 0) / 1000} s of shutdown; it is reported aborted`);
       const identifier = deps.settings.integration.identifier;
       try {
         const integration = await deps.port.getIntegration(identifier);
-        if (integration?.resyncState?.status !== 'running') return;
+        // Another instance's running resync is left alone (lease.ts).
+        if (!(await ownsRunningState(deps, integration?.resyncState))) return;
       } catch (error) {
         deps.logger.warn('[tide] could not read the resync state at shutdown', { error: (error as Error).message });
         return;
@@ -220,7 +228,7 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
       return coordinator.running;
     },
     resumable: {
-      begin: (store) => beginResumableResync(deps, store),
+      begin: (store, o = {}) => beginResumableResync(deps, store, o.resyncId),
       step: (store, budget, o) => runResyncStep(deps, store, budget, o),
       abandon: (store, reason) => abandonResumableResync(deps, store, reason),
     },
@@ -230,4 +238,15 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
       abandon: (store, reason) => abandonIncrementalRun(incrementalDeps, store, reason),
     },
   };
+}
+
+/** Whether `promise` settled within `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

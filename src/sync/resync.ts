@@ -18,9 +18,9 @@ const UNBOUNDED: StepBudget = { maxItems: Infinity, deadlineMs: Infinity };
  * Run one resync to its end under `handle` (see `ResyncCoordinator.run`): steps with no budget. The
  * store keeps the checkpoint object itself, since nothing resumes from it. Never throws.
  */
-export async function runResync(deps: ResyncDeps, handle: RunHandle, mode: EngineMode = {}): Promise<ResyncReport> {
+export async function runResync(deps: ResyncDeps, handle: RunHandle, mode: EngineMode = {}, resyncId?: string): Promise<ResyncReport> {
   const store = createMemoryCheckpointStore({ copies: false });
-  await beginResumableResync(deps, store);
+  await beginResumableResync(deps, store, resyncId);
   const options = { signal: handle.signal, abortReason: handle.abortReason };
   return runToEnd(
     () => runResyncStep(deps, store, UNBOUNDED, options, mode),

@@ -32,6 +32,7 @@ import type { ResyncStateOptions } from './resync-state.ts';
 import { finishedPatch, reportResyncState, runningPatch, stateOptionsFor } from './resync-state.ts';
 import type { ResyncDeps } from './deps.ts';
 import { isHttpError, selectorSchemas } from './deps.ts';
+import { LEASE_RENEW_MS, leaseLost, otherInstanceResyncing, takeLease } from './lease.ts';
 
 /**
  * How much one step may do. After a resumable page the step stops when one more page of the same
@@ -93,6 +94,10 @@ interface Run {
   logger: Logger;
   stateOptions: ResyncStateOptions;
   hookCtx: HookContext;
+  /** Stops the step when another instance took the resync over (the caller's signal also stops it). */
+  stop: AbortController;
+  /** Why another instance's resync replaced this one. */
+  lost?: string;
 }
 
 function message(error: unknown): string {
@@ -113,7 +118,8 @@ function parseMapping(deps: Pick<ResyncDeps, 'integration'>, cp: ResyncCheckpoin
 }
 
 function openRun(deps: ResyncDeps, store: ResyncCheckpointStore, cp: ResyncCheckpoint, options: StepOptions, mode: EngineMode): Run {
-  const signal = options.signal ?? new AbortController().signal;
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const logger = deps.logger.child({ syncType: 'full', resyncId: cp.resyncId, step: cp.steps });
   const config = deps.settings.integration.config ?? {};
   return {
@@ -127,10 +133,33 @@ function openRun(deps: ResyncDeps, store: ResyncCheckpointStore, cp: ResyncCheck
     logger,
     stateOptions: stateOptionsFor(deps, logger),
     hookCtx: { config, logger, http: deps.http, state: deps.state, signal },
+    stop,
   };
 }
 
 const resyncIdOf = (cp: ResyncCheckpoint): string => cp.resyncId;
+
+/**
+ * The lease across hosts (lease.ts): renewed at most every LEASE_RENEW_MS (`force`: check now), after
+ * checking that Port's running state is still this resync's. False, with the step stopped, when it is not.
+ */
+async function keepLease(run: Run, force = false): Promise<boolean> {
+  const { deps, cp } = run;
+  if (run.mode.dryRun || run.lost) return !run.lost;
+  if (!force && cp.leaseAt !== undefined && deps.now() - cp.leaseAt < LEASE_RENEW_MS) return true;
+  const lost = await leaseLost(deps, cp.startedAt, run.context);
+  if (lost) {
+    run.lost = lost;
+    run.logger.error(`[tide] resync ${lost}; it stops and deletes nothing`);
+    run.stop.abort(new Error(`[tide] resync ${lost}`));
+    return false;
+  }
+  if (!force) {
+    await reportResyncState(run.stateOptions, runningPatch(run.stateOptions, Date.parse(cp.startedAt)), run.context);
+    cp.leaseAt = deps.now();
+  }
+  return true;
+}
 
 /** Checkpoint, unless a newer resync replaced this one while the step awaited: never overwrite it. */
 function save(run: Run): Promise<void> {
@@ -154,27 +183,31 @@ function reportOf(run: Run, status: ResyncReport['status'], deletion: DeletionRe
 }
 
 /**
- * Stopped by a newer resync or shutdown: no (further) reconciliation, no hook, no resync state (§4.8).
- * Stopped during its delete phase, it reports the deletions it made (§4.10): `deletion` is what
- * reconciliation recorded before it stopped.
+ * Stopped by a newer resync, by another instance taking over (its lease lost), or by shutdown: no (further)
+ * reconciliation, no hook, no resync state (§4.8). Stopped during its delete phase, it reports the deletions it
+ * made (§4.10): `deletion` is what reconciliation recorded before it stopped.
  */
 function aborted(run: Run, deletion?: DeletionReport): StepResult {
+  if (run.lost && !run.cp.errors.includes(run.lost)) run.cp.errors.push(run.lost);
   const made = deletion !== undefined && deletion.counts.deleted + deletion.counts.cascaded > 0;
   const report = reportOf(run, 'aborted', made ? { ...deletion, skipReason: 'aborted' } : emptyDeletionReport(run.cp.resyncId, 'skipped', 'aborted'), 0);
-  report.abortReason = run.options.abortReason?.() ?? 'superseded';
+  report.abortReason = run.lost ? 'superseded' : (run.options.abortReason?.() ?? 'superseded');
   const c = report.deletion.counts;
   const what = made ? `${c.deleted + c.cascaded} deleted before it stopped` : 'nothing deleted';
   run.logger.info(`resync aborted (${report.abortReason}); ${what}`, { deletion: report.deletion });
   return { status: 'aborted', resyncId: run.cp.resyncId, report };
 }
 
-/** Where every resync ends: state, log, report, and the store cleared (unless a newer resync owns it). */
-async function finish(run: Run, status: 'completed' | 'failed', deletion: DeletionReport, reingested = 0): Promise<StepResult> {
+/**
+ * Where every resync ends: state, log, report, and the store cleared (unless a newer resync owns it). A resync
+ * refused because another instance holds the lease writes no state (`writeState: false`): the state is theirs.
+ */
+async function finish(run: Run, status: 'completed' | 'failed', deletion: DeletionReport, reingested = 0, writeState = true): Promise<StepResult> {
   const { deps, cp } = run;
   deps.port.clearBlueprintCache();
   if (run.signal.aborted) return aborted(run);
   const report = reportOf(run, status, deletion, reingested);
-  await reportResyncState(run.stateOptions, finishedPatch(run.stateOptions, status, deps.now()), run.context);
+  if (writeState) await reportResyncState(run.stateOptions, finishedPatch(run.stateOptions, status, deps.now()), run.context);
   const outcome = `after ${cp.steps} step(s), ${cp.pages} page(s); ${summariseDeletion(deletion)}`;
   const { upserts, deletes } = report.failures;
   const head = report.exitCode === 2 ? `completed with failures: ${upserts} entities failed to upsert, ${deletes} to delete (exit code 2)` : status;
@@ -185,11 +218,11 @@ async function finish(run: Run, status: 'completed' | 'failed', deletion: Deleti
 }
 
 /** A resync that fails before any kind runs (mapping, onResyncStart) or outside them: nothing is deleted. */
-function failEarly(run: Run, error: string): Promise<StepResult> {
+function failEarly(run: Run, error: string, writeState = true): Promise<StepResult> {
   run.cp.errors.push(error);
   const deletion = emptyDeletionReport(run.cp.resyncId, 'skipped', 'resync-error');
   deletion.error = error;
-  return finish(run, 'failed', deletion);
+  return finish(run, 'failed', deletion, 0, writeState);
 }
 
 /**
@@ -208,7 +241,18 @@ function portStart(deps: ResyncDeps, cp: ResyncCheckpoint, logger: Logger): stri
 async function startPhase(run: Run): Promise<StepResult | undefined> {
   const { deps, cp, logger } = run;
   if (run.signal.aborted) return aborted(run);
+  if (!run.mode.dryRun) {
+    const other = await otherInstanceResyncing(deps, run.context);
+    if (other) {
+      logger.error(`[tide] ${other}`);
+      return failEarly(run, other, false);
+    }
+  }
   await reportResyncState(run.stateOptions, runningPatch(run.stateOptions, Date.parse(cp.startedAt)), run.context);
+  if (!run.mode.dryRun) {
+    await takeLease(deps, cp.startedAt);
+    cp.leaseAt = deps.now();
+  }
   try {
     const { raw, source } = await (run.mode.mapping ?? portMapping)(deps, run.context);
     cp.mapping = raw;
@@ -270,6 +314,7 @@ async function resourcesPhase(run: Run, config: PortAppConfig, budget: StepBudge
       last = size;
       cp.pages += 1;
       await run.options.onPage?.({ resyncId: cp.resyncId, kind, pages: cp.pages, itemsThisStep: items });
+      await keepLease(run);
     },
   };
   while (cp.resourceIndex < config.resources.length) {
@@ -288,6 +333,8 @@ async function resourcesPhase(run: Run, config: PortAppConfig, budget: StepBudge
 /** Reconciliation, hook `onResyncComplete`, and the end of the resync. */
 async function reconcilePhase(run: Run, config: PortAppConfig): Promise<StepResult> {
   const { deps, cp, logger } = run;
+  // Deleting is what two instances must never both do: the lease is checked right before.
+  if (!(await keepLease(run, true))) return aborted(run);
   const result = await reconcile({
     port: deps.port,
     resyncId: cp.resyncId,
@@ -320,9 +367,8 @@ async function reconcilePhase(run: Run, config: PortAppConfig): Promise<StepResu
   return finish(run, status, result.deletion, result.reingested);
 }
 
-/** Open a new resync, replacing (without reconciling) any stored one; returns its id. */
-export async function beginResumableResync(deps: Pick<ResyncDeps, 'newId' | 'now'>, store: ResyncCheckpointStore): Promise<string> {
-  const resyncId = deps.newId();
+/** Open a new resync (under `resyncId`, else a new id), replacing (without reconciling) any stored one; returns its id. */
+export async function beginResumableResync(deps: Pick<ResyncDeps, 'newId' | 'now'>, store: ResyncCheckpointStore, resyncId = deps.newId()): Promise<string> {
   await beginRun(store, newCheckpoint(resyncId, new Date(deps.now()).toISOString()));
   return resyncId;
 }

@@ -88,7 +88,7 @@ export function runtimeContract(harnessFactory: () => RuntimeHarness | Promise<R
   let harness: Promise<RuntimeHarness> | undefined;
   let registered = 0;
   let finished = 0;
-  const total = 11;
+  const total = 13;
   const persons = (n: number) => fake.departments.flatMap((d) => Array.from({ length: n }, (_, i) => `${d}-${i}`)).sort();
 
   const check = (title: string, body: (h: RuntimeHarness, ctx: CheckContext) => Promise<void>) => {
@@ -297,6 +297,70 @@ export function runtimeContract(harnessFactory: () => RuntimeHarness | Promise<R
     await ctx.port.patchConfig(ctx.identifier, mapping);
     const again = await instance.incremental();
     assertEqual([again.outcome, again.resources[0].since, again.resources[0].advanced], ['completed', failed.resources[0].since, true], 'the next run reads the same window again');
+  });
+
+  check('POST /resync answers 202 with the resync id; GET /resync/{id} tells how it went; triggers within the interval join one pending resync', async (h, ctx) => {
+    const instance = await ctx.configure(
+      ctx.env({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOK', OCEAN__EVENT_LISTENER__APP_HOST: 'https://tide-contract.example.test', OCEAN__RESYNC_TRIGGER_MIN_INTERVAL: '3600' }),
+    );
+    const trigger = async () => {
+      const res = await instance.fetch(new Request('http://tide.test/resync', { method: 'POST', body: '{"action":"RESYNC"}' }));
+      assertEqual(res.status, 202, `POST /resync status (${await res.clone().text()})`);
+      return (await res.json()) as { status: string; resyncId: string };
+    };
+    const record = async (resyncId: string) => {
+      const res = await instance.fetch(new Request(`http://tide.test/resync/${resyncId}`));
+      assertEqual(res.status, 200, `GET /resync/${resyncId} status`);
+      return (await res.json()) as { resyncId: string; state: string; report?: { status: string; resyncId: string; engine: string } };
+    };
+    const first = await trigger();
+    assertEqual(first.status, 'started', 'the first POST /resync starts a resync');
+    assertOk(/^[0-9a-f-]{36}$/.test(first.resyncId), `a resync id: ${first.resyncId}`);
+    const done = await waitFor('the resync POST /resync started to end', async () => {
+      const r = await record(first.resyncId);
+      return r.state === 'running' ? undefined : r;
+    }, 120_000);
+    assertEqual([done.state, done.report?.status, done.report?.resyncId, done.report?.engine], ['completed', 'completed', first.resyncId, RESYNC_ENGINE], `${h.name}: GET /resync/{id} after the end`);
+    assertEqual(ids(await ctx.port.entities('fake-person', ctx.datasource)), persons(AMOUNT), 'the resync wrote every person');
+    // Within the interval: one pending resync, joined by every later trigger.
+    const second = await trigger();
+    const third = await trigger();
+    assertEqual([second.status, third.status, third.resyncId], ['pending', 'pending', second.resyncId], 'later triggers join one pending resync');
+    assertEqual((await record(second.resyncId)).state, 'pending', 'GET /resync/{id} of the pending resync');
+    const unknown = await instance.fetch(new Request('http://tide.test/resync/no-such-resync'));
+    await unknown.body?.cancel();
+    assertEqual(unknown.status, 404, 'GET /resync/{id} of an unknown id');
+    const starts = (await ctx.port.requests('PATCH', `/v1/integration/${ctx.identifier}/resync-state`)).filter((p) => p.body?.status === 'running');
+    assertEqual(starts.length, 1, 'resyncs started by the three triggers');
+  });
+
+  check('a body over requestBodyMaxSizeInBytes is answered 413; with adminToken, /metrics and /resync need it', async (_h, ctx) => {
+    const token = 'contract-admin-token';
+    const instance = await ctx.configure(
+      ctx.env({ OCEAN__BASE_URL: 'https://tide-contract.example.test', OCEAN__REQUEST_BODY_MAX_SIZE_IN_BYTES: '4096', OCEAN__ADMIN_TOKEN: token }),
+    );
+    const person = fake.person(0, 0);
+    const event = (padding: number) =>
+      new Request('http://tide.test/integration/webhook', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'person.updated', person, padding: 'x'.repeat(padding) }),
+      });
+    const big = await instance.fetch(event(8192));
+    assertEqual(big.status, 413, `a 8 KiB live event under a 4 KiB limit (${await big.clone().text()})`);
+    assertOk(((await big.json()) as { message: string }).message.includes('OCEAN__REQUEST_BODY_MAX_SIZE_IN_BYTES'), 'the 413 names the setting');
+    const small = await instance.fetch(event(10));
+    assertEqual(small.status, 200, `a small live event (${await small.clone().text()})`);
+    await small.body?.cancel();
+    const metrics = async (headers: Record<string, string>) => {
+      const res = await instance.fetch(new Request('http://tide.test/metrics', { headers }));
+      await res.body?.cancel();
+      return res.status;
+    };
+    assertEqual([await metrics({}), await metrics({ authorization: 'Bearer wrong' }), await metrics({ authorization: `Bearer ${token}` })], [401, 401, 200], '/metrics without, with a wrong and with the token');
+    const status = await instance.fetch(new Request('http://tide.test/resync/any'));
+    await status.body?.cancel();
+    assertEqual(status.status, 401, 'GET /resync/{id} without the token');
   });
 
   if (registered !== total) throw new Error(`runtimeContract: ${registered} checks registered, ${total} expected`);

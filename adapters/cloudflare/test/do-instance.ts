@@ -17,6 +17,8 @@ export interface ObjectDriver {
   run<T>(fn: (object: ResyncObject) => Promise<T>): Promise<T>;
   /** The object asked for an alarm (`setAlarm`) since the last `clearAlarm()`. */
   alarmPending(): boolean;
+  /** It asked for one that is due by now (a pending resync waits for a later one). */
+  alarmDue(): boolean;
   clearAlarm(): void;
 }
 
@@ -46,6 +48,7 @@ export function objectDriver(name: string, env: () => TideEnv, ObjectClass: new 
       });
     },
     alarmPending: () => alarm !== null,
+    alarmDue: () => alarm !== null && alarm <= Date.now(),
     clearAlarm: () => {
       alarm = null;
     },

@@ -42,9 +42,21 @@ function workersHarness(): RuntimeHarness {
       const rpc: ResyncObjectRpc = {
         startResync: (trigger) => object.run((o) => o.startResync(trigger)),
         startIncremental: (trigger) => object.run((o) => o.startIncremental(trigger)),
+        triggerResync: () => object.run((o) => o.triggerResync()),
+        resyncRecord: (resyncId) => object.run((o) => o.resyncRecord(resyncId)),
+        claimDelivery: (key) => object.run((o) => o.claimDelivery(key)),
+        releaseDelivery: (key) => object.run((o) => o.releaseDelivery(key)),
         poll: () => object.run((o) => o.poll()),
         liveEvent: (message) => object.run((o) => o.liveEvent(message)),
         status: () => object.run((o) => o.status()),
+      };
+      // The runtime's alarms: every one that is due, run in turn (a resync's steps), up to a bound.
+      const runDueAlarms = async (what: string) => {
+        for (let steps = 0; object.alarmDue(); steps += 1) {
+          if (steps >= MAX_STEPS) throw new Error(`${what}: still running after ${MAX_STEPS} steps`);
+          object.clearAlarm();
+          await object.run((o) => o.alarm());
+        }
       };
       const env: TideEnv = {
         ...bindings,
@@ -73,7 +85,7 @@ function workersHarness(): RuntimeHarness {
       return {
         async resync() {
           const { resyncId } = await rpc.startResync('runtime-contract');
-          await stepAll(`resync ${resyncId}`);
+          await runDueAlarms(`resync ${resyncId}`);
           const status = await rpc.status();
           const report = status.lastReport as (RuntimeResyncReport & { resyncId?: string }) | undefined;
           if (status.running || report?.resyncId !== resyncId || !report.status) throw new Error(`resync ${resyncId} did not finish: ${JSON.stringify(status)}`);
@@ -89,6 +101,8 @@ function workersHarness(): RuntimeHarness {
         },
         async fetch(request) {
           const response = await call(request);
+          // What the request started (POST /resync) goes on in the object's alarms.
+          await runDueAlarms(`${request.method} ${new URL(request.url).pathname}`);
           // The queue consumer: what fetch enqueued, applied through the Worker's queue() handler.
           while (queued.length) {
             const bodies = queued.splice(0);
