@@ -5,6 +5,7 @@
  * derived from the identifier). `.port/spec.yaml` and `.port/resources/` ship beside this file.
  */
 import { defineIntegration, z } from '../../src/index.ts';
+import { fakeEcho } from './actions.ts';
 import { fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
 import type { FakeConfig } from './data.ts';
 import { fakePersonWebhook } from './webhook.ts';
@@ -22,6 +23,7 @@ export {
   resolveFakeConfig,
 } from './data.ts';
 export { fakePersonWebhook } from './webhook.ts';
+export { FAKE_ECHO_TIMEOUT_SECONDS, fakeEcho, fakeEchoProperties } from './actions.ts';
 export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonStatus } from './data.ts';
 
 export const FAKE_INTEGRATION_TYPE = 'fake';
@@ -41,6 +43,8 @@ export default defineIntegration({
   config: fakeConfigSchema,
   // Live events run only when `baseUrl` is set (OCEAN-BEHAVIOUR §6.1).
   webhooks: { '/webhook': fakePersonWebhook },
+  // Runs when the action agent is on (OCEAN__ACTIONS_PROCESSOR__ENABLED=true, docs/behaviour.md §11).
+  actions: { fake_echo: fakeEcho },
   kinds: {
     'fake-department': {
       resync: () => fakeDepartments(),

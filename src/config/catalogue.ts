@@ -64,6 +64,14 @@ export const OPTIONS: { readonly [key: string]: CatalogueNode } = {
   clientTimeout: 'leaf',
   allowEnvironmentVariablesJqAccess: 'leaf',
   application: { logLevel: 'leaf', port: 'leaf' },
+  actionsProcessor: {
+    enabled: 'leaf',
+    pollCheckIntervalSeconds: 'leaf',
+    workersCount: 'leaf',
+    runsBufferHighWatermark: 'leaf',
+    maxRunsBufferUtilPctPerAction: 'leaf',
+    visibilityTimeoutMs: 'leaf',
+  },
 };
 
 /** Canonical paths whose values are secrets regardless of the spec. */

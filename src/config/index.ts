@@ -16,5 +16,5 @@ export type { EventListenerType, LogLevel } from './schema.ts';
 export { SpecError, parseSpec, parseSpecText } from './spec.ts';
 export type { IntegrationSpec, SpecConfiguration } from './spec.ts';
 export { SettingsError, formatSettingsErrors, loadSettings, loadSettingsOrThrow } from './settings.ts';
-export type { LoadSettingsOptions, SettingsOverrides, SettingsResult, TideSettings } from './settings.ts';
+export type { ActionsProcessorSettings, LoadSettingsOptions, SettingsOverrides, SettingsResult, TideSettings } from './settings.ts';
 export { REDACTED, createRedactor, redactSettings, sensitivePaths, sensitiveValues } from './redact.ts';

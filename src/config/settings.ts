@@ -51,6 +51,21 @@ export interface TideSettings {
   clientTimeout: number;
   allowEnvironmentVariablesJqAccess: boolean;
   application: { logLevel: LogLevel; port: number };
+  /** The action agent (docs/behaviour.md §11.1). */
+  actionsProcessor: ActionsProcessorSettings;
+}
+
+/** How the action agent claims and runs (docs/behaviour.md §11.1). */
+export interface ActionsProcessorSettings {
+  enabled: boolean;
+  pollCheckIntervalSeconds: number;
+  workersCount: number;
+  /** 1..1000. */
+  runsBufferHighWatermark: number;
+  /** 1..100, or null for no per-action cap. */
+  maxRunsBufferUtilPctPerAction: number | null;
+  /** 1000..600000. */
+  visibilityTimeoutMs: number;
 }
 
 /** Programmatic overrides (CLI flags, tests), in the options tree: `{ eventListener: { type: 'ONCE' } }`. */
@@ -70,6 +85,11 @@ export interface LoadSettingsOptions {
    * definition and the spec (OCEAN-BEHAVIOUR.md §2.4).
    */
   packageJson?: { type?: string; version?: string };
+  /**
+   * The action types the integration declares (`defineIntegration({ actions })`); when given, enabling the action
+   * agent without any is a settings error (docs/behaviour.md §11.5).
+   */
+  actionTypes?: readonly string[];
 }
 
 export type SettingsResult =
@@ -102,7 +122,7 @@ export function loadSettings(opts: LoadSettingsOptions = {}): SettingsResult {
   if (!parsed.success) {
     for (const iss of parsed.error.issues) errors.push(issueAt(merged, iss.path.map(String), iss.message));
   }
-  errors.push(...crossFieldIssues(merged));
+  errors.push(...crossFieldIssues(merged), ...actionsIssues(parsed.success ? parsed.data.actionsProcessor.enabled : false, merged, spec, opts.actionTypes));
   const warnings = layers.flatMap((l) => l.warnings);
 
   const redact = createRedactor(rawSensitiveValues(merged, spec));
@@ -183,6 +203,20 @@ function crossFieldIssues(merged: MergedOptions): SettingsIssue[] {
   return issues;
 }
 
+/** `actionsProcessor.enabled` needs the spec's `actionsProcessingEnabled: true` and a declared action (§11.5). */
+function actionsIssues(enabled: boolean, merged: MergedOptions, spec: IntegrationSpec | undefined, actionTypes: readonly string[] | undefined): SettingsIssue[] {
+  if (!enabled) return [];
+  const path = ['actionsProcessor', 'enabled'];
+  const issues: SettingsIssue[] = [];
+  if (spec?.actionsProcessingEnabled !== true) {
+    issues.push(issueAt(merged, path, 'is true, but .port/spec.yaml does not declare `actionsProcessingEnabled: true` at its top level; declare it there, or leave the action agent off'));
+  }
+  if (actionTypes !== undefined && actionTypes.length === 0) {
+    issues.push(issueAt(merged, path, 'is true, but the integration declares no action (defineIntegration({ actions: { <type>: { run } } }))'));
+  }
+  return issues;
+}
+
 /** Every raw string at a sensitive path, so that messages quoting them can be scrubbed. */
 function rawSensitiveValues(merged: MergedOptions, spec: IntegrationSpec | undefined): string[] {
   const out: string[] = [];
@@ -246,6 +280,7 @@ function finalize(d: ParsedOptions, merged: MergedOptions, version: string | und
     clientTimeout: d.clientTimeout,
     allowEnvironmentVariablesJqAccess: d.allowEnvironmentVariablesJqAccess,
     application: d.application,
+    actionsProcessor: d.actionsProcessor,
   };
   if (d.scheduledResyncInterval !== undefined) settings.scheduledResyncInterval = d.scheduledResyncInterval;
   if (baseUrl !== undefined) settings.baseUrl = baseUrl;

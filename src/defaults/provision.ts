@@ -14,6 +14,8 @@ export interface ProvisionOptions {
   integration: { identifier: string; type: string; version: string | undefined };
   /** `{}` for POLLING/ONCE/WEBHOOKS_ONLY, `{type:'KAFKA'}`, or `{type:'WEBHOOK', url}`. */
   changelogDestination: Record<string, unknown>;
+  /** `actionsProcessor.enabled` (§7.1, §11.1). Default false. */
+  actionsProcessingEnabled?: boolean;
   resources: PortResources;
   initializePortResources: boolean;
   /** Reads only, and report what would be done. */
@@ -80,7 +82,7 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
     installationAppType: o.integration.type,
     version: o.integration.version,
     changelogDestination: o.changelogDestination,
-    actionsProcessingEnabled: false,
+    actionsProcessingEnabled: o.actionsProcessingEnabled ?? false,
     incrementalSyncEnabled: false,
     processingMode: 'ocean-core',
   };
@@ -98,7 +100,7 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
       installationAppType: o.integration.type,
       version: o.integration.version,
       changelogDestination: o.changelogDestination,
-      actionsProcessingEnabled: false,
+      actionsProcessingEnabled: local.actionsProcessingEnabled,
       incrementalSyncEnabled: false,
       createPortResourcesOrigin: 'Default',
       config: mapping,

@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
+import { createPortActionAgent, type ActionAgent } from '../actions/index.ts';
 import { createRedactor, sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
 import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
-import { createListener, type Listener, type ScheduleTimers } from '../listeners/index.ts';
+import { createListener, listenerRunsActions, type Listener, type ScheduleTimers } from '../listeners/index.ts';
 import { createLiveEvents, liveEventsEnablement, type LiveEvents, type WebhookEvent } from '../live/index.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import { createMapper, type Mapper } from '../mapping/index.ts';
@@ -52,6 +53,8 @@ export interface Tide {
   readonly listener: Listener;
   readonly live: LiveEvents;
   readonly metrics: Metrics;
+  /** The action agent (§11), when `actionsProcessor.enabled` and the listener runs it; `start()` starts it in process. */
+  readonly actions?: ActionAgent;
   /** The Hono app: health, metrics, `POST /resync`, `POST /integration/*`. */
   readonly app: Hono;
   fetch(request: Request): Promise<Response>;
@@ -172,6 +175,17 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     liveEvents: (request, path) => live.handle(request, path),
   });
 
+  const actions =
+    settings.actionsProcessor.enabled && listenerRunsActions(settings.eventListener.type)
+      ? createPortActionAgent(port, identifier, {
+          actions: integration.actions ?? {},
+          settings: settings.actionsProcessor,
+          base: { config, http, state, logger: logger.child({ component: 'action' }) },
+          logger: logger.child({ component: 'actions' }),
+          warnPending: settings.eventListener.type === 'ACTIONS_ONLY',
+        })
+      : undefined;
+
   const hookContext = (): HookContext<any> => ({ config, logger, http, state, signal: new AbortController().signal });
 
   return {
@@ -181,6 +195,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     listener,
     live,
     metrics,
+    actions,
     app,
     fetch: (request) => Promise.resolve(app.fetch(request)),
     resync,
@@ -202,6 +217,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
         port: defaultsPortFor(port, identifier),
         integration: { identifier, type, version },
         changelogDestination: listener.changelogDestination as Record<string, unknown>,
+        actionsProcessingEnabled: settings.actionsProcessor.enabled,
         resources: integration.resources ?? emptyResources(),
         initializePortResources: settings.initializePortResources,
         dryRun: options.dryRun,
@@ -215,13 +231,15 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
           .catch((err: unknown) => logger.error('onStart failed', { error: err instanceof Error ? err.message : String(err) }));
       }
       await listener.start();
+      actions?.start();
     },
     async stop(options = {}) {
       // The aborted state is reported before anything else stops (§9.2).
       await runner.abort();
       await listener.stop();
       await options.stopAccepting?.();
-      await live.drain(5000);
+      // One drain for both: live events and executing runs share the 5 s (§6.3, §11.4).
+      await Promise.all([live.drain(5000), actions?.stop()]);
     },
   };
 }
