@@ -6,7 +6,8 @@ import fake from '../../integrations/fake/index.ts';
 import { portFiles } from './fake-port-files.ts';
 import { createWorker } from './worker.ts';
 
-const { worker, ResyncObject } = createWorker(fake, { portFiles });
+const { worker, ResyncObject, ActionsObject } = createWorker(fake, { portFiles });
 
 export default worker;
 export const TideResync = ResyncObject;
+export const TideActions = ActionsObject;

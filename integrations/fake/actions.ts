@@ -1,18 +1,18 @@
 /**
  * The fake integration's self-service action (docs/behaviour.md §11): `fake_echo` posts `echo: <message>` to the
- * run and succeeds, or with `fail: true` fails with the message. `delayMs` makes it take that long (honouring
- * the run's signal) and log when it waited, and `partition` makes runs with the same value run one after another:
- * enough to watch timeouts, partitions and shutdowns on any runtime.
+ * run and succeeds, or with `fail: true` fails with the message. The other execution properties show the agent at
+ * work on any runtime: `link` marks the run started with that link, `delayMs` makes it take that long (honouring
+ * the run's signal) and log when it waited, `timeoutSeconds` bounds it, and runs with the same `partition` run one
+ * after another.
  */
-import { ActionError, z, type ActionDefinition } from '../../src/index.ts';
-
-/** The bound on one `fake_echo` run: a run with a longer `delayMs` times out. */
-export const FAKE_ECHO_TIMEOUT_SECONDS = 5;
+import { ActionError, DEFAULT_ACTION_TIMEOUT_SECONDS, z, type ActionDefinition } from '../../src/index.ts';
 
 export const fakeEchoProperties = z.looseObject({
   message: z.string().default(''),
   fail: z.boolean().default(false),
-  delayMs: z.int().min(0).max(600_000).optional(),
+  link: z.url().optional(),
+  delayMs: z.int().min(0).max(3_600_000).optional(),
+  timeoutSeconds: z.number().positive().default(DEFAULT_ACTION_TIMEOUT_SECONDS),
   partition: z.string().min(1).optional(),
 });
 
@@ -35,10 +35,11 @@ function wait(ms: number, signal: AbortSignal): Promise<void> {
 export const fakeEcho: ActionDefinition<unknown, typeof fakeEchoProperties> = {
   properties: fakeEchoProperties,
   partitionKey: (run) => run.properties.partition,
-  timeoutSeconds: FAKE_ECHO_TIMEOUT_SECONDS,
+  timeoutSeconds: (run) => run.properties.timeoutSeconds,
   async run(run, ctx) {
-    const { message, fail, delayMs } = run.properties;
+    const { message, fail, delayMs, link } = run.properties;
     if (fail) throw new ActionError(message || 'fake_echo failed, as the run asked');
+    if (link) await ctx.update({ link });
     await ctx.log(`echo: ${message}`);
     if (delayMs !== undefined) {
       const from = new Date().toISOString();

@@ -23,7 +23,7 @@ export {
   resolveFakeConfig,
 } from './data.ts';
 export { fakePersonWebhook } from './webhook.ts';
-export { FAKE_ECHO_TIMEOUT_SECONDS, fakeEcho, fakeEchoProperties } from './actions.ts';
+export { fakeEcho, fakeEchoProperties } from './actions.ts';
 export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonStatus } from './data.ts';
 
 export const FAKE_INTEGRATION_TYPE = 'fake';

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 const requests = async (path: string) => (await b.t.admin('GET', `/requests?path=${encodeURIComponent(path)}`)).body.requests as Array<{ method: string; body: any; status: number }>;
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe('executing a run', () => {
   it('claims a run once, acknowledges it before executing, and reports SUCCESS with its logs and link', async () => {

@@ -7,7 +7,7 @@ import type { ActionsProcessorSettings } from '../config/index.ts';
 import { sleep } from '../http/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { executeRun, INTERRUPTED_MESSAGE, postLog, reportRun, type ContextBase, type Executing } from './execute.ts';
-import { excludeKey, parseActionRun, parseNodeRun } from './parse.ts';
+import { excludeKey, parseActionRun, parseNodeRun, withParsedProperties } from './parse.ts';
 import type { RunRef, RunsApi } from './port-runs.ts';
 import { createRunQueue } from './queue.ts';
 import type { ActionDefinitions, ActionRun } from './types.ts';
@@ -141,16 +141,22 @@ export function createActionAgent(o: ActionAgentOptions): ActionAgent {
   async function accept(kind: ActionRun['kind'], raws: unknown[]): Promise<number> {
     let accepted = 0;
     for (const raw of raws) {
-      const run = kind === 'action' ? parseActionRun(raw) : parseNodeRun(raw);
-      if ('problem' in run) {
-        logger.error(`[tide] actions: a claimed run cannot be read (${run.problem}); skipped`);
+      const parsed = kind === 'action' ? parseActionRun(raw) : parseNodeRun(raw);
+      if ('problem' in parsed) {
+        logger.error(`[tide] actions: a claimed run cannot be read (${parsed.problem}); skipped`);
         continue;
       }
       accepted += 1;
-      if (queue.has(run.id)) continue;
-      const def = Object.hasOwn(o.actions, run.type) ? o.actions[run.type] : undefined;
+      if (queue.has(parsed.id)) continue;
+      const def = Object.hasOwn(o.actions, parsed.type) ? o.actions[parsed.type] : undefined;
       if (!def) {
-        await noExecutor(run);
+        await failAtClaim(parsed, `No executor registered for action type '${parsed.type}'`);
+        continue;
+      }
+      // Typed once here, so the partition key, the timeout, the rate-limit probe and the executor all see it.
+      const run = withParsedProperties(parsed, def.properties);
+      if ('problem' in run) {
+        await failAtClaim(parsed, run.problem);
         continue;
       }
       let key: string | undefined;
@@ -164,14 +170,16 @@ export function createActionAgent(o: ActionAgentOptions): ActionAgent {
     return accepted;
   }
 
-  async function noExecutor(run: ActionRun): Promise<void> {
+  /** A run that cannot execute (no executor, bad properties): acknowledged (a 409 skips it), then failed (§11.3). */
+  async function failAtClaim(run: ActionRun, text: string): Promise<void> {
     try {
       if ((await runs.ack(run)) === 'taken') return;
     } catch (error) {
-      logger.error('[tide] actions: could not acknowledge a run without executor', { runId: run.id, error: message(error) });
+      logger.error('[tide] actions: could not acknowledge a run that cannot execute', { runId: run.id, error: message(error) });
       return;
     }
-    await reportRun(deps, run, { status: 'FAILURE' }, `No executor registered for action type '${run.type}'`);
+    logger.warn(`[tide] actions: ${text}`, { runId: run.id });
+    await reportRun(deps, run, { status: 'FAILURE' }, text);
   }
 
   async function pollOnce(): Promise<PollResult> {

@@ -2,6 +2,9 @@
 
 const isSchema = (value: unknown): boolean => typeof value === 'object' && value !== null && typeof (value as { safeParse?: unknown }).safeParse === 'function';
 
+/** A positive, finite number of seconds. */
+export const isPositive = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;
+
 /** Throws a `TypeError` naming the action type and the field for the first malformed executor. */
 export function checkActionDefinitions(actions: unknown): void {
   if (actions === undefined) return;
@@ -14,8 +17,8 @@ export function checkActionDefinitions(actions: unknown): void {
     if (typeof d.run !== 'function') throw new TypeError(`${at} needs a run(run, ctx) function`);
     if (d.partitionKey !== undefined && typeof d.partitionKey !== 'function') throw new TypeError(`${at}: partitionKey must be a function (run) => string`);
     if (d.properties !== undefined && !isSchema(d.properties)) throw new TypeError(`${at}: properties must be a zod schema`);
-    if (d.timeoutSeconds !== undefined && !(typeof d.timeoutSeconds === 'number' && Number.isFinite(d.timeoutSeconds) && d.timeoutSeconds > 0)) {
-      throw new TypeError(`${at}: timeoutSeconds must be a positive number of seconds, got ${JSON.stringify(d.timeoutSeconds)}`);
+    if (d.timeoutSeconds !== undefined && typeof d.timeoutSeconds !== 'function' && !isPositive(d.timeoutSeconds)) {
+      throw new TypeError(`${at}: timeoutSeconds must be a positive number of seconds or a function (run) => seconds, got ${JSON.stringify(d.timeoutSeconds)}`);
     }
     if (d.rateLimit !== undefined) {
       const r = d.rateLimit as Record<string, unknown> | null;

@@ -5,6 +5,7 @@
  */
 import { sleep } from '../http/index.ts';
 import type { Logger } from '../logging/logger.ts';
+import { isPositive } from './check.ts';
 import type { RunReport, RunsApi } from './port-runs.ts';
 import { ActionError, DEFAULT_ACTION_TIMEOUT_SECONDS, type ActionContext, type ActionDefinition, type ActionOutcome, type ActionRun, type RunLogLevel } from './types.ts';
 
@@ -128,7 +129,7 @@ export async function executeRun(run: ActionRun, def: ActionDefinition<any, any>
     await deps.onEnd(run);
     settle();
   };
-  const timeoutSeconds = def.timeoutSeconds ?? DEFAULT_ACTION_TIMEOUT_SECONDS;
+  const timeoutSeconds = timeoutOf(def, run, log);
   const timer = setTimeout(() => {
     const text = `Timed out after ${timeoutSeconds} s`;
     controller.abort(new ActionError(text));
@@ -145,8 +146,7 @@ export async function executeRun(run: ActionRun, def: ActionDefinition<any, any>
   void (async () => {
     let outcome: ActionOutcome;
     try {
-      const typed = def.properties ? { ...run, properties: parseProperties(def.properties, run.properties) } : run;
-      outcome = await def.run(typed, ctx);
+      outcome = await def.run(run, ctx);
     } catch (error) {
       if (error instanceof ActionError) log.warn(`[tide] actions: the run failed: ${error.message}`);
       else log.error('[tide] actions: the executor threw', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -168,14 +168,16 @@ export async function executeRun(run: ActionRun, def: ActionDefinition<any, any>
   await done;
 }
 
-interface SchemaLike {
-  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
-}
-
-/** The properties through the type's schema; a mismatch fails the run naming each field. */
-function parseProperties(schema: unknown, properties: Record<string, unknown>): any {
-  const result = (schema as SchemaLike).safeParse(properties);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(properties)'}: ${i.message}`);
-  throw new ActionError(`Invalid run properties: ${issues.join('; ')}`);
+/** The run's bound: the type's number, or what its function gives for this run (the default when that is not a positive number). */
+function timeoutOf(def: ActionDefinition<any, any>, run: ActionRun, log: Logger): number {
+  if (typeof def.timeoutSeconds !== 'function') return def.timeoutSeconds ?? DEFAULT_ACTION_TIMEOUT_SECONDS;
+  try {
+    const seconds = def.timeoutSeconds(run as never);
+    if (seconds === undefined) return DEFAULT_ACTION_TIMEOUT_SECONDS;
+    if (isPositive(seconds)) return seconds;
+    log.warn(`[tide] actions: timeoutSeconds gave ${JSON.stringify(seconds)}, not a positive number; using ${DEFAULT_ACTION_TIMEOUT_SECONDS}`);
+  } catch (error) {
+    log.warn(`[tide] actions: timeoutSeconds threw; using ${DEFAULT_ACTION_TIMEOUT_SECONDS}`, { error: message(error) });
+  }
+  return DEFAULT_ACTION_TIMEOUT_SECONDS;
 }

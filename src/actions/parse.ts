@@ -36,3 +36,16 @@ export function parseNodeRun(raw: unknown): ActionRun | { problem: string } {
 
 /** The key a claim's `exclude` matches: the action identifier, or the node uid. */
 export const excludeKey = (run: ActionRun): string | undefined => (run.kind === 'action' ? run.actionIdentifier : run.nodeUid);
+
+interface SchemaLike {
+  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+}
+
+/** The run with its properties through the type's schema, or the message that fails it, naming each field. */
+export function withParsedProperties(run: ActionRun, schema: unknown): ActionRun | { problem: string } {
+  if (schema === undefined) return run;
+  const result = (schema as SchemaLike).safeParse(run.properties);
+  if (result.success) return { ...run, properties: result.data as Record<string, unknown> };
+  const issues = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(properties)'}: ${i.message}`);
+  return { problem: `Invalid run properties: ${issues.join('; ')}` };
+}

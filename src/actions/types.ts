@@ -84,8 +84,11 @@ export interface ActionDefinition<Config = Record<string, unknown>, S = ZodType 
   /** Runs with the same key run one after another, in claim order. */
   partitionKey?(run: ActionRun<ActionProperties<S>>): string | undefined;
   rateLimit?: ActionRateLimit<Config, ActionProperties<S>>;
-  /** After this long the run's signal fires and it fails with `Timed out after {n} s`. Default 300. */
-  timeoutSeconds?: number;
+  /**
+   * After this long the run's signal fires and it fails with `Timed out after {n} s`: a number of seconds, or a
+   * function of the run (a run property may carry its own bound). Default 300.
+   */
+  timeoutSeconds?: number | ((run: ActionRun<ActionProperties<S>>) => number | undefined);
   run(run: ActionRun<ActionProperties<S>>, ctx: ActionContext<Config>): ActionOutcome | Promise<ActionOutcome>;
 }
 

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { createPortActionAgent, type ActionAgent } from '../actions/index.ts';
+import { createPortActionAgent, type ActionAgent, type RunJournal } from '../actions/index.ts';
 import { createRedactor, sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
 import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
@@ -44,6 +44,8 @@ export interface CreateTideOptions<Config = Record<string, unknown>> {
   dispatchLiveEvent?: (path: string, event: WebhookEvent) => Promise<void>;
   /** The runtime's timers, for the scheduled resync and the POLLING interval (default: the global ones). */
   timers?: ScheduleTimers;
+  /** Where the action agent records the runs it executes (a Durable Object's storage), so a successor can report them interrupted. */
+  actionsJournal?: RunJournal;
 }
 
 export interface Tide {
@@ -183,6 +185,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
           base: { config, http, state, logger: logger.child({ component: 'action' }) },
           logger: logger.child({ component: 'actions' }),
           warnPending: settings.eventListener.type === 'ACTIONS_ONLY',
+          journal: o.actionsJournal,
         })
       : undefined;
 

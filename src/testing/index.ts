@@ -39,6 +39,8 @@ export type { CheckpointStoreContractOptions, CheckpointStoreSubject } from './c
 export { AWKWARD_SEEN_KEYS, testSeenKeys } from './seen-keys-contract.ts';
 export type { SeenKeysContractOptions, SeenKeysSubject } from './seen-keys-contract.ts';
 export { runtimeContract } from './runtime-contract.ts';
+export { actionsContract } from './actions-contract.ts';
+export type { ActionsContractOptions, ActionsHarness, ActionsInstance } from './actions-contract.ts';
 export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from './runtime-contract.ts';
 
 /** Options of {@link runKind}. */

@@ -71,6 +71,16 @@ export function createPortProbe(h: ProbeTarget) {
       }
       return (await json(res, `GET /v1/integration/${identifier}`)).integration;
     },
+    /** Claim action runs as another consumer would (`POST /actions/runs/claim-pending`). */
+    async claim(body: { installationId: string; limit: number; visibilityTimeoutMs: number }): Promise<Array<{ id: string }>> {
+      return (await json(await api('POST', '/actions/runs/claim-pending', body, { 'x-port-reserved-usage': 'true' }), 'claim action runs')).runs;
+    },
+    /** Acknowledge an action run; the HTTP status (409 when it is not pending). */
+    async ack(runId: string): Promise<number> {
+      const res = await api('PATCH', '/actions/runs/ack', { runId }, { 'x-port-reserved-usage': 'true' });
+      await res.body?.cancel();
+      return res.status;
+    },
     /** Change the mapping as a user would, without the resync request Port would create. */
     async patchConfig(identifier: string, config: unknown): Promise<void> {
       await json(await api('PATCH', `/integration/${encodeURIComponent(identifier)}/config`, { config }, { 'x-skip-resync': 'true' }), 'PATCH integration config');

@@ -1,0 +1,73 @@
+/**
+ * The actions contract (src/testing/actions-contract.ts) on Node: `sail()` of the bundled fake integration, its
+ * action agent running in the process, against a real emulator on loopback. A shutdown is `stop()` of the run,
+ * the path SIGINT and SIGTERM take (signals.test.ts sends a real SIGTERM to `tide sail`).
+ */
+import { afterAll, describe, it } from 'vitest';
+import { createPortEmulator } from '../../emulator/index.ts';
+import { actionsContract, type ActionsHarness, type ActionsInstance } from '../../src/testing/index.ts';
+import { sail } from './sail.ts';
+import { tempCwd } from './test-support.ts';
+
+const credentials = { clientId: 'node-actions-client', clientSecret: 'node-actions-secret-7d21' };
+const emulator = createPortEmulator({ credentials: [credentials] });
+let listening: Promise<string> | undefined;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Poll `done` while the in-process agent works on its own. */
+async function until(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not done after ${timeoutMs} ms`);
+    await pause(100);
+  }
+}
+
+async function nodeHarness(): Promise<ActionsHarness> {
+  const emulatorUrl = await (listening ??= emulator.listen(0));
+  return {
+    name: 'node',
+    emulatorUrl,
+    credentials,
+    adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
+    async start(env): Promise<ActionsInstance> {
+      const cwd = tempCwd();
+      const lines: string[] = [];
+      const run = await sail({
+        integration: 'fake',
+        cwd: cwd.dir,
+        httpPort: 0,
+        handleSignals: false,
+        logFormat: 'json',
+        out: (line) => void lines.push(line),
+        env: { OCEAN__PORT__BASE_URL: emulatorUrl, OCEAN__PORT__CLIENT_ID: credentials.clientId, OCEAN__PORT__CLIENT_SECRET: credentials.clientSecret, ...env },
+      });
+      if (run.exitCode !== undefined || !run.tide?.actions) {
+        cwd.remove();
+        throw new Error(`sail() did not start an action agent (exit ${run.exitCode}):\n${lines.join('\n')}`);
+      }
+      let stopped: Promise<void> | undefined;
+      const stop = () =>
+        (stopped ??= run.stop().finally(() => {
+          cwd.remove();
+        }));
+      return {
+        work: until,
+        async shutDownDuring(running, timeoutMs) {
+          await until(running, timeoutMs);
+          await stop();
+        },
+        stop,
+      };
+    },
+  };
+}
+
+afterAll(async () => {
+  if (listening) await emulator.close().catch(() => {});
+});
+
+describe('actions contract on Node (sail, the agent in process, real emulator)', () => {
+  actionsContract(nodeHarness, { test: (name, fn) => it(name, fn, 120_000) });
+});
