@@ -12,20 +12,34 @@ import type { DurableObjectStateLike, DurableObjectStorageLike, TideEnv } from '
 
 type ResyncObject = InstanceType<typeof TideResync>;
 
-export interface ObjectDriver {
+export interface ObjectDriver<O = ResyncObject> {
   /** Run `fn` inside the object, on this driver's instance (built on first use, then kept, as in a live object). */
-  run<T>(fn: (object: ResyncObject) => Promise<T>): Promise<T>;
+  run<T>(fn: (object: O) => Promise<T>): Promise<T>;
   /** The object asked for an alarm (`setAlarm`) since the last `clearAlarm()`. */
   alarmPending(): boolean;
   clearAlarm(): void;
+  /**
+   * Reset the object as the runtime does when it dies (`state.abort()`): what runs in it stops, its storage stays,
+   * and the next `run` builds a new instance.
+   */
+  abort(): Promise<void>;
 }
 
-/** `ObjectClass`: the resync object class of another integration (`createWorker(...).ResyncObject`); default the fake's. */
-export function objectDriver(name: string, env: () => TideEnv, ObjectClass: new (state: never, env: TideEnv) => ResyncObject = TideResync): ObjectDriver {
-  const namespace = (workerEnv as unknown as TideEnv).TIDE_RESYNC;
-  const stub = namespace.get(namespace.idFromName(name));
+/**
+ * `ObjectClass`: the resync object class of another integration (`createWorker(...).ResyncObject`); default the fake's.
+ * `binding`: the namespace the class is bound to in wrangler.toml (the actions object's is TIDE_ACTIONS).
+ */
+export function objectDriver<O = ResyncObject>(
+  name: string,
+  env: () => TideEnv,
+  ObjectClass: new (state: never, env: TideEnv) => O = TideResync as never,
+  binding: 'TIDE_RESYNC' | 'TIDE_ACTIONS' = 'TIDE_RESYNC',
+): ObjectDriver<O> {
+  const namespace = (workerEnv as unknown as TideEnv)[binding]!;
+  // Replaced after abort(): a stub of an aborted object stays broken.
+  let stub = namespace.get(namespace.idFromName(name));
   let alarm: number | null = null;
-  let instance: ResyncObject | undefined;
+  let instance: O | undefined;
   return {
     run(fn) {
       return runInDurableObject(stub as never, (_runtimeInstance, state) => {
@@ -47,6 +61,12 @@ export function objectDriver(name: string, env: () => TideEnv, ObjectClass: new 
     },
     alarmPending: () => alarm !== null,
     clearAlarm: () => {
+      alarm = null;
+    },
+    async abort() {
+      await runInDurableObject(stub as never, (_runtimeInstance, state) => state.abort('evicted by the test')).catch(() => {});
+      stub = namespace.get(namespace.idFromName(name));
+      instance = undefined;
       alarm = null;
     },
   };
