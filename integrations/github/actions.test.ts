@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadIntegrationFolder } from '../../adapters/node/index.ts';
 import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
 import { createTide, type Tide } from '../../src/index.ts';
-import { configureOrThrow } from '../../src/runtime/index.ts';
+import { configureOrThrow, runActionLocally } from '../../src/runtime/index.ts';
 import { bufferedFetch, createGithubStandIn, ORG } from './github-stand-in.ts';
 import { createGithubIntegration } from './index.ts';
 
@@ -27,20 +27,11 @@ const routedFetch: typeof fetch = (input, init) => {
   return url.startsWith(PORT) ? emulator.fetch(input, init) : bufferedFetch(input, init);
 };
 
-const admin = async (method: string, path: string, body?: unknown): Promise<any> =>
-  (await emulator.fetch(`${PORT}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json();
+const admin = (method: string, path: string, body?: unknown): Promise<Response> =>
+  emulator.fetch(`${PORT}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
-/** Create a dispatch_workflow run, let the agent claim it, and read it back once it has ended. */
-async function dispatch(executionProperties: Record<string, unknown>): Promise<{ status: string; link: string[]; logs: string[] }> {
-  const { run } = await admin('POST', '/actions/runs', { installationId: IDENTIFIER, type: 'dispatch_workflow', action: 'deploy-service', executionProperties });
-  expect((await tide.actions!.poll()).claimed).toBe(1);
-  for (let i = 0; i < 500; i++) {
-    const { run: now } = await admin('GET', `/runs/${run.id}`);
-    if (now.status !== 'IN_PROGRESS') return { status: now.status, link: now.link, logs: now.logs.map((l: { message: string }) => l.message) };
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`run ${run.id} did not end`);
-}
+/** Create a dispatch_workflow run, let the agent claim and execute it, and read it back once it has ended. */
+const dispatch = (properties: Record<string, unknown>) => runActionLocally({ tide, admin, type: 'dispatch_workflow', action: 'deploy-service', properties, timeoutMs: 30_000 });
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 beforeEach(() => {

@@ -56,7 +56,9 @@ export interface ActionAgent {
   runUntilIdle(o?: { maxMs?: number }): Promise<{ idle: boolean }>;
   /** Report runs a previous host acknowledged and never reported (it died with them) as interrupted. */
   reportInterrupted(runs: RunRef[]): Promise<void>;
+  /** Claimed runs no worker has taken yet. */
   readonly queued: number;
+  /** Runs a worker has taken: waiting on the rate limit, being acknowledged, executing or being reported. */
   readonly executing: number;
 }
 
@@ -262,7 +264,7 @@ export function createActionAgent(o: ActionAgentOptions): ActionAgent {
       return queue.queued;
     },
     get executing() {
-      return executing.size;
+      return queue.running;
     },
   };
 }
