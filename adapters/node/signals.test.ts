@@ -42,3 +42,33 @@ it('SIGTERM during a long resync reports it aborted, stops, and exits 0', async 
   expect((await port.integration('fake-node')).resyncState.status).toBe('aborted');
   expect(output).toContain('SIGTERM: shutting down');
 });
+
+it('SIGTERM during an action run reports the run FAILURE as interrupted, then exits 0', async () => {
+  const sailModule = fileURLToPath(new URL('./sail.ts', import.meta.url));
+  const script = `import { sail } from ${JSON.stringify(sailModule)};
+    await sail({ integration: 'fake', cwd: ${JSON.stringify(cwd.dir)}, httpPort: 0, handleSignals: true });`;
+  const env = port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ACTIONS_ONLY', OCEAN__ACTIONS_PROCESSOR__ENABLED: 'true', OCEAN__ACTIONS_PROCESSOR__POLL_CHECK_INTERVAL_SECONDS: '1' });
+  const { body } = await port.admin('POST', '/_emulator/actions/runs', { installationId: 'fake-node', type: 'fake_echo', executionProperties: { message: 'long', delayMs: 600_000 } });
+  const id = body.run.id as string;
+  const run = async () => (await port.admin('GET', `/_emulator/runs/${id}`)).body.run;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await waitFor('the run to be executing', async () => (await run()).logs.some((l: { message: string }) => l.message === 'echo: long'), 60_000);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+  const ended = await run();
+  expect(ended.status).toBe('FAILURE');
+  expect(ended.logs.map((l: { message: string }) => l.message)).toEqual(['echo: long', 'Interrupted: the integration shut down during the run']);
+  expect(output).toContain('SIGTERM: shutting down');
+});

@@ -56,9 +56,11 @@ export async function runActionLocally(o: RunActionOptions): Promise<LocalRunRes
   const read = async () => (await json(await o.admin('GET', `/runs/${encodeURIComponent(id)}`), `reading run ${id}`)).run as Record<string, any>;
   for (;;) {
     await agent.poll();
+    // Read before the run: an agent idle then has finished with every run it acknowledged before.
+    const idle = agent.executing === 0 && agent.queued === 0;
     const now = await read();
     // Ended, or acknowledged with nothing left executing: an executor that returned `pending` leaves it there.
-    const settled = now.status !== 'IN_PROGRESS' || (now.pendingExecution === false && agent.executing === 0 && agent.queued === 0);
+    const settled = now.status !== 'IN_PROGRESS' || (idle && now.pendingExecution === false);
     if (settled) return { id, status: now.status, link: now.link ?? [], logs: (now.logs ?? []).map((l: { message?: string }) => l.message ?? ''), run: now };
     if (Date.now() > deadline) throw new Error(`[tide] run ${id} did not end within ${Math.round((o.timeoutMs ?? 600_000) / 1000)} s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
