@@ -14,4 +14,4 @@ export type { HmacSha256Options, LiveEventProcessor, ProcessorContext, VerifyReq
 export type { WebhookProcessor, WebhookProcessorFactory, WebhookRegistrations, WebhookRoute } from './live/index.ts';
 export type { ResourceConfig } from './mapping/index.ts';
 export { ActionError, DEFAULT_ACTION_TIMEOUT_SECONDS } from './actions/index.ts';
-export type { ActionContext, ActionDefinition, ActionDefinitions, ActionOutcome, ActionRateLimit, ActionRun, RunLogLevel, RunUpdate } from './actions/index.ts';
+export type { ActionContext, ActionDefinition, ActionDefinitions, ActionOutcome, ActionRateLimit, ActionRun, RunCompletion, RunLogLevel, RunUpdate } from './actions/index.ts';

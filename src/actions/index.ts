@@ -4,11 +4,14 @@
  */
 import type { PortClient } from '../port/index.ts';
 import { createActionAgent, type ActionAgent, type ActionAgentOptions } from './agent.ts';
+import { createRunCompletion } from './completion.ts';
 import { createRunsApi } from './port-runs.ts';
 
 export { createActionAgent, isMachineToken, SHUTDOWN_DRAIN_MS } from './agent.ts';
 export type { ActionAgent, ActionAgentOptions, PollResult as ActionPollResult, RunJournal } from './agent.ts';
 export { checkActionDefinitions } from './check.ts';
+export { createRunCompletion } from './completion.ts';
+export type { RunCompletion } from './completion.ts';
 export { executeRun, INTERRUPTED_MESSAGE, reportRun } from './execute.ts';
 export type { ContextBase } from './execute.ts';
 export { parseActionRun, parseNodeRun } from './parse.ts';
@@ -28,6 +31,11 @@ export type {
   RunLogLevel,
   RunUpdate,
 } from './types.ts';
+
+/** Finding and completing runs from live events, through the integration's Port client. */
+export function createPortRunCompletion(port: PortClient, installationId: string, logger: ActionAgentOptions['logger']) {
+  return createRunCompletion(createRunsApi(port.transport, installationId), logger);
+}
 
 /** The agent of one integration instance, talking to Port through its client. */
 export function createPortActionAgent(port: PortClient, installationId: string, o: Omit<ActionAgentOptions, 'runs' | 'tokenClaims'>): ActionAgent {

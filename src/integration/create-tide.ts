@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { createPortActionAgent, type ActionAgent, type RunJournal } from '../actions/index.ts';
+import { createPortActionAgent, createPortRunCompletion, type ActionAgent, type RunJournal } from '../actions/index.ts';
 import { createRedactor, sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
 import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
@@ -160,7 +160,11 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
   });
   const live = createLiveEvents({
     processors: integration.webhooks ?? {},
-    processorContext: { config, logger: logger.child({ component: 'webhook' }) },
+    processorContext: {
+      config,
+      logger: logger.child({ component: 'webhook' }),
+      ...(settings.actionsProcessor.enabled ? { actions: createPortRunCompletion(port, identifier, logger.child({ component: 'actions' })) } : {}),
+    },
     port,
     mapper,
     identifier,
