@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettingsOrThrow } from '../src/config/index.ts';
-import { createTide, defineIntegration, type Tide } from '../src/index.ts';
+import { createTide, defineIntegration, type Tide } from 'port-tide';
 import { startEmulatorProcess } from './support.ts';
 
 const { values } = parseArgs({

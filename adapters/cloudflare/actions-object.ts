@@ -10,8 +10,16 @@ import type { ActionsHost } from '../../src/runtime/index.ts';
 import type { ActionsObjectRpc, DurableObjectStateLike, TideEnv } from './types.ts';
 import { workerTide } from './settings.ts';
 
+/** An instance of the class {@link createActionsObject} returns. */
+export interface TideActionsObject extends ActionsObjectRpc {
+  alarm(): Promise<void>;
+}
+
+/** The actions Durable Object class of an integration (a `DurableObject` of `cloudflare:workers`). */
+export type TideActionsObjectClass = new (ctx: DurableObjectStateLike, env: TideEnv) => TideActionsObject;
+
 /** Build the actions Durable Object class for `integration`; export it from the Worker's main module. */
-export function createActionsObject(integration: IntegrationDefinition<any>) {
+export function createActionsObject(integration: IntegrationDefinition<any>): TideActionsObjectClass {
   return class TideActionsObject extends DurableObject<TideEnv> implements ActionsObjectRpc {
     private readonly state: DurableObjectStateLike;
     private built?: ActionsHost;

@@ -7,7 +7,7 @@
  *   deno test -A --config adapters/deno/deno.json adapters/deno/actions-contract.deno-test.ts
  */
 import fake from '../../integrations/fake/index.ts';
-import { actionsContract, type ActionsHarness, type ActionsInstance } from '../../src/testing/index.ts';
+import { actionsContract, type ActionsHarness, type ActionsInstance } from 'port-tide/testing';
 import { openKvStateStore } from './kv-state-store.ts';
 import { serve } from './serve.ts';
 

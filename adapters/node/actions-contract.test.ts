@@ -4,8 +4,8 @@
  * the path SIGINT and SIGTERM take (signals.test.ts sends a real SIGTERM to `tide sail`).
  */
 import { afterAll, describe, it } from 'vitest';
-import { createPortEmulator } from '../../emulator/index.ts';
-import { actionsContract, type ActionsHarness, type ActionsInstance } from '../../src/testing/index.ts';
+import { createPortEmulator } from 'port-tide/emulator';
+import { actionsContract, type ActionsHarness, type ActionsInstance } from 'port-tide/testing';
 import { sail } from './sail.ts';
 import { tempCwd } from './test-support.ts';
 

@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator } from 'port-tide/emulator';
 import { sail } from './sail.ts';
 import { CLIENT_ID, CLIENT_SECRET, harness, startTestPort, tempCwd, type TestPort } from './test-support.ts';
 

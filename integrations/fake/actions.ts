@@ -5,7 +5,7 @@
  * the run's signal) and log when it waited, `timeoutSeconds` bounds it, and runs with the same `partition` run one
  * after another.
  */
-import { ActionError, DEFAULT_ACTION_TIMEOUT_SECONDS, z, type ActionDefinition } from '../../src/index.ts';
+import { ActionError, DEFAULT_ACTION_TIMEOUT_SECONDS, z, type ActionDefinition } from 'port-tide';
 
 export const fakeEchoProperties = z.looseObject({
   message: z.string().default(''),

@@ -4,7 +4,7 @@
  * on both; unlike Ocean's, the data is deterministic (`{department}-{index}` identifiers, every field
  * derived from the identifier). `.port/spec.yaml` and `.port/resources/` ship beside this file.
  */
-import { defineIntegration, z } from '../../src/index.ts';
+import { defineIntegration, z } from 'port-tide';
 import { fakeEcho } from './actions.ts';
 import { fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
 import type { FakeConfig } from './data.ts';

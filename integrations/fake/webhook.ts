@@ -3,7 +3,7 @@
  * or `{ "type": "person.deleted", "person": { "id": … } }`. The person goes through the resync mapping
  * of kind `fake-person`, so a live event ends in the same entity a resync would produce.
  */
-import type { WebhookEvent, WebhookProcessor } from '../../src/index.ts';
+import type { WebhookEvent, WebhookProcessor } from 'port-tide';
 
 type PersonEvent = { type: 'person.updated' | 'person.deleted'; person: Record<string, unknown> & { id: string } };
 

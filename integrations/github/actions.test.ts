@@ -4,9 +4,9 @@
  */
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
-import { createTide, type Tide } from '../../src/index.ts';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { createTide, type Tide } from 'port-tide';
 import { configureOrThrow, runActionLocally } from '../../src/runtime/index.ts';
 import { bufferedFetch, createGithubStandIn, ORG } from './github-stand-in.ts';
 import { createGithubIntegration } from './index.ts';

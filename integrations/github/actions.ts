@@ -3,7 +3,7 @@
  * `workflow_dispatch` event (`POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches`, answered
  * `204 No Content`), links the run to the workflow's runs on GitHub, and reports GitHub's refusal as the failure.
  */
-import { z, type ActionDefinition } from '../../src/index.ts';
+import { z, type ActionDefinition } from 'port-tide';
 import type { AuthCache } from './auth.ts';
 import { createGithubClient } from './client.ts';
 import type { GithubConfig } from './config.ts';

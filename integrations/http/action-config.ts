@@ -2,7 +2,7 @@
  * How the http integration's config describes the requests of its `http_request` action (`actions`: name →
  * request) and the checks made of them, each problem naming its field.
  */
-import { z } from '../../src/index.ts';
+import { z } from 'port-tide';
 import { placeholders } from './paths.ts';
 
 export const ACTION_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

@@ -4,9 +4,9 @@
  * the integration's auth and reports the answer.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
-import { createTide, type Tide } from '../../src/index.ts';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { createTide, type Tide } from 'port-tide';
 import { configureOrThrow, runActionLocally } from '../../src/runtime/index.ts';
 import http, { HttpConfigError, validateHttpConfig } from './index.ts';
 import { SECRETS, startTestApi, type TestApi } from './test-support.ts';

@@ -4,7 +4,7 @@
  * link), and a run names one in its `request` execution property; `{name}` placeholders take the run's other
  * properties. Requests go out with the integration's base URL, auth and default headers, like the resync's.
  */
-import { z, type ActionContext, type ActionDefinition, type ActionOutcome, type ActionRun } from '../../src/index.ts';
+import { z, type ActionContext, type ActionDefinition, type ActionOutcome, type ActionRun } from 'port-tide';
 import { BODY_METHODS } from './action-config.ts';
 import { absolute, createAuthenticator } from './auth.ts';
 import type { HttpConfig } from './config.ts';

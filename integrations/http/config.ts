@@ -5,7 +5,7 @@
  */
 import YAML from 'yaml';
 import { z } from 'zod';
-import { retrySettingsIssues, type RetrySettings } from '../../src/index.ts';
+import { retrySettingsIssues, type RetrySettings } from 'port-tide';
 import { actionIssues, actionRequestSchema } from './action-config.ts';
 import { pathCompileError, placeholders } from './paths.ts';
 

@@ -4,7 +4,7 @@
  * `ctx.actions` and completes it.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { loadSettingsOrThrow } from '../config/index.ts';
 import { createTide, defineIntegration, type Tide } from '../integration/index.ts';
 import type { ProcessorContext } from '../live/index.ts';

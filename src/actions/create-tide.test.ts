@@ -3,8 +3,8 @@
  * integration record says, and what ACTIONS_ONLY leaves out.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import fake from '../../integrations/fake/index.ts';
 import { loadSettingsOrThrow } from '../config/index.ts';
 import { createTide, type Tide } from '../integration/index.ts';

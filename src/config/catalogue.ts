@@ -63,7 +63,7 @@ export const OPTIONS: { readonly [key: string]: CatalogueNode } = {
   deleteEntitiesMaxBatchSize: 'leaf',
   clientTimeout: 'leaf',
   allowEnvironmentVariablesJqAccess: 'leaf',
-  application: { logLevel: 'leaf', port: 'leaf' },
+  application: { logLevel: 'leaf', port: 'leaf', host: 'leaf' },
   actionsProcessor: {
     enabled: 'leaf',
     pollCheckIntervalSeconds: 'leaf',

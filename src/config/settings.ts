@@ -50,7 +50,7 @@ export interface TideSettings {
   /** Seconds. */
   clientTimeout: number;
   allowEnvironmentVariablesJqAccess: boolean;
-  application: { logLevel: LogLevel; port: number };
+  application: { logLevel: LogLevel; port: number; host?: string };
   /** The action agent (docs/behaviour.md §11.1). */
   actionsProcessor: ActionsProcessorSettings;
 }

@@ -81,7 +81,7 @@ export interface BootOptions {
   dryRun?: boolean;
   /** HTTP port (default `settings.application.port`; 0 picks a free one). */
   port?: number;
-  /** Default {@link DEFAULT_HOST}. */
+  /** Default `APPLICATION__HOST`, else {@link DEFAULT_HOST}. */
   host?: string;
   /** Shut down gracefully on SIGINT/SIGTERM and exit (default true; tests pass false). */
   handleSignals?: boolean;
@@ -246,7 +246,7 @@ async function portFor(configured: Extract<Configured, { ok: true }>, rt: BootRu
   try {
     embedded = await rt.embeddedPort();
   } catch (error) {
-    print.err(`[tide] could not start the embedded local Port: ${message(error)}`);
+    print.err(`[tide] could not start the embedded local Port: ${message(error).replace(/^\[tide\]\s*/, '')}`);
     return 1;
   }
   print.mask([...configured.secrets, embedded.clientSecret]);
@@ -299,7 +299,7 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
   let server: Listening | undefined;
   let url: string | undefined;
   if (servesHttp(settings.eventListener.type)) {
-    const host = o.host ?? DEFAULT_HOST;
+    const host = o.host ?? settings.application.host ?? DEFAULT_HOST;
     const port = o.port ?? settings.application.port;
     try {
       server = await rt.listen((request) => tide.fetch(request), { host, port });

@@ -8,8 +8,8 @@
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, inject, it } from 'vitest';
-import type { ActionsHarness, ActionsInstance } from '../../../src/testing/index.ts';
-import { actionsContract } from '../../../src/testing/index.ts';
+import type { ActionsHarness, ActionsInstance } from 'port-tide/testing';
+import { actionsContract } from 'port-tide/testing';
 import worker, { TideActions } from '../fake-worker.ts';
 import type { ActionsObjectRpc, ResyncObjectRpc, TideEnv } from '../types.ts';
 import { CLIENT_ID, CLIENT_SECRET } from './constants.ts';
