@@ -7,7 +7,7 @@
  *   deno test -A --config adapters/deno/deno.json adapters/deno/actions-contract.deno-test.ts
  */
 import fake from '../../integrations/fake/index.ts';
-import { actionsContract, type ActionsHarness, type ActionsInstance } from 'port-tide/testing';
+import { actionsContract, processInstance, type ActionsHarness, type ActionsInstance } from 'port-tide/testing';
 import { openKvStateStore } from './kv-state-store.ts';
 import { serve } from './serve.ts';
 
@@ -18,14 +18,6 @@ if (!emulatorUrl || !clientId || !clientSecret) {
   throw new Error('actions-contract.deno-test.ts needs an emulator in TIDE_CONTRACT_PORT_URL/_CLIENT_ID/_CLIENT_SECRET: run it through `vitest run --project deno`');
 }
 const FAKE_DIR = decodeURIComponent(new URL('../../integrations/fake/', import.meta.url).pathname);
-
-async function until(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`not done after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const harness: ActionsHarness = {
   name: 'deno',
@@ -56,15 +48,7 @@ const harness: ActionsHarness = {
       throw new Error(`serve() did not start an action agent (exit ${run.exitCode}):\n${lines.join('\n')}`);
     }
     let stopped: Promise<void> | undefined;
-    const stop = () => (stopped ??= run.stop().finally(cleanup));
-    return {
-      work: until,
-      async shutDownDuring(running, timeoutMs) {
-        await until(running, timeoutMs);
-        await stop();
-      },
-      stop,
-    };
+    return processInstance(() => (stopped ??= run.stop().finally(cleanup)));
   },
 };
 

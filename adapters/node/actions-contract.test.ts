@@ -5,24 +5,13 @@
  */
 import { afterAll, describe, it } from 'vitest';
 import { createPortEmulator } from 'port-tide/emulator';
-import { actionsContract, type ActionsHarness, type ActionsInstance } from 'port-tide/testing';
+import { actionsContract, processInstance, type ActionsHarness, type ActionsInstance } from 'port-tide/testing';
 import { sail } from './sail.ts';
 import { tempCwd } from './test-support.ts';
 
 const credentials = { clientId: 'node-actions-client', clientSecret: 'node-actions-secret-7d21' };
 const emulator = createPortEmulator({ credentials: [credentials] });
 let listening: Promise<string> | undefined;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Poll `done` while the in-process agent works on its own. */
-async function until(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`not done after ${timeoutMs} ms`);
-    await pause(100);
-  }
-}
 
 async function nodeHarness(): Promise<ActionsHarness> {
   const emulatorUrl = await (listening ??= emulator.listen(0));
@@ -48,18 +37,7 @@ async function nodeHarness(): Promise<ActionsHarness> {
         throw new Error(`sail() did not start an action agent (exit ${run.exitCode}):\n${lines.join('\n')}`);
       }
       let stopped: Promise<void> | undefined;
-      const stop = () =>
-        (stopped ??= run.stop().finally(() => {
-          cwd.remove();
-        }));
-      return {
-        work: until,
-        async shutDownDuring(running, timeoutMs) {
-          await until(running, timeoutMs);
-          await stop();
-        },
-        stop,
-      };
+      return processInstance(() => (stopped ??= run.stop().finally(() => cwd.remove())));
     },
   };
 }

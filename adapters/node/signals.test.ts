@@ -18,11 +18,11 @@ afterEach(async () => {
   cwd.remove();
 });
 
-it('SIGTERM during a long resync reports it aborted, stops, and exits 0', async () => {
+/** `sail()` of the fake integration with `handleSignals`, in a process of its own under `env`. */
+function sailProcess(env: Record<string, string>) {
   const sailModule = fileURLToPath(new URL('./sail.ts', import.meta.url));
   const script = `import { sail } from ${JSON.stringify(sailModule)};
     await sail({ integration: 'fake', cwd: ${JSON.stringify(cwd.dir)}, httpPort: 0, handleSignals: true });`;
-  const env = port.env({ OCEAN__EVENT_LISTENER__TYPE: 'POLLING', OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS: '60000' });
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: fileURLToPath(new URL('../../', import.meta.url)),
     env: { PATH: process.env.PATH, ...env },
@@ -32,6 +32,12 @@ it('SIGTERM during a long resync reports it aborted, stops, and exits 0', async 
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+it('SIGTERM during a long resync reports it aborted, stops, and exits 0', async () => {
+  const env = port.env({ OCEAN__EVENT_LISTENER__TYPE: 'POLLING', OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS: '60000' });
+  const { child, exited, output } = sailProcess(env);
   try {
     await waitFor('the resync on start to be running', async () => (await port.integration('fake-node'))?.resyncState?.status === 'running');
     child.kill('SIGTERM');
@@ -40,26 +46,15 @@ it('SIGTERM during a long resync reports it aborted, stops, and exits 0', async 
     if (child.exitCode === null) child.kill('SIGKILL');
   }
   expect((await port.integration('fake-node')).resyncState.status).toBe('aborted');
-  expect(output).toContain('SIGTERM: shutting down');
+  expect(output()).toContain('SIGTERM: shutting down');
 });
 
 it('SIGTERM during an action run reports the run FAILURE as interrupted, then exits 0', async () => {
-  const sailModule = fileURLToPath(new URL('./sail.ts', import.meta.url));
-  const script = `import { sail } from ${JSON.stringify(sailModule)};
-    await sail({ integration: 'fake', cwd: ${JSON.stringify(cwd.dir)}, httpPort: 0, handleSignals: true });`;
   const env = port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ACTIONS_ONLY', OCEAN__ACTIONS_PROCESSOR__ENABLED: 'true', OCEAN__ACTIONS_PROCESSOR__POLL_CHECK_INTERVAL_SECONDS: '1' });
   const { body } = await port.admin('POST', '/_emulator/actions/runs', { installationId: 'fake-node', type: 'fake_echo', executionProperties: { message: 'long', delayMs: 600_000 } });
   const id = body.run.id as string;
   const run = async () => (await port.admin('GET', `/_emulator/runs/${id}`)).body.run;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: fileURLToPath(new URL('../../', import.meta.url)),
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { child, exited, output } = sailProcess(env);
   try {
     await waitFor('the run to be executing', async () => (await run()).logs.some((l: { message: string }) => l.message === 'echo: long'), 60_000);
     child.kill('SIGTERM');
@@ -70,5 +65,5 @@ it('SIGTERM during an action run reports the run FAILURE as interrupted, then ex
   const ended = await run();
   expect(ended.status).toBe('FAILURE');
   expect(ended.logs.map((l: { message: string }) => l.message)).toEqual(['echo: long', 'Interrupted: the integration shut down during the run']);
-  expect(output).toContain('SIGTERM: shutting down');
+  expect(output()).toContain('SIGTERM: shutting down');
 });

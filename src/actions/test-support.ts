@@ -8,6 +8,7 @@ import { createMemoryLogger, type Logger } from '../logging/logger.ts';
 import { createPortClient, type PortClient } from '../port/index.ts';
 import { createMemoryStateStore } from '../state/index.ts';
 import { createHttpClient } from '../http/index.ts';
+import type { ContractRun } from '../testing/actions-contract.ts';
 import { createPortActionAgent, type ActionAgent, type ActionDefinitions } from './index.ts';
 
 export const INSTALLATION = 'my-actions';
@@ -21,16 +22,9 @@ export const TEST_SETTINGS: ActionsProcessorSettings = {
   visibilityTimeoutMs: 60_000,
 };
 
-export interface AdminRun {
-  id?: string;
-  identifier?: string;
-  status: string;
-  result?: string | null;
-  pendingExecution: boolean;
-  claimCount: number;
-  link?: string[];
+/** A run as `GET /_emulator/runs/:id` returns it. */
+export interface AdminRun extends ContractRun {
   links?: string[];
-  logs: Array<{ message?: string; log?: string; logLevel?: string }>;
   history: Array<{ type: string; body?: unknown }>;
 }
 

@@ -53,6 +53,28 @@ export interface ContractRun {
   history: Array<{ type: string }>;
 }
 
+/**
+ * An instance whose agent runs in the process by itself (Node, Deno): working is waiting until `done()`, a
+ * shutdown is `stop()` (the path SIGTERM takes) once `running()` is true.
+ */
+export function processInstance(stop: () => Promise<void>): ActionsInstance {
+  const until = async (done: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(`not done after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  return {
+    work: until,
+    async shutDownDuring(running, timeoutMs) {
+      await until(running, timeoutMs);
+      await stop();
+    },
+    stop,
+  };
+}
+
 const INTERRUPTED = 'Interrupted: the integration shut down during the run';
 const WAITED = /^waited \d+ ms from (\S+) to (\S+)$/;
 

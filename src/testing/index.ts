@@ -41,7 +41,7 @@ export type { SeenKeysContractOptions, SeenKeysSubject } from './seen-keys-contr
 export { runtimeContract } from './runtime-contract.ts';
 export { resyncInto } from './resync.ts';
 export type { ResyncIntoOptions, ResyncIntoResult } from './resync.ts';
-export { actionsContract } from './actions-contract.ts';
+export { actionsContract, processInstance } from './actions-contract.ts';
 export type { ActionsContractOptions, ActionsHarness, ActionsInstance } from './actions-contract.ts';
 export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from './runtime-contract.ts';
 
