@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, describe } from 'vitest';
 import { createPortEmulator, type PortEmulator, type PortEmulatorOptions } from './index.ts';
 
 /**
@@ -165,4 +166,32 @@ export async function createBlueprints(t: TestEmulator, ...blueprints: object[])
     const r = await t.call('POST', '/v1/blueprints', bp);
     if (r.status !== 201) throw new Error(`creating blueprint failed: ${r.status} ${JSON.stringify(r.body)}`);
   }
+}
+
+/**
+ * Both answers to "does a write that changes nothing move `updatedAt`?" (PORT-API §15.3, the emulator's
+ * `noOpUpdatedAt`): suites that reconcile run under each, since Port's own behaviour is unconfirmed.
+ */
+export const NO_OP_UPDATED_AT = ['bump', 'keep'] as const;
+
+/**
+ * Register `body`'s tests once per `noOpUpdatedAt` setting, each test with a fresh in-process emulator that
+ * `use` receives before it runs (and that is closed after it).
+ *
+ * @example
+ * let t: TestEmulator;
+ * eachNoOpSetting((e) => (t = e), () => { describe('resync', () => { ... }) });
+ */
+export function eachNoOpSetting(use: (emulator: TestEmulator) => void, body: (setting: (typeof NO_OP_UPDATED_AT)[number]) => void): void {
+  describe.each(NO_OP_UPDATED_AT)('noOpUpdatedAt %s', (noOpUpdatedAt) => {
+    let t: TestEmulator | undefined;
+    beforeEach(async () => {
+      t = await startEmulator({ noOpUpdatedAt });
+      use(t);
+    });
+    afterEach(async () => {
+      await t?.close();
+    });
+    body(noOpUpdatedAt);
+  });
 }

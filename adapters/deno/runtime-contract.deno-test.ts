@@ -50,7 +50,7 @@ const harness: RuntimeHarness = {
       async resync() {
         const once = await serve(fake, { ...common, env: { ...settings('ONCE'), OCEAN__EVENT_LISTENER__TYPE: 'ONCE' } });
         if (!once.report) throw new Error(`serve() ONCE ran no resync (exit ${once.exitCode}):\n${lines.join('\n')}`);
-        return once.report;
+        return { ...once.report, exitCode: once.exitCode ?? -1 };
       },
       fetch(request) {
         const url = new URL(request.url);

@@ -43,7 +43,7 @@ async function nodeHarness(): Promise<RuntimeHarness> {
         async resync() {
           const once = await sail({ ...common, env: { ...settings('ONCE'), OCEAN__EVENT_LISTENER__TYPE: 'ONCE' } });
           if (!once.report) throw new Error(`sail() ONCE ran no resync (exit ${once.exitCode}):\n${lines.join('\n')}`);
-          return once.report;
+          return { ...once.report, exitCode: once.exitCode ?? -1 };
         },
         async fetch(request) {
           const url = new URL(request.url);

@@ -5,8 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
-import type { SailResult } from './sail.ts';
+import { sail, type SailOptions, type SailResult } from './sail.ts';
 
 export const CLIENT_ID = 'node-adapter-client';
 export const CLIENT_SECRET = 'node-adapter-secret-3f9c1a';
@@ -107,4 +108,26 @@ export function harness() {
 export async function resyncStarts(port: TestPort, identifier = 'fake-node'): Promise<number> {
   const patches = await port.requests({ method: 'PATCH', path: `/v1/integration/${identifier}/resync-state` });
   return patches.filter((r) => r.body?.status === 'running').length;
+}
+
+/**
+ * The set-up of a `sail()` suite: per test a fresh loopback Port, working directory and line collector (read
+ * them through the returned object, after `beforeEach` ran), everything stopped afterwards; `run` starts the
+ * bundled fake integration there.
+ */
+export function sailSuite() {
+  const suite = {} as { port: TestPort; cwd: ReturnType<typeof tempCwd>; h: ReturnType<typeof harness> };
+  beforeEach(async () => {
+    suite.port = await startTestPort();
+    suite.cwd = tempCwd();
+    suite.h = harness();
+  });
+  afterEach(async () => {
+    await suite.h.stopAll();
+    await suite.port.emulator.close();
+    suite.cwd.remove();
+  });
+  const run = async (env: Record<string, string>, extra: Partial<SailOptions> = {}): Promise<SailResult> =>
+    suite.h.track(await sail({ integration: 'fake', cwd: suite.cwd.dir, env, httpPort: 0, handleSignals: false, out: suite.h.out, ...extra }));
+  return Object.assign(suite, { run });
 }

@@ -91,6 +91,8 @@ export interface HarnessOptions {
   settings?: Partial<ResyncRunnerOptions['settings']>;
   sensitiveValues?: string[];
   blueprints?: object[];
+  /** Sees every Port request the runner sends, before it is sent (tests act at a precise point of a resync). */
+  observe?: (method: string, path: string, body: string | undefined) => void;
 }
 
 /** Seed blueprints and the integration with its mapping, and build a runner on the real Port client. */
@@ -106,6 +108,8 @@ export async function createHarness(emu: EmulatorHandle, options: HarnessOptions
     userAgent: { type: TYPE, version: VERSION, identifier: IDENTIFIER },
     fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+      const body = typeof init?.body === 'string' ? init.body : undefined;
+      options.observe?.((init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase(), url.pathname, body);
       return emu.fetch(`${url.pathname}${url.search}`, init);
     }) as typeof fetch,
     sleep: async () => {},
