@@ -23,7 +23,6 @@ const harness: ActionsHarness = {
   name: 'deno',
   emulatorUrl,
   credentials: { clientId, clientSecret },
-  adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
   async start(vars): Promise<ActionsInstance> {
     const dir = await Deno.makeTempDir({ prefix: 'tide-deno-actions-' });
     const state = await openKvStateStore(`${dir}/state.kv`, { prefix: ['tide', vars.OCEAN__INTEGRATION__IDENTIFIER ?? 'unknown'] });

@@ -7,6 +7,6 @@ import { denoContractSuite } from './test-support.ts';
 denoContractSuite('runtime contract on Deno (serve(), real deno binary, real emulator)', {
   file: 'adapters/deno/runtime-contract.deno-test.ts',
   // The checks of src/testing/runtime-contract.ts.
-  checks: 9,
+  checks: 11,
   credentials: { clientId: 'deno-contract-client', clientSecret: 'deno-contract-secret-0c4a' },
 });

@@ -19,7 +19,6 @@ async function nodeHarness(): Promise<ActionsHarness> {
     name: 'node',
     emulatorUrl,
     credentials,
-    adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
     async start(env): Promise<ActionsInstance> {
       const cwd = tempCwd();
       const lines: string[] = [];

@@ -51,9 +51,9 @@ it('SIGTERM during a long resync reports it aborted, stops, and exits 0', async 
 
 it('SIGTERM during an action run reports the run FAILURE as interrupted, then exits 0', async () => {
   const env = port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ACTIONS_ONLY', OCEAN__ACTIONS_PROCESSOR__ENABLED: 'true', OCEAN__ACTIONS_PROCESSOR__POLL_CHECK_INTERVAL_SECONDS: '1' });
-  const { body } = await port.admin('POST', '/_emulator/actions/runs', { installationId: 'fake-node', type: 'fake_echo', executionProperties: { message: 'long', delayMs: 600_000 } });
+  const { body } = await port.admin('POST', '/actions/runs', { installationId: 'fake-node', type: 'fake_echo', executionProperties: { message: 'long', delayMs: 600_000 } });
   const id = body.run.id as string;
-  const run = async () => (await port.admin('GET', `/_emulator/runs/${id}`)).body.run;
+  const run = async () => (await port.admin('GET', `/runs/${id}`)).body.run;
   const { child, exited, output } = sailProcess(env);
   try {
     await waitFor('the run to be executing', async () => (await run()).logs.some((l: { message: string }) => l.message === 'echo: long'), 60_000);

@@ -112,12 +112,12 @@ describe('generated data', () => {
   });
 
   it('guards config values like Ocean, keeping valid ones', () => {
-    expect(resolveFakeConfig(undefined)).toEqual({ entityAmount: 20, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 0 });
-    expect(resolveFakeConfig({ entityAmount: -1, entityKbSize: 0, thirdPartyBatchSize: 0, thirdPartyLatencyMs: -5 })).toEqual(
-      { entityAmount: 20, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 0 },
+    expect(resolveFakeConfig(undefined)).toEqual({ entityAmount: 20, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 0, changedPersons: 0 });
+    expect(resolveFakeConfig({ entityAmount: -1, entityKbSize: 0, thirdPartyBatchSize: 0, thirdPartyLatencyMs: -5, changedPersons: -3 })).toEqual(
+      { entityAmount: 20, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 0, changedPersons: 0 },
     );
-    expect(resolveFakeConfig({ entityAmount: '7', entityKbSize: 2.9, thirdPartyBatchSize: 50, thirdPartyLatencyMs: 'x' })).toEqual(
-      { entityAmount: 7, entityKbSize: 2, thirdPartyBatchSize: 50, thirdPartyLatencyMs: 0 },
+    expect(resolveFakeConfig({ entityAmount: '7', entityKbSize: 2.9, thirdPartyBatchSize: 50, thirdPartyLatencyMs: 'x', changedPersons: '10' })).toEqual(
+      { entityAmount: 7, entityKbSize: 2, thirdPartyBatchSize: 50, thirdPartyLatencyMs: 0, changedPersons: 10 },
     );
   });
 });
@@ -193,13 +193,14 @@ describe('the integration definition', () => {
 describe('.port/spec.yaml', () => {
   const spec = parseSpecText(read('spec.yaml'));
 
-  it('parses, with the four configurations and their defaults', () => {
+  it("parses, with Ocean's four configurations and Tide's changedPersons, and their defaults", () => {
     expect(spec.type).toBe('fake');
     expect(spec.configurations.map(({ name, type, required, default: d, sensitive }) => ({ name, type, required, default: d, sensitive }))).toEqual([
       { name: 'entityAmount', type: 'integer', required: false, default: 20, sensitive: false },
       { name: 'entityKbSize', type: 'integer', required: false, default: 1, sensitive: false },
       { name: 'thirdPartyBatchSize', type: 'integer', required: false, default: 1000, sensitive: false },
       { name: 'thirdPartyLatencyMs', type: 'integer', required: false, default: 0, sensitive: false },
+      { name: 'changedPersons', type: 'integer', required: false, default: 0, sensitive: false },
     ]);
     expect(spec.configurations[0].description).toMatch(/per department/);
   });
@@ -212,7 +213,7 @@ describe('.port/spec.yaml', () => {
     });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.settings.integration.type).toBe('fake');
-    expect(result.settings.integration.config).toEqual({ entityAmount: 7, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 25 });
+    expect(result.settings.integration.config).toEqual({ entityAmount: 7, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 25, changedPersons: 0 });
   });
 });
 

@@ -6,13 +6,14 @@
  */
 import { defineIntegration, z } from 'port-tide';
 import { fakeEcho } from './actions.ts';
-import { fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
+import { fakeChangedPersons, fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
 import type { FakeConfig } from './data.ts';
 import { fakePersonWebhook } from './webhook.ts';
 
 export {
   FAKE_DEFAULTS,
   FAKE_DEPARTMENTS,
+  fakeChangedPersons,
   fakeDepartments,
   fakePageRanges,
   fakePerson,
@@ -34,7 +35,7 @@ export const FAKE_INTEGRATION_VERSION = '0.1.0';
  * default rather than stopping the demo, so the schema resolves instead of rejecting.
  */
 export const fakeConfigSchema = z
-  .object({ entityAmount: z.unknown(), entityKbSize: z.unknown(), thirdPartyBatchSize: z.unknown(), thirdPartyLatencyMs: z.unknown() })
+  .object({ entityAmount: z.unknown(), entityKbSize: z.unknown(), thirdPartyBatchSize: z.unknown(), thirdPartyLatencyMs: z.unknown(), changedPersons: z.unknown() })
   .transform((raw): FakeConfig => resolveFakeConfig(raw));
 
 export default defineIntegration({
@@ -60,6 +61,11 @@ export default defineIntegration({
           ctx.checkpoint?.((page += 1));
           yield persons;
         }
+      },
+      // The first `changedPersons` persons, in resync order: "N of the catalog changed" (docs/behaviour.md §4.12).
+      async *incremental(ctx) {
+        const config = resolveFakeConfig(ctx.config);
+        yield* fakeChangedPersons(config, ctx, ctx.signal);
       },
     },
   },

@@ -2,6 +2,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadIntegrationFolder } from 'port-tide/node';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { emulatorClient } from 'port-tide/testing';
 import { loadSettingsOrThrow } from '../../src/config/index.ts';
 import { createTide, type Tide } from '../../src/integration/index.ts';
 import prClosed from './fixtures/webhook.pull_request.closed.json' with { type: 'json' };
@@ -50,9 +51,7 @@ function build(env: Record<string, string> = {}): Tide {
 
 type Entity = { identifier: string; title: string | null; properties: Record<string, unknown>; relations: Record<string, unknown> };
 const entities = async (blueprint: string): Promise<Entity[]> =>
-  ((await (await emulator.fetch(`${PORT}/_emulator/entities?blueprint=${blueprint}`)).json()) as { entities: Entity[] }).entities.sort((a, b) =>
-    a.identifier.localeCompare(b.identifier),
-  );
+  (await emulatorClient({ baseUrl: PORT, fetch: emulator.fetch }).entities(blueprint)).sort((a, b) => a.identifier.localeCompare(b.identifier));
 const ids = async (blueprint: string) => (await entities(blueprint)).map((e) => e.identifier);
 
 async function deliver(name: string, payload: unknown, sign: string | null = SECRET): Promise<Response> {
@@ -138,6 +137,37 @@ describe('GitHub integration against the emulator', () => {
     expect(run.properties).toMatchObject({ status: 'completed', conclusion: 'failure' });
     // Merged and closed: the default mapping syncs open pull requests only, so the entity goes.
     expect(await ids('githubPullRequest')).toEqual(['hello-world-1348', 'spoon-knife-7']);
+  });
+
+  it('an incremental run writes the issues and pull requests changed since its cursor, and removes those that left the selected state', async () => {
+    // A stand-in of its own: this test changes GitHub's data.
+    const gh = createGithubStandIn({ token: TOKEN });
+    server.use(...gh.handlers);
+    try {
+      await tide.provision();
+      await tide.resync();
+      const first = await tide.incremental();
+      expect(first?.outcome).toBe('completed');
+      expect(first!.resources.map((r) => [r.kind, r.fetched, r.advanced])).toEqual([
+        ['pull-request', 0, true],
+        ['issue', 0, true],
+      ]);
+      const now = new Date().toISOString();
+      gh.update('pulls', 'hello-world', 1348, { title: 'Renamed since', updated_at: now });
+      gh.update('issues', 'spoon-knife', 9, { state: 'closed', closed_at: now, updated_at: now });
+      const second = await tide.incremental();
+      expect(second!.resources.map((r) => [r.kind, r.upserted, r.deleted, r.since])).toEqual([
+        ['pull-request', 1, 0, new Date(Date.parse(first!.resources[0].cursor!) - 60_000).toISOString()],
+        ['issue', 0, 1, new Date(Date.parse(first!.resources[1].cursor!) - 60_000).toISOString()],
+      ]);
+      expect((await entities('githubPullRequest')).find((p) => p.identifier === 'hello-world-1348')?.title).toBe('Renamed since');
+      expect(await ids('githubIssue')).toEqual(['hello-world-1350']);
+      // Nothing else went: the other pull requests and every repository are still there.
+      expect(await ids('githubPullRequest')).toEqual(['hello-world-1347', 'hello-world-1348', 'spoon-knife-7']);
+      expect(await ids('githubRepository')).toEqual(['docs-site', 'hello-world', 'legacy-tool', 'spoon-knife']);
+    } finally {
+      server.resetHandlers();
+    }
   });
 
   it('verify knows the secret from the processor context, before start() or any resync', async () => {

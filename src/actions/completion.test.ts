@@ -4,6 +4,7 @@
  * `ctx.actions` and completes it.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { emulatorClient } from 'port-tide/testing';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { loadSettingsOrThrow } from '../config/index.ts';
 import { createTide, defineIntegration, type Tide } from '../integration/index.ts';
@@ -67,8 +68,7 @@ afterEach(async () => {
   await emulator.close();
 });
 
-const admin = async (method: string, path: string, body?: unknown): Promise<any> =>
-  (await emulator.fetch(`${BASE}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json();
+const admin = (method: string, path: string, body?: unknown): Promise<any> => emulatorClient({ baseUrl: BASE, fetch: emulator.fetch }).admin(method, path, body);
 
 async function settled(id: string, done: (run: any) => boolean): Promise<any> {
   for (let i = 0; i < 500; i++) {

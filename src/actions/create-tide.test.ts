@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadIntegrationFolder } from 'port-tide/node';
+import { emulatorClient } from 'port-tide/testing';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import fake from '../../integrations/fake/index.ts';
 import { loadSettingsOrThrow } from '../config/index.ts';
@@ -28,11 +29,11 @@ function build(env: Record<string, string> = {}): Tide {
   return tide;
 }
 
+const port = () => emulatorClient({ baseUrl: BASE, fetch: emulator.fetch, credentials: CREDS });
+
 /** The integration record as Port returns it. */
 async function integration(): Promise<Record<string, unknown>> {
-  const { accessToken } = (await (await emulator.fetch(`${BASE}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CREDS) })).json()) as { accessToken: string };
-  const res = await emulator.fetch(`${BASE}/v1/integration/my-fake-integration`, { headers: { authorization: `Bearer ${accessToken}` } });
-  return ((await res.json()) as { integration: Record<string, unknown> }).integration;
+  return (await port().api('GET', '/v1/integration/my-fake-integration')).body.integration;
 }
 
 beforeEach(() => {
@@ -73,7 +74,7 @@ describe('the action agent in a Tide', () => {
     expect(res.status).toBe(503);
     expect(tide.listener).toMatchObject({ type: 'ACTIONS_ONLY', resyncs: false, processesLiveEvents: false });
     await tide.stop();
-    const requests = ((await (await emulator.fetch(`${BASE}/_emulator/requests`)).json()) as { requests: Array<{ path: string }> }).requests.map((r) => r.path);
+    const requests = (await port().requests()).map((r) => r.path);
     expect(requests.filter((p) => /resync-state|resync-request|entities/.test(p))).toEqual([]);
   });
 });

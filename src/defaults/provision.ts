@@ -18,6 +18,8 @@ export interface ProvisionOptions {
   actionsProcessingEnabled?: boolean;
   resources: PortResources;
   initializePortResources: boolean;
+  /** `integration.incrementalSyncEnabled` (§4.12), sent as the integration's `incrementalSyncEnabled`. */
+  incrementalSyncEnabled?: boolean;
   /** Reads only, and report what would be done. */
   dryRun?: boolean;
   logger?: Logger;
@@ -83,7 +85,7 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
     version: o.integration.version,
     changelogDestination: o.changelogDestination,
     actionsProcessingEnabled: o.actionsProcessingEnabled ?? false,
-    incrementalSyncEnabled: false,
+    incrementalSyncEnabled: o.incrementalSyncEnabled ?? false,
     processingMode: 'ocean-core',
   };
   const mapping = mappingForPort(o.resources.portAppConfig);
@@ -101,7 +103,7 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
       version: o.integration.version,
       changelogDestination: o.changelogDestination,
       actionsProcessingEnabled: local.actionsProcessingEnabled,
-      incrementalSyncEnabled: false,
+      incrementalSyncEnabled: local.incrementalSyncEnabled,
       createPortResourcesOrigin: 'Default',
       config: mapping,
     };

@@ -29,7 +29,6 @@ export interface ActionsHarness {
   name: string;
   emulatorUrl: string;
   credentials: { clientId: string; clientSecret: string };
-  adminFetch(path: string, init?: RequestInit): Promise<Response>;
   /** Start the fake integration with these `OCEAN__…` settings (the harness adds the Port URL and credentials). */
   start(env: Record<string, string>): Promise<ActionsInstance>;
   dispose?(): Promise<void>;
@@ -93,12 +92,7 @@ export function actionsContract(harnessFactory: () => ActionsHarness | Promise<A
       const h = await (harness ??= Promise.resolve(harnessFactory()));
       const port = createPortProbe(h);
       const instances: ActionsInstance[] = [];
-      const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
-        const res = await h.adminFetch(path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-        const text = await res.text();
-        if (!res.ok) throw new Error(`${method} /_emulator${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
-        return text ? JSON.parse(text) : undefined;
-      };
+      const admin = port.client.admin;
       const run = async (id: string): Promise<ContractRun> => (await admin('GET', `/runs/${id}`)).run;
       const ctx: Ctx = {
         identifier: slug,
@@ -200,12 +194,12 @@ export function actionsContract(harnessFactory: () => ActionsHarness | Promise<A
     await instance.work(async () => (await claims()) >= 3, ctx.bound);
     assertEqual([(await ctx.run(id)).claimCount, (await ctx.run(id)).pendingExecution], [1, true], 'claims and pending before the claim expires');
     // The emulator's clock moves past the claim: the run is offered again.
-    await ctx.admin('POST', '/clock', { advanceSeconds: 601 });
+    await ctx.port.client.advanceClock(601);
     const run = await ctx.ended(instance, id);
     assertEqual([run.status, run.claimCount], ['SUCCESS', 2], 'status and claims');
     assertEqual(await ctx.logs(id), ['echo: once'], 'run logs: one execution');
     // Acknowledged: never offered again, and the rival's late acknowledgement is refused.
-    await ctx.admin('POST', '/clock', { advanceSeconds: 601 });
+    await ctx.port.client.advanceClock(601);
     assertEqual(await ctx.port.claim(rival), [], 'a claim after the acknowledgement');
     assertEqual(await ctx.port.ack(id), 409, "the rival's acknowledgement");
   });

@@ -11,9 +11,9 @@ import { describe, inject, it } from 'vitest';
 import type { ActionsHarness, ActionsInstance } from 'port-tide/testing';
 import { actionsContract } from 'port-tide/testing';
 import worker, { TideActions } from '../fake-worker.ts';
-import type { ActionsObjectRpc, ResyncObjectRpc, TideEnv } from '../types.ts';
+import type { ActionsObjectRpc, TideEnv } from '../types.ts';
 import { CLIENT_ID, CLIENT_SECRET } from './constants.ts';
-import { objectDriver } from './do-instance.ts';
+import { objectDriver, resyncRpc } from './do-instance.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,19 +23,13 @@ function workersHarness(): ActionsHarness {
     name: 'workerd',
     emulatorUrl,
     credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
-    adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
     async start(vars): Promise<ActionsInstance> {
       const bindings: Record<string, string> = { OCEAN__PORT__BASE_URL: emulatorUrl, OCEAN__PORT__CLIENT_ID: CLIENT_ID, OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET, ...vars };
       const object = objectDriver<InstanceType<typeof TideActions>>(`actions-contract/${vars.OCEAN__INTEGRATION__IDENTIFIER}`, () => env, TideActions, 'TIDE_ACTIONS');
       const rpc: ActionsObjectRpc = { wake: () => object.run((o) => o.wake()), status: () => object.run(async (o) => o.status()) };
       // The cron tick reaches the resync object too: it provisions the integration, and under ACTIONS_ONLY starts no resync.
       const resyncDriver = objectDriver(`actions-contract-resync/${vars.OCEAN__INTEGRATION__IDENTIFIER}`, () => env);
-      const resync: ResyncObjectRpc = {
-        startResync: (trigger) => resyncDriver.run((o) => o.startResync(trigger)),
-        poll: () => resyncDriver.run((o) => o.poll()),
-        liveEvent: (message) => resyncDriver.run((o) => o.liveEvent(message)),
-        status: () => resyncDriver.run((o) => o.status()),
-      };
+      const resync = resyncRpc(resyncDriver);
       const env: TideEnv = {
         ...bindings,
         TIDE_RESYNC: { idFromName: (name: string) => name, get: () => resync },

@@ -8,7 +8,7 @@
  */
 import { env as workerEnv, runInDurableObject } from 'cloudflare:test';
 import { TideResync } from '../fake-worker.ts';
-import type { DurableObjectStateLike, DurableObjectStorageLike, TideEnv } from '../types.ts';
+import type { DurableObjectStateLike, DurableObjectStorageLike, ResyncObjectRpc, TideEnv } from '../types.ts';
 
 type ResyncObject = InstanceType<typeof TideResync>;
 
@@ -69,5 +69,16 @@ export function objectDriver<O = ResyncObject>(
       instance = undefined;
       alarm = null;
     },
+  };
+}
+
+/** The resync object's RPC surface, each call run inside the driver's instance (as a stub would reach it). */
+export function resyncRpc(object: ObjectDriver): ResyncObjectRpc {
+  return {
+    startResync: (trigger) => object.run((o) => o.startResync(trigger)),
+    startIncremental: (trigger) => object.run((o) => o.startIncremental(trigger)),
+    poll: () => object.run((o) => o.poll()),
+    liveEvent: (message) => object.run((o) => o.liveEvent(message)),
+    status: () => object.run((o) => o.status()),
   };
 }

@@ -5,7 +5,8 @@
  * collects live events (delivered to `queue()` right after the request that sent them), and whose
  * TIDE_RESYNC namespace reaches the real resync Durable Object class (`TideResync`) over the real
  * SQLite storage of a Durable Object, one per identifier (see do-instance.ts). `resync()` is
- * `startResync()` then the object's alarm steps, run in turn until no alarm is set.
+ * `startResync()` then the object's alarm steps, run in turn until no alarm is set; `incremental()` is
+ * `startIncremental()` and its steps alike.
  */
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, inject, it } from 'vitest';
@@ -13,9 +14,9 @@ import { FAKE_DEPARTMENTS, fakePerson } from '../../../integrations/fake/index.t
 import type { RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from 'port-tide/testing';
 import { runtimeContract } from 'port-tide/testing';
 import worker from '../fake-worker.ts';
-import type { LiveEventMessage, ResyncObjectRpc, TideEnv } from '../types.ts';
+import type { LiveEventMessage, TideEnv } from '../types.ts';
 import { CLIENT_ID, CLIENT_SECRET } from './constants.ts';
-import { objectDriver } from './do-instance.ts';
+import { objectDriver, resyncRpc } from './do-instance.ts';
 
 /** A bound on alarm steps per resync (a resync of 65 entities takes one or two). */
 const MAX_STEPS = 200;
@@ -26,7 +27,6 @@ function workersHarness(): RuntimeHarness {
     name: 'workerd',
     emulatorUrl,
     credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
-    adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
     async configure(vars): Promise<RuntimeInstance> {
       const queued: LiveEventMessage[] = [];
       const bindings: Record<string, string> = {
@@ -39,12 +39,7 @@ function workersHarness(): RuntimeHarness {
       };
       // Same storage for every instance of one identifier, as one deployment's object.
       const object = objectDriver(`runtime-contract/${vars.OCEAN__INTEGRATION__IDENTIFIER}`, () => env);
-      const rpc: ResyncObjectRpc = {
-        startResync: (trigger) => object.run((o) => o.startResync(trigger)),
-        poll: () => object.run((o) => o.poll()),
-        liveEvent: (message) => object.run((o) => o.liveEvent(message)),
-        status: () => object.run((o) => o.status()),
-      };
+      const rpc = resyncRpc(object);
       const env: TideEnv = {
         ...bindings,
         TIDE_RESYNC: { idFromName: (name: string) => name, get: () => rpc },
@@ -60,18 +55,31 @@ function workersHarness(): RuntimeHarness {
       const probe = await call(new Request('https://tide.test/health/live'));
       await probe.body?.cancel();
 
+      /** The object's alarms, run in turn until none is set. */
+      const stepAll = async (what: string) => {
+        for (let steps = 0; object.alarmPending(); steps += 1) {
+          if (steps >= MAX_STEPS) throw new Error(`${what}: still running after ${MAX_STEPS} steps`);
+          object.clearAlarm();
+          await object.run((o) => o.alarm());
+        }
+      };
+
       return {
         async resync() {
           const { resyncId } = await rpc.startResync('runtime-contract');
-          for (let steps = 0; object.alarmPending(); steps += 1) {
-            if (steps >= MAX_STEPS) throw new Error(`resync ${resyncId}: still running after ${MAX_STEPS} steps`);
-            object.clearAlarm();
-            await object.run((o) => o.alarm());
-          }
+          await stepAll(`resync ${resyncId}`);
           const status = await rpc.status();
           const report = status.lastReport as (RuntimeResyncReport & { resyncId?: string }) | undefined;
           if (status.running || report?.resyncId !== resyncId || !report.status) throw new Error(`resync ${resyncId} did not finish: ${JSON.stringify(status)}`);
           return report;
+        },
+        async incremental() {
+          const started = await rpc.startIncremental('runtime-contract');
+          if (!('runId' in started)) throw new Error(`no incremental run started: ${started.skipped}`);
+          await stepAll(`incremental run ${started.runId}`);
+          const { incremental } = await rpc.status();
+          if (incremental.running || incremental.lastReport?.runId !== started.runId) throw new Error(`incremental run ${started.runId} did not finish: ${JSON.stringify(incremental)}`);
+          return incremental.lastReport;
         },
         async fetch(request) {
           const response = await call(request);

@@ -35,7 +35,7 @@ describe('tide actions run', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^run (r_\w{16})  fake_echo  SUCCESS\n  link: https:\/\/ci\.example\.test\/1\n  log: echo: hi there\n$/);
     const id = /^run (r_\w{16})/.exec(r.stdout)![1];
-    const { body } = await port.admin('GET', `/_emulator/runs/${id}`);
+    const { body } = await port.admin('GET', `/runs/${id}`);
     expect([body.run.status, body.run.claimCount, body.run.payload.installationId]).toEqual(['SUCCESS', 1, 'fake-node']);
     expect(`${r.stdout}${r.stderr}`).not.toContain(CLIENT_SECRET);
   });
