@@ -13,3 +13,5 @@ export { RetryableError, secretsEqual, signHmacSha256, verifyHmacSha256 } from '
 export type { HmacSha256Options, LiveEventProcessor, ProcessorContext, VerifyRequest, WebhookEvent, WebhookEventResult } from './live/index.ts';
 export type { WebhookProcessor, WebhookProcessorFactory, WebhookRegistrations, WebhookRoute } from './live/index.ts';
 export type { ResourceConfig } from './mapping/index.ts';
+export { ActionError, DEFAULT_ACTION_TIMEOUT_SECONDS } from './actions/index.ts';
+export type { ActionContext, ActionDefinition, ActionDefinitions, ActionOutcome, ActionRateLimit, ActionRun, RunCompletion, RunLogLevel, RunUpdate } from './actions/index.ts';

@@ -9,7 +9,7 @@ import blueprints from '../../integrations/fake/.port/resources/blueprints.json'
 import mapping from '../../integrations/fake/.port/resources/port-app-config.yml';
 import { createWorker } from './worker.ts';
 
-const { worker, ResyncObject } = createWorker(fake, {
+const { worker, ResyncObject, ActionsObject } = createWorker(fake, {
   portFiles: {
     spec,
     resources: [
@@ -21,3 +21,4 @@ const { worker, ResyncObject } = createWorker(fake, {
 
 export default worker;
 export const TideResync = ResyncObject;
+export const TideActions = ActionsObject;

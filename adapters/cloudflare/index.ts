@@ -1,8 +1,11 @@
 /**
  * Tide on Cloudflare Workers: `createWorker(integration, { portFiles })` returns the Worker's handlers
- * (`fetch`, `scheduled`, `queue`) and the Durable Object class that carries resyncs across invocations.
+ * (`fetch`, `scheduled`, `queue`), the Durable Object class that carries resyncs across invocations, and the
+ * one that executes self-service action runs.
  */
-export { createWorker, resyncObject } from './worker.ts';
+export { actionsObject, createWorker, resyncObject } from './worker.ts';
+export { createActionsObject } from './actions-object.ts';
+export type { TideActionsObject, TideActionsObjectClass } from './actions-object.ts';
 export { workerTide } from './settings.ts';
 export type { CreateWorkerOptions, TideWorker } from './worker.ts';
 export { MAX_STEP_FAILURES, createResyncObject } from './resync-object.ts';

@@ -3,7 +3,7 @@
  * type-checks under the repository's Node tsconfig (the real `@cloudflare/workers-types` are used by
  * this folder's own tsconfig and by the workerd test suite; both must agree with these shapes).
  */
-import type { DurableStatus, LiveEventMessage, LiveEventOutcome, PollResult, ResyncRecord, ResyncTriggered } from '../../src/runtime/index.ts';
+import type { ActionsHostStatus, DurableStatus, LiveEventMessage, LiveEventOutcome, PollResult, ResyncRecord, ResyncTriggered } from '../../src/runtime/index.ts';
 
 import type { SqlStorageLike } from '../../src/runtime/index.ts';
 
@@ -59,14 +59,22 @@ export interface ResyncObjectRpc {
   status(): Promise<ResyncObjectStatus>;
 }
 
+/** The RPC surface of the actions Durable Object (see actions-object.ts). */
+export interface ActionsObjectRpc {
+  wake(): Promise<{ armed: boolean }>;
+  status(): ActionsHostStatus | Promise<ActionsHostStatus>;
+}
+
 export interface DurableObjectNamespaceLike {
   idFromName(name: string): unknown;
   get(id: unknown): unknown;
 }
 
-/** The Worker's bindings: the two below plus `OCEAN__…` vars and secrets (any other binding is ignored by settings). */
+/** The Worker's bindings: the ones below plus `OCEAN__…` vars and secrets (any other binding is ignored by settings). */
 export interface TideEnv {
   TIDE_RESYNC: DurableObjectNamespaceLike;
+  /** The actions object's namespace; needed only with OCEAN__ACTIONS_PROCESSOR__ENABLED. */
+  TIDE_ACTIONS?: DurableObjectNamespaceLike;
   TIDE_LIVE_EVENTS: QueueLike<LiveEventMessage>;
   /** Items per resync step (default 2000). */
   TIDE_STEP_MAX_ITEMS?: string;

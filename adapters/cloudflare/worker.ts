@@ -6,9 +6,10 @@
  */
 import type { IntegrationDefinition, Tide } from '../../src/index.ts';
 import { folderFromPortFiles, toLiveEventMessage, withFolder, type Logger, type PortFiles } from '../../src/runtime/index.ts';
+import { createActionsObject } from './actions-object.ts';
 import { createResyncObject } from './resync-object.ts';
 import { workerTide } from './settings.ts';
-import type { ExecutionContextLike, LiveEventMessage, MessageBatchLike, ResyncObjectRpc, ScheduledControllerLike, TideEnv } from './types.ts';
+import type { ActionsObjectRpc, ExecutionContextLike, LiveEventMessage, MessageBatchLike, ResyncObjectRpc, ScheduledControllerLike, TideEnv } from './types.ts';
 
 export interface CreateWorkerOptions {
   /** The integration's `.port/` files, bundled as text (a Worker has no file system). */
@@ -27,13 +28,21 @@ export function resyncObject(env: TideEnv, identifier: string): ResyncObjectRpc 
   return env.TIDE_RESYNC.get(env.TIDE_RESYNC.idFromName(identifier)) as ResyncObjectRpc;
 }
 
+/** The actions Durable Object of this integration (one per identifier). */
+export function actionsObject(env: TideEnv, identifier: string): ActionsObjectRpc {
+  const namespace = env.TIDE_ACTIONS;
+  if (!namespace) throw new Error('[tide] actions: OCEAN__ACTIONS_PROCESSOR__ENABLED needs the TIDE_ACTIONS Durable Object binding (class TideActions) in wrangler.toml');
+  return namespace.get(namespace.idFromName(identifier)) as ActionsObjectRpc;
+}
+
 /**
  * Build the Worker for an integration.
  *
  * @example
- * const { worker, ResyncObject } = createWorker(integration, { portFiles });
+ * const { worker, ResyncObject, ActionsObject } = createWorker(integration, { portFiles });
  * export default worker;
  * export const TideResync = ResyncObject;
+ * export const TideActions = ActionsObject;
  */
 export function createWorker<C>(definition: IntegrationDefinition<C>, options: CreateWorkerOptions = {}) {
   const integration = withFolder(definition as IntegrationDefinition<any>, folderFromPortFiles(options.portFiles));
@@ -61,9 +70,12 @@ export function createWorker<C>(definition: IntegrationDefinition<C>, options: C
       return tideFor(env).tide.fetch(request);
     },
     async scheduled(_controller, env) {
+      const { tide, logger } = tideFor(env);
+      // The action agent's session (§11.5) is woken first: a long resync tick must not delay pending runs.
+      if (tide.actions) await actionsObject(env, tide.settings.integration.identifier).wake();
       const result = await objectOf(env).poll();
-      if (result.started) tideFor(env).logger.info('[tide] cron started a resync', result.started);
-      if (result.incremental) tideFor(env).logger.info('[tide] cron started an incremental run', result.incremental);
+      if (result.started) logger.info('[tide] cron started a resync', result.started);
+      if (result.incremental) logger.info('[tide] cron started an incremental run', result.incremental);
     },
     async queue(batch, env) {
       const object = objectOf(env);
@@ -80,5 +92,5 @@ export function createWorker<C>(definition: IntegrationDefinition<C>, options: C
       }
     },
   };
-  return { worker, ResyncObject: createResyncObject(integration) };
+  return { worker, ResyncObject: createResyncObject(integration), ActionsObject: createActionsObject(integration) };
 }

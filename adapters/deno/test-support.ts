@@ -5,10 +5,14 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const DENO = join(ROOT, 'node_modules', '.bin', 'deno');
 export const DENO_CONFIG = join(ROOT, 'adapters', 'deno', 'deno.json');
+/** A bound on one contract's deno process (loading the core on a loaded 2-core machine takes a while). */
+const PROCESS_TIMEOUT_MS = 240_000;
 
 export interface DenoRun {
   code: number | null;
@@ -63,3 +67,43 @@ export function runDeno(args: string[], o: RunDenoOptions): Promise<DenoRun> {
 
 /** A run's exit and output, for assertion messages. */
 export const output = (r: DenoRun) => `exit ${r.code ?? r.signal}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+export interface DenoContractOptions {
+  /** The `deno test` file that registers the contract's checks (it reads TIDE_CONTRACT_* for the emulator). */
+  file: string;
+  /** How many checks it registers: the summary must count exactly these, all passed. */
+  checks: number;
+  credentials: { clientId: string; clientSecret: string };
+}
+
+/**
+ * A contract suite (src/testing/) run by the real deno binary against a real emulator of its own, started here
+ * in Node on loopback (the suite resets it before each check): one vitest test, green when every check is.
+ */
+export function denoContractSuite(title: string, o: DenoContractOptions): void {
+  let emulator: PortEmulator;
+  let url: string;
+  beforeAll(async () => {
+    emulator = createPortEmulator({ credentials: [o.credentials] });
+    url = await emulator.listen(0);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  describe(title, { timeout: PROCESS_TIMEOUT_MS + 30_000 }, () => {
+    it(`all ${o.checks} checks pass under deno test`, async () => {
+      const r = await runDeno(['test', '-A', '--no-check', '--config', DENO_CONFIG, o.file], {
+        timeoutMs: PROCESS_TIMEOUT_MS,
+        env: {
+          TIDE_CONTRACT_PORT_URL: url,
+          TIDE_CONTRACT_CLIENT_ID: o.credentials.clientId,
+          TIDE_CONTRACT_CLIENT_SECRET: o.credentials.clientSecret,
+        },
+      });
+      // Deno prints one `… ok` / `… FAILED` line per check; the summary counts them.
+      expect(r.stdout, output(r)).toMatch(new RegExp(`ok \\| ${o.checks} passed \\| 0 failed`));
+      expect(r.code, output(r)).toBe(0);
+    });
+  });
+}

@@ -18,33 +18,61 @@ afterEach(async () => {
   cwd.remove();
 });
 
-/** Runs `script` (ES module source) under tsx from the repository root; collects its output. */
+/** Runs `script` (ES module source) under tsx from the repository root, in a process of its own under `env`. */
 function spawnScript(script: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: fileURLToPath(new URL('../../', import.meta.url)),
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const run = { child, output: '', exited: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))) };
-  child.stdout.on('data', (d) => (run.output += d));
-  child.stderr.on('data', (d) => (run.output += d));
-  return run;
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+/** `sail()` of the fake integration with `handleSignals`, in a process of its own under `env`. */
+function sailProcess(env: Record<string, string>) {
+  const sailModule = fileURLToPath(new URL('./sail.ts', import.meta.url));
+  return spawnScript(
+    `import { sail } from ${JSON.stringify(sailModule)};
+    await sail({ integration: 'fake', cwd: ${JSON.stringify(cwd.dir)}, httpPort: 0, handleSignals: true });`,
+    env,
+  );
 }
 
 it('SIGTERM during a long resync reports it aborted, stops, and exits 0', async () => {
-  const sailModule = fileURLToPath(new URL('./sail.ts', import.meta.url));
-  const script = `import { sail } from ${JSON.stringify(sailModule)};
-    await sail({ integration: 'fake', cwd: ${JSON.stringify(cwd.dir)}, httpPort: 0, handleSignals: true });`;
-  const run = spawnScript(script, port.env({ OCEAN__EVENT_LISTENER__TYPE: 'POLLING', OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS: '60000' }));
+  const env = port.env({ OCEAN__EVENT_LISTENER__TYPE: 'POLLING', OCEAN__INTEGRATION__CONFIG__THIRD_PARTY_LATENCY_MS: '60000' });
+  const { child, exited, output } = sailProcess(env);
   try {
     await waitFor('the resync on start to be running', async () => (await port.integration('fake-node'))?.resyncState?.status === 'running');
-    run.child.kill('SIGTERM');
-    expect(await run.exited).toBe(0);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   } finally {
-    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    if (child.exitCode === null) child.kill('SIGKILL');
   }
   expect((await port.integration('fake-node')).resyncState.status).toBe('aborted');
-  expect(run.output).toContain('SIGTERM: shutting down');
+  expect(output()).toContain('SIGTERM: shutting down');
+});
+
+it('SIGTERM during an action run reports the run FAILURE as interrupted, then exits 0', async () => {
+  const env = port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ACTIONS_ONLY', OCEAN__ACTIONS_PROCESSOR__ENABLED: 'true', OCEAN__ACTIONS_PROCESSOR__POLL_CHECK_INTERVAL_SECONDS: '1' });
+  const { body } = await port.admin('POST', '/actions/runs', { installationId: 'fake-node', type: 'fake_echo', executionProperties: { message: 'long', delayMs: 600_000 } });
+  const id = body.run.id as string;
+  const run = async () => (await port.admin('GET', `/runs/${id}`)).body.run;
+  const { child, exited, output } = sailProcess(env);
+  try {
+    await waitFor('the run to be executing', async () => (await run()).logs.some((l: { message: string }) => l.message === 'echo: long'), 60_000);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+  const ended = await run();
+  expect(ended.status).toBe('FAILURE');
+  expect(ended.logs.map((l: { message: string }) => l.message)).toEqual(['echo: long', 'Interrupted: the integration shut down during the run']);
+  expect(output()).toContain('SIGTERM: shutting down');
 });
 
 it('SIGTERM while integration code ignores its abort signal: past shutdownTimeout the process exits all the same, the resync reported aborted', async () => {
@@ -56,16 +84,16 @@ it('SIGTERM while integration code ignores its abort signal: past shutdownTimeou
     import fake from ${JSON.stringify(fakeModule)};
     const stubborn = { ...fake, onResyncStart: () => new Promise(() => {}) };
     await serve(stubborn, { dir: ${JSON.stringify(fakeDir)}, cwd: ${JSON.stringify(cwd.dir)}, httpPort: 0, handleSignals: true });`;
-  const run = spawnScript(script, port.env({ OCEAN__EVENT_LISTENER__TYPE: 'POLLING', OCEAN__SHUTDOWN_TIMEOUT: '1' }));
+  const { child, exited, output } = spawnScript(script, port.env({ OCEAN__EVENT_LISTENER__TYPE: 'POLLING', OCEAN__SHUTDOWN_TIMEOUT: '1' }));
   try {
     await waitFor('the resync on start to be running', async () => (await port.integration('fake-node'))?.resyncState?.status === 'running');
-    run.child.kill('SIGTERM');
+    child.kill('SIGTERM');
     // A bound on the wait, not a timing assertion: without the deadline the process never exits.
-    const code = await Promise.race([run.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 60_000))]);
-    expect(code, run.output).toBe(0);
+    const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 60_000))]);
+    expect(code, output()).toBe(0);
   } finally {
-    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    if (child.exitCode === null) child.kill('SIGKILL');
   }
   expect((await port.integration('fake-node')).resyncState.status).toBe('aborted');
-  expect(run.output).toMatch(/the running resync did not stop within [\d.]+ s of shutdown; it is reported aborted/);
+  expect(output()).toMatch(/the running resync did not stop within [\d.]+ s of shutdown; it is reported aborted/);
 }, 120_000);

@@ -13,6 +13,7 @@ import { CatalogPage } from './pages/catalog.tsx';
 import { EntityPage } from './pages/entity.tsx';
 import { IntegrationPage } from './pages/integration.tsx';
 import { ErrorPage } from './pages/layout.tsx';
+import { RunPage, RunsPage } from './pages/runs.tsx';
 import { LoginPage, PlaygroundPage, RequestsPage } from './pages/tools.tsx';
 import { evaluate, evaluateBody, save, saveBody } from './playground.ts';
 import { SECURITY_HEADERS, UI_HEADER, UiSessions, isLoopbackHost, isSameOrigin, safeNext } from './security.ts';
@@ -27,7 +28,9 @@ export type { FieldIssue, PlaygroundEvaluator, PlaygroundInput, PlaygroundPrevie
  * calls under `/_ui/api`. Requests that are not the UI's fall through to `api` (Port's API and
  * `/_emulator`), unchanged.
  */
-const UI_PAGES = new Set(['/', '/blueprint', '/entity', '/integration', '/playground', '/requests', '/favicon.ico']);
+const UI_PAGES = new Set(['/', '/blueprint', '/entity', '/integration', '/playground', '/requests', '/runs', '/run', '/favicon.ico']);
+/** The runs page shows at most this many, newest first. */
+const RUNS_SHOWN = 500;
 
 const DOCTYPE = '<!doctype html>';
 
@@ -147,6 +150,23 @@ export function withUi(api: Hono, emu: EmulatorState, router: Router, options: U
   );
 
   app.get('/requests', (c) => page(c, () => RequestsPage({ signedIn })));
+
+  app.get('/runs', (c) =>
+    page(c, () => {
+      const installation = c.req.query('installation') || undefined;
+      const all = emu.runs.runs().filter((r) => installation === undefined || r.doc.installationId === installation);
+      return RunsPage({ runs: all.slice(-RUNS_SHOWN).reverse(), installation, total: all.length, signedIn });
+    }),
+  );
+  app.get('/run', (c) =>
+    page(c, () => {
+      const run = emu.runs.run(c.req.query('id') ?? '');
+      if (!run) throw notFound(`Run "${c.req.query('id') ?? ''}" was not found`);
+      const history = emu.runs.events(run.id);
+      const logs = history.filter((e) => e.type === 'log').flatMap((e) => (run.kind === 'action' ? [e.runLog] : (e.logs as unknown[]))) as Array<Record<string, unknown>>;
+      return RunPage({ run, logs, history, signedIn });
+    }),
+  );
 
   // The client's JSON API. Writes must be same-origin JSON with the UI's header, which no form and no
   // cross-site fetch without a CORS preflight (never granted here) can send.

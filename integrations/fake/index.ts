@@ -5,6 +5,7 @@
  * derived from the identifier). `.port/spec.yaml` and `.port/resources/` ship beside this file.
  */
 import { defineIntegration, z } from 'port-tide';
+import { fakeEcho } from './actions.ts';
 import { fakeChangedPersons, fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
 import type { FakeConfig } from './data.ts';
 import { fakeWebhookRoute } from './webhook.ts';
@@ -23,6 +24,7 @@ export {
   resolveFakeConfig,
 } from './data.ts';
 export { FAKE_SECRET_HEADER, fakePersonWebhook, fakeWebhookRoute } from './webhook.ts';
+export { fakeEcho, fakeEchoProperties } from './actions.ts';
 export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonStatus } from './data.ts';
 
 export const FAKE_INTEGRATION_TYPE = 'fake';
@@ -50,6 +52,8 @@ export default defineIntegration({
   config: fakeConfigSchema,
   // Live events run only when `baseUrl` is set (OCEAN-BEHAVIOUR §6.1).
   webhooks: { '/webhook': fakeWebhookRoute },
+  // Runs when the action agent is on (OCEAN__ACTIONS_PROCESSOR__ENABLED=true, docs/behaviour.md §11).
+  actions: { fake_echo: fakeEcho },
   kinds: {
     'fake-department': {
       resync: () => fakeDepartments(),

@@ -51,6 +51,8 @@ export interface GithubStandIn {
   handlers: HttpHandler[];
   /** Every request GitHub saw: method, path with query, Authorization header. */
   requests: Array<{ method: string; url: string; authorization: string | undefined }>;
+  /** Every workflow dispatch GitHub accepted. */
+  dispatches: Dispatch[];
   /** The Authorization values accepted (tests add installation tokens). */
   accepted: Set<string>;
   /** Answers served once, in order, to the first request on their path. */
@@ -61,6 +63,26 @@ export interface GithubStandIn {
   listen(): Promise<string>;
   close(): Promise<void>;
 }
+
+/** A `workflow_dispatch` event GitHub accepted. */
+export interface Dispatch {
+  owner: string;
+  repo: string;
+  /** The workflow's id, whether it was addressed by id or by file name. */
+  workflowId: number;
+  ref: string;
+  inputs: Record<string, unknown>;
+}
+
+/** The workflows of each repository, as the fixtures' runs name them: id and file name. */
+const WORKFLOWS: Record<string, Array<{ id: number; file: string }>> = Object.fromEntries(
+  Object.entries(RUNS).map(([repo, runs]) => {
+    const byId = new Map<number, string>();
+    for (const run of runs.workflow_runs as Array<{ workflow_id: number; path: string }>) byId.set(run.workflow_id, run.path.replace(/@.*$/, '').split('/').pop()!);
+    return [repo, [...byId].map(([id, file]) => ({ id, file }))];
+  }),
+);
+const DISPATCH_DOCS = 'https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event';
 
 export interface GithubStandInOptions {
   /** The API root it answers under in process; default `https://api.github.com` (Enterprise: `https://HOST/api/v3`). */
@@ -76,6 +98,7 @@ export function createGithubStandIn(options: GithubStandInOptions = {}): GithubS
   const prefix = new URL(base).pathname.replace(/\/+$/, '');
   const accepted = new Set<string>(options.token ? [`Bearer ${options.token}`] : []);
   const requests: GithubStandIn['requests'] = [];
+  const dispatches: Dispatch[] = [];
   const injected: Injected[] = [];
   const reset = options.rateLimitReset ?? (() => Math.floor(Date.now() / 1000) + 3600);
   const app = prefix ? new Hono().basePath(prefix) : new Hono();
@@ -149,6 +172,23 @@ export function createGithubStandIn(options: GithubStandInOptions = {}): GithubS
   app.get('/repos/:owner/:repo/pulls', (c) => paged(c, listed(c, lists.pulls[c.req.param('repo')] ?? [], 'asc', false), c.req.path));
   app.get('/repos/:owner/:repo/issues', (c) => paged(c, listed(c, lists.issues[c.req.param('repo')] ?? [], 'desc', true), c.req.path));
   app.get('/repos/:owner/:repo/actions/runs', (c) => c.json(RUNS[c.req.param('repo')] ?? { total_count: 0, workflow_runs: [] }));
+  // Create a workflow dispatch event: 204 No Content, or GitHub's 404 and 422 answers.
+  app.post('/repos/:owner/:repo/actions/workflows/:workflow/dispatches', async (c) => {
+    const { owner, repo, workflow } = c.req.param();
+    const repository = ALL_REPOS.find((r) => r.name === repo) as { name: string; default_branch?: string; owner?: { login: string } } | undefined;
+    const found = (WORKFLOWS[repo] ?? []).find((w) => String(w.id) === workflow || w.file === workflow);
+    if (!repository || repository.owner?.login !== owner || !found) return c.json({ message: 'Not Found', documentation_url: DISPATCH_DOCS, status: '404' }, 404);
+    const body = (await c.req.json().catch(() => ({}))) as { ref?: unknown; inputs?: unknown };
+    if (typeof body.ref !== 'string' || body.ref === '') return c.json({ message: 'Invalid request.\n\n"ref" wasn\'t supplied.', documentation_url: DISPATCH_DOCS, status: '422' }, 422);
+    const branch = body.ref.replace(/^refs\/heads\//, '');
+    if (branch !== (repository.default_branch ?? 'main')) return c.json({ message: `No ref found for: ${body.ref}`, documentation_url: DISPATCH_DOCS, status: '422' }, 422);
+    const inputs = body.inputs ?? {};
+    if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
+      return c.json({ message: 'Invalid request.\n\nFor \'properties/inputs\', "…" is not an object.', documentation_url: DISPATCH_DOCS, status: '422' }, 422);
+    }
+    dispatches.push({ owner, repo, workflowId: found.id, ref: body.ref, inputs: inputs as Record<string, unknown> });
+    return c.body(null, 204);
+  });
   app.notFound((c) => c.json({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }, 404));
 
   const answer = async (request: Request): Promise<Response> => app.fetch(request);
@@ -158,6 +198,7 @@ export function createGithubStandIn(options: GithubStandInOptions = {}): GithubS
     // msw types its request with the DOM's Request; under workers-types (the Workers project's global setup) that differs.
     handlers: [http.all(`${base}/*`, ({ request }) => answer(request as unknown as Request))],
     requests,
+    dispatches,
     accepted,
     inject: (injection) => void injected.push(injection),
     update(list, repo, number, fields) {

@@ -4,6 +4,7 @@
  * code runs on Node, Cloudflare Workers and Deno. `.port/spec.yaml` and `.port/resources/` ship beside it.
  */
 import { defineIntegration, z } from 'port-tide';
+import { createActions } from './actions.ts';
 import { createAuthCache } from './auth.ts';
 import { authMode, githubConfigSchema } from './config.ts';
 import type { GithubConfig } from './config.ts';
@@ -14,6 +15,7 @@ export { createAppJwt, importPrivateKey, wrapPkcs1, REFRESH_BEFORE_EXPIRY_MS } f
 export { DEFAULT_GITHUB_HOST, githubConfigSchema } from './config.ts';
 export type { GithubConfig } from './config.ts';
 export { REPOSITORY_TYPES } from './kinds.ts';
+export { dispatchWorkflowProperties, webBase } from './actions.ts';
 export { signPayload, verifySignature } from './webhooks.ts';
 
 export const GITHUB_INTEGRATION_TYPE = 'github';
@@ -44,11 +46,13 @@ function withFixed(fixed: Partial<GithubConfig> | undefined): z.ZodType<GithubCo
  * export default createGithubIntegration();
  */
 export function createGithubIntegration(options: GithubIntegrationOptions = {}) {
+  const cache = createAuthCache();
   return defineIntegration({
     type: GITHUB_INTEGRATION_TYPE,
     version: GITHUB_INTEGRATION_VERSION,
     config: withFixed(options.config),
-    kinds: createKinds({ cache: createAuthCache(), now: options.now }),
+    kinds: createKinds({ cache, now: options.now }),
+    actions: createActions({ cache, now: options.now }),
     webhooks: createWebhooks(),
     onStart(ctx) {
       // Fail loudly at start rather than on the first resync.

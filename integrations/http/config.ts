@@ -6,6 +6,7 @@
 import YAML from 'yaml';
 import { z } from 'zod';
 import { retrySettingsIssues, type RetrySettings } from 'port-tide';
+import { actionIssues, actionRequestSchema } from './action-config.ts';
 import { pathCompileError, placeholders } from './paths.ts';
 
 // Zod's default messages say "Invalid input"; these say what is missing or expected.
@@ -86,6 +87,8 @@ const configSchema = z.looseObject({
   auth: authSchema.default({ type: 'none' }),
   defaultHeaders: z.record(z.string(), z.string(expected('a string')), expected('a mapping of headers')).default({}),
   endpoints: z.record(z.string().min(1), endpointSchema, expected('a mapping of kind → endpoint (or a list of endpoints with `kind`)')),
+  /** The requests the `http_request` action sends, by name (docs/behaviour.md §11). */
+  actions: z.record(z.string().min(1), actionRequestSchema, expected('a mapping of request name → request')).default({}),
   /** Statuses retried (replacing the toolkit's 408, 429, 502, 503, 504) and attempts in all; checked by checkRetry. */
   retry: z.custom<RetrySettings>(() => true).optional(),
   token: z.string().optional(),
@@ -127,7 +130,7 @@ const envName = (name: string): string => `OCEAN__INTEGRATION__CONFIG__${name.re
 export function validateHttpConfig(raw: unknown): HttpConfig {
   const issues: string[] = [];
   const input: Record<string, unknown> = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...raw } : {};
-  for (const key of ['auth', 'defaultHeaders', 'endpoints', 'endpointsYaml', 'retry'] as const) {
+  for (const key of ['auth', 'defaultHeaders', 'endpoints', 'endpointsYaml', 'retry', 'actions'] as const) {
     if (typeof input[key] === 'string') input[key] = parseText(input[key] as string, key, issues);
   }
   if (input.endpointsYaml !== undefined && input.endpointsYaml !== null) input.endpoints = input.endpointsYaml;
@@ -145,6 +148,7 @@ export function validateHttpConfig(raw: unknown): HttpConfig {
   const config = parsed.data;
   checkAuth(config, issues);
   checkEndpoints(config, issues);
+  issues.push(...actionIssues(config.actions));
   if (config.retry !== undefined) issues.push(...retrySettingsIssues(config.retry, 'retry'));
   if (issues.length > 0) throw new HttpConfigError(issues);
   return config;
@@ -161,6 +165,10 @@ export async function jqIssues(config: HttpConfig): Promise<string[]> {
       const error = path === undefined ? undefined : await pathCompileError(path);
       if (error) issues.push(`endpoints.${kind}.${field}: jq does not compile ${JSON.stringify(path)}: ${error}`);
     }
+  }
+  for (const [name, request] of Object.entries(config.actions)) {
+    const error = request.linkPath === undefined ? undefined : await pathCompileError(request.linkPath);
+    if (error) issues.push(`actions.${name}.linkPath: jq does not compile ${JSON.stringify(request.linkPath)}: ${error}`);
   }
   return issues;
 }

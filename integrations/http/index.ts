@@ -7,12 +7,16 @@
  * JSONPlaceholder-like API (users, posts, each user's todos).
  */
 import { defineIntegration } from 'port-tide';
+import { httpRequest } from './actions.ts';
 import { configOf, resyncKind } from './resync.ts';
 
 export { HttpConfigError, jqIssues, loadHttpConfig, validateHttpConfig } from './config.ts';
 export type { AuthConfig, EndpointConfig, HttpConfig, PaginationConfig } from './config.ts';
 export { endpointUrl } from './fetch-endpoint.ts';
 export { resyncKind } from './resync.ts';
+export { ACTION_METHODS } from './action-config.ts';
+export type { ActionRequest } from './action-config.ts';
+export { sendActionRequest } from './actions.ts';
 
 export const HTTP_INTEGRATION_TYPE = 'http';
 export const HTTP_INTEGRATION_VERSION = '0.1.0';
@@ -23,11 +27,13 @@ export default defineIntegration({
   // Kinds come from the config, which is only known at run time: the catch-all serves them all.
   kinds: {},
   catchAll: (ctx) => resyncKind(ctx),
+  // One action type; the config's `actions` describes the requests it can send (a run names one in `request`).
+  actions: { http_request: httpRequest },
   async onStart(ctx) {
     // Start hooks run in the background and cannot stop the process; a bad description is logged here
     // (every field at once) and fails each resync in onResyncStart.
     const config = await configOf(ctx.config);
-    ctx.logger.info('http: endpoints described', { baseUrl: config.baseUrl, auth: config.auth.type, kinds: Object.keys(config.endpoints) });
+    ctx.logger.info('http: endpoints described', { baseUrl: config.baseUrl, auth: config.auth.type, kinds: Object.keys(config.endpoints), actions: Object.keys(config.actions) });
   },
   async onResyncStart(ctx) {
     await configOf(ctx.config);

@@ -34,6 +34,8 @@ export interface TestApi {
   revokeTokens(): void;
   /** `/many/posts` answers `200 {"error":"not a list"}` for the page starting at this offset. */
   errorPageAt: number | undefined;
+  /** What the deployment endpoints (`/deployments/{service}`, also under `/bearer`) received: the http_request action's calls. */
+  deployments: Array<{ method: string; path: string; query: Record<string, string>; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startTestApi(): Promise<TestApi> {
   const app = new Hono();
   const requests: RecordedRequest[] = [];
   const issued = new Set<string>();
-  const api: TestApi = { url: '', requests, tokensIssued: 0, revokeTokens: () => issued.clear(), errorPageAt: undefined, close: async () => {} };
+  const api: TestApi = { url: '', requests, tokensIssued: 0, revokeTokens: () => issued.clear(), errorPageAt: undefined, deployments: [], close: async () => {} };
 
   app.use('*', async (c, next) => {
     requests.push({ method: c.req.method, path: c.req.path, query: c.req.query(), authorization: c.req.header('authorization'), headers: c.req.header() });
@@ -124,6 +126,17 @@ export async function startTestApi(): Promise<TestApi> {
     const members = [1, 2, 3, 4].map((n) => ({ id: `${c.req.param('id')}-member-${n}` }));
     return c.json({ members: members.slice((page - 1) * 2, page * 2) });
   });
+
+  // A deployment API for the http_request action: it records each call and answers with the deployment it made.
+  for (const prefix of ['', '/bearer']) {
+    app.on(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], `${prefix}/deployments/:service`, async (c) => {
+      const text = await c.req.text();
+      api.deployments.push({ method: c.req.method, path: c.req.path, query: c.req.query(), body: text ? JSON.parse(text) : undefined });
+      if (c.req.param('service') === 'broken') return c.json({ message: 'the deployment pipeline is down' }, 500);
+      const id = api.deployments.length;
+      return c.json({ id, service: c.req.param('service'), links: { html: `${api.url}/deployments/${c.req.param('service')}/${id}` } }, c.req.method === 'POST' ? 201 : 200);
+    });
+  }
 
   // The example API shape of .port/spec.yaml (JSONPlaceholder-like).
   app.get('/users', (c) => c.json(USERS));

@@ -77,6 +77,14 @@ export const OPTIONS: { readonly [key: string]: CatalogueNode } = {
   adminToken: 'leaf',
   resyncTriggerMinInterval: 'leaf',
   application: { logLevel: 'leaf', port: 'leaf', host: 'leaf' },
+  actionsProcessor: {
+    enabled: 'leaf',
+    pollCheckIntervalSeconds: 'leaf',
+    workersCount: 'leaf',
+    runsBufferHighWatermark: 'leaf',
+    maxRunsBufferUtilPctPerAction: 'leaf',
+    visibilityTimeoutMs: 'leaf',
+  },
 };
 
 /** Canonical paths whose values are secrets regardless of the spec. */

@@ -18,7 +18,7 @@ import type { ValueKind } from './coerce.ts';
 import { INCREMENTAL_CURSOR_STORES, incrementalIntervalKind } from './incremental.ts';
 import type { IntegrationSpec } from './spec.ts';
 
-export const EVENT_LISTENER_TYPES = ['POLLING', 'WEBHOOK', 'KAFKA', 'ONCE', 'WEBHOOKS_ONLY'] as const;
+export const EVENT_LISTENER_TYPES = ['POLLING', 'WEBHOOK', 'KAFKA', 'ONCE', 'WEBHOOKS_ONLY', 'ACTIONS_ONLY'] as const;
 /** How resyncs are triggered (OCEAN-BEHAVIOUR.md §5). */
 export type EventListenerType = (typeof EVENT_LISTENER_TYPES)[number];
 
@@ -62,6 +62,15 @@ export const DEFAULT_OPTIONS = {
   shutdownTimeout: 30,
   resyncTriggerMinInterval: 60,
   application: { logLevel: 'INFO', port: 8000 },
+  // The action agent (docs/behaviour.md §11.1).
+  actionsProcessor: {
+    enabled: false,
+    pollCheckIntervalSeconds: 10,
+    workersCount: 3,
+    runsBufferHighWatermark: 300,
+    maxRunsBufferUtilPctPerAction: 30,
+    visibilityTimeoutMs: 60_000,
+  },
 } as const;
 
 /** The lowest layer: static defaults, the integration's own type, and spec defaults. */
@@ -103,6 +112,14 @@ function leaf<T>(kind: ValueKind<T>, opts: LeafOptions = {}) {
 /** A leaf that may stay unset. */
 function optionalLeaf<T>(kind: ValueKind<T>, opts: LeafOptions = {}) {
   return leaf(kind, opts).optional();
+}
+
+/** `kind`, or `null` (written `null` or `none` in env and config.yaml) for "no limit". */
+function nullableKind<T>(kind: ValueKind<T>): ValueKind<T | null> {
+  return {
+    expected: `${kind.expected}, or null for none`,
+    coerce: (raw) => (raw === null || (typeof raw === 'string' && /^(null|none)$/i.test(raw.trim())) ? { ok: true, value: null } : kind.coerce(raw)),
+  };
 }
 
 /** Credentials: an empty string counts as unset, so that both-absent selects the embedded emulator. */
@@ -174,6 +191,15 @@ export function buildSettingsSchema(spec: IntegrationSpec | undefined) {
       port: leaf(integerKind({ min: 0, max: 65535 })),
       // Unset: the runtime's default bind address.
       host: optionalLeaf(nonEmptyStringKind),
+    }),
+    actionsProcessor: group({
+      enabled: leaf(booleanKind),
+      pollCheckIntervalSeconds: leaf(integerKind({ min: 1 })),
+      workersCount: leaf(integerKind({ min: 1 })),
+      runsBufferHighWatermark: leaf(integerKind({ min: 1, max: 1000 })),
+      maxRunsBufferUtilPctPerAction: leaf(nullableKind(integerKind({ min: 1, max: 100 }))),
+      // Tide: at least 1000, the workflow claim route's published floor (docs/behaviour.md §11.5).
+      visibilityTimeoutMs: leaf(integerKind({ min: 1000, max: 600_000 })),
     }),
   });
 }

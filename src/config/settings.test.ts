@@ -71,6 +71,7 @@ describe('defaults', () => {
       shutdownTimeout: 30,
       resyncTriggerMinInterval: 60,
       application: { logLevel: 'INFO', port: 8000 },
+      actionsProcessor: { enabled: false, pollCheckIntervalSeconds: 10, workersCount: 3, runsBufferHighWatermark: 300, maxRunsBufferUtilPctPerAction: 30, visibilityTimeoutMs: 60_000 },
     });
   });
 
@@ -294,7 +295,7 @@ describe('port credentials and listener rules', () => {
   it('rejects an unknown listener type and requires appHost for WEBHOOK', () => {
     const [bad] = errors({ env: { OCEAN__EVENT_LISTENER__TYPE: 'SOMETIMES' } });
     expect(formatSettingsErrors([bad])).toBe(
-      'eventListener.type (OCEAN__EVENT_LISTENER__TYPE) [env OCEAN__EVENT_LISTENER__TYPE]: expected one of POLLING, WEBHOOK, KAFKA, ONCE, WEBHOOKS_ONLY, got "SOMETIMES"',
+      'eventListener.type (OCEAN__EVENT_LISTENER__TYPE) [env OCEAN__EVENT_LISTENER__TYPE]: expected one of POLLING, WEBHOOK, KAFKA, ONCE, WEBHOOKS_ONLY, ACTIONS_ONLY, got "SOMETIMES"',
     );
     const [hook] = errors({ overrides: { eventListener: { type: 'WEBHOOK' } } });
     expect(hook).toMatchObject({ path: 'eventListener.appHost', envVar: 'OCEAN__EVENT_LISTENER__APP_HOST', source: 'missing' });

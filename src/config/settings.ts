@@ -74,6 +74,21 @@ export interface TideSettings {
   /** Seconds between two resyncs that `POST /resync` starts; triggers in between join one pending resync. */
   resyncTriggerMinInterval: number;
   application: { logLevel: LogLevel; port: number; host?: string };
+  /** The action agent (docs/behaviour.md §11.1). */
+  actionsProcessor: ActionsProcessorSettings;
+}
+
+/** How the action agent claims and runs (docs/behaviour.md §11.1). */
+export interface ActionsProcessorSettings {
+  enabled: boolean;
+  pollCheckIntervalSeconds: number;
+  workersCount: number;
+  /** 1..1000. */
+  runsBufferHighWatermark: number;
+  /** 1..100, or null for no per-action cap. */
+  maxRunsBufferUtilPctPerAction: number | null;
+  /** 1000..600000. */
+  visibilityTimeoutMs: number;
 }
 
 /** Programmatic overrides (CLI flags, tests), in the options tree: `{ eventListener: { type: 'ONCE' } }`. */
@@ -93,6 +108,11 @@ export interface LoadSettingsOptions {
    * definition and the spec (OCEAN-BEHAVIOUR.md §2.4).
    */
   packageJson?: { type?: string; version?: string };
+  /**
+   * The action types the integration declares (`defineIntegration({ actions })`); when given, enabling the action
+   * agent without any is a settings error (docs/behaviour.md §11.5).
+   */
+  actionTypes?: readonly string[];
 }
 
 export type SettingsResult =
@@ -125,7 +145,11 @@ export function loadSettings(opts: LoadSettingsOptions = {}): SettingsResult {
   if (!parsed.success) {
     for (const iss of parsed.error.issues) errors.push(issueAt(merged, iss.path.map(String), iss.message));
   }
-  errors.push(...crossFieldIssues(merged), ...shadowedListenerTypes(layers));
+  errors.push(
+    ...crossFieldIssues(merged),
+    ...shadowedListenerTypes(layers),
+    ...actionsIssues(parsed.success ? parsed.data.actionsProcessor.enabled : false, merged, spec, opts.actionTypes),
+  );
   const warnings = layers.flatMap((l) => l.warnings);
 
   const redact = createRedactor(rawSensitiveValues(merged, spec));
@@ -228,6 +252,20 @@ function shadowedListenerTypes(layers: readonly OptionsLayer[]): SettingsIssue[]
   });
 }
 
+/** `actionsProcessor.enabled` needs the spec's `actionsProcessingEnabled: true` and a declared action (§11.5). */
+function actionsIssues(enabled: boolean, merged: MergedOptions, spec: IntegrationSpec | undefined, actionTypes: readonly string[] | undefined): SettingsIssue[] {
+  if (!enabled) return [];
+  const path = ['actionsProcessor', 'enabled'];
+  const issues: SettingsIssue[] = [];
+  if (spec?.actionsProcessingEnabled !== true) {
+    issues.push(issueAt(merged, path, 'is true, but .port/spec.yaml does not declare `actionsProcessingEnabled: true` at its top level; declare it there, or leave the action agent off'));
+  }
+  if (actionTypes !== undefined && actionTypes.length === 0) {
+    issues.push(issueAt(merged, path, 'is true, but the integration declares no action (defineIntegration({ actions: { <type>: { run } } }))'));
+  }
+  return issues;
+}
+
 /** Every raw string at a sensitive path, so that messages quoting them can be scrubbed. */
 function rawSensitiveValues(merged: MergedOptions, spec: IntegrationSpec | undefined): string[] {
   const out: string[] = [];
@@ -299,6 +337,7 @@ function finalize(d: ParsedOptions, merged: MergedOptions, version: string | und
     shutdownTimeout: d.shutdownTimeout,
     resyncTriggerMinInterval: d.resyncTriggerMinInterval,
     application: d.application,
+    actionsProcessor: d.actionsProcessor,
   };
   if (d.adminToken !== undefined) settings.adminToken = d.adminToken;
   if (d.scheduledResyncInterval !== undefined) settings.scheduledResyncInterval = d.scheduledResyncInterval;

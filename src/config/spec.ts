@@ -18,6 +18,8 @@ export interface SpecConfiguration {
 export interface IntegrationSpec {
   type?: string;
   configurations: SpecConfiguration[];
+  /** The integration can execute self-service action runs (docs/behaviour.md §11.1). */
+  actionsProcessingEnabled?: boolean;
 }
 
 /** A broken spec: `issues` holds one line per problem, each naming the file and the entry. */
@@ -46,6 +48,7 @@ const entrySchema = z.object(
 
 const specSchema = z.object({
   type: z.string({ error: 'expected a string' }).optional(),
+  actionsProcessingEnabled: z.boolean({ error: 'expected true or false' }).optional(),
   configurations: z
     .array(entrySchema, { error: 'expected a list of configuration entries' })
     .nullish()
@@ -92,7 +95,9 @@ export function parseSpec(raw: unknown, source = '.port/spec.yaml'): Integration
     if (e.description !== undefined) out.description = e.description;
     return out;
   });
-  return parsed.data.type === undefined ? { configurations } : { type: parsed.data.type, configurations };
+  const spec: IntegrationSpec = parsed.data.type === undefined ? { configurations } : { type: parsed.data.type, configurations };
+  if (parsed.data.actionsProcessingEnabled !== undefined) spec.actionsProcessingEnabled = parsed.data.actionsProcessingEnabled;
+  return spec;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface ProvisionOptions {
   integration: { identifier: string; type: string; version: string | undefined };
   /** `{}` for POLLING/ONCE/WEBHOOKS_ONLY, `{type:'KAFKA'}`, or `{type:'WEBHOOK', url}`. */
   changelogDestination: Record<string, unknown>;
+  /** `actionsProcessor.enabled` (§7.1, §11.1). Default false. */
+  actionsProcessingEnabled?: boolean;
   resources: PortResources;
   initializePortResources: boolean;
   /** `integration.incrementalSyncEnabled` (§4.12), sent as the integration's `incrementalSyncEnabled`. */
@@ -82,7 +84,7 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
     installationAppType: o.integration.type,
     version: o.integration.version,
     changelogDestination: o.changelogDestination,
-    actionsProcessingEnabled: false,
+    actionsProcessingEnabled: o.actionsProcessingEnabled ?? false,
     incrementalSyncEnabled: o.incrementalSyncEnabled ?? false,
     processingMode: 'ocean-core',
   };
@@ -100,8 +102,8 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
       installationAppType: o.integration.type,
       version: o.integration.version,
       changelogDestination: o.changelogDestination,
-      actionsProcessingEnabled: false,
-      incrementalSyncEnabled: o.incrementalSyncEnabled ?? false,
+      actionsProcessingEnabled: local.actionsProcessingEnabled,
+      incrementalSyncEnabled: local.incrementalSyncEnabled,
       createPortResourcesOrigin: 'Default',
       config: mapping,
     };

@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
+import { createPortActionAgent, createPortRunCompletion, type ActionAgent, type RunJournal } from '../actions/index.ts';
 import { createRedactor, sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
 import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
-import { createGatedStarter, createListener, listenerUsesSchedule, type Listener, type ResyncStarter, type ScheduleTimers } from '../listeners/index.ts';
+import { createGatedStarter, createListener, listenerRunsActions, listenerUsesSchedule, type Listener, type ResyncStarter, type ScheduleTimers } from '../listeners/index.ts';
 import { createDeliveryLedger, createLiveEvents, liveEventsEnablement, type DeliveryLedger, type LiveEvents, type WebhookEvent } from '../live/index.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import { createMapper, type Mapper } from '../mapping/index.ts';
@@ -67,6 +68,8 @@ export interface CreateTideOptions<Config = Record<string, unknown>> {
   resyncStatus?: (resyncId: string) => Promise<ResyncRecord | undefined>;
   /** Where delivery ids are remembered (default: a ledger over `state`). */
   deliveries?: DeliveryLedger;
+  /** Where the action agent records the runs it executes (a Durable Object's storage), so a successor can report them interrupted. */
+  actionsJournal?: RunJournal;
 }
 
 /** How {@link Tide.resync} is asked for a resync. */
@@ -84,6 +87,8 @@ export interface Tide {
   readonly listener: Listener;
   readonly live: LiveEvents;
   readonly metrics: Metrics;
+  /** The action agent (§11), when `actionsProcessor.enabled` and the listener runs it; `start()` starts it in process. */
+  readonly actions?: ActionAgent;
   /** The Hono app: health, metrics, `POST /resync`, `POST /integration/*`. */
   readonly app: Hono;
   fetch(request: Request): Promise<Response>;
@@ -252,7 +257,11 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
   });
   const live = createLiveEvents({
     processors: integration.webhooks ?? {},
-    processorContext: { config, logger: logger.child({ component: 'webhook' }) },
+    processorContext: {
+      config,
+      logger: logger.child({ component: 'webhook' }),
+      ...(settings.actionsProcessor.enabled ? { actions: createPortRunCompletion(port, identifier, logger.child({ component: 'actions' })) } : {}),
+    },
     port,
     mapper,
     identifier,
@@ -275,6 +284,18 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     liveEvents: (request, path) => live.handle(request, path),
   });
 
+  const actions =
+    settings.actionsProcessor.enabled && listenerRunsActions(settings.eventListener.type)
+      ? createPortActionAgent(port, identifier, {
+          actions: integration.actions ?? {},
+          settings: settings.actionsProcessor,
+          base: { config, http, state, logger: logger.child({ component: 'action' }) },
+          logger: logger.child({ component: 'actions' }),
+          warnPending: settings.eventListener.type === 'ACTIONS_ONLY',
+          journal: o.actionsJournal,
+        })
+      : undefined;
+
   const hookContext = (): HookContext<any> => ({ config, logger, http, state, signal: new AbortController().signal });
 
   return {
@@ -284,6 +305,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     listener,
     live,
     metrics,
+    actions,
     app,
     fetch: (request) => Promise.resolve(app.fetch(request)),
     resync,
@@ -320,6 +342,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
         port: defaultsPortFor(port, identifier),
         integration: { identifier, type, version },
         changelogDestination: listener.changelogDestination as Record<string, unknown>,
+        actionsProcessingEnabled: settings.actionsProcessor.enabled,
         resources: integration.resources ?? emptyResources(),
         initializePortResources: settings.initializePortResources,
         incrementalSyncEnabled: incrementalEnabled,
@@ -335,6 +358,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
           .catch((err: unknown) => logger.error('onStart failed', { error: err instanceof Error ? err.message : String(err) }));
       }
       await listener.start();
+      actions?.start();
     },
     async stop(options = {}) {
       const dropped = gated?.stop();
@@ -343,7 +367,8 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
       await runner.abort({ waitMs: options.deadlineMs });
       await listener.stop();
       await options.stopAccepting?.();
-      await live.drain(5000);
+      // One drain for both: live events and executing runs share the 5 s (§6.3, §11.4).
+      await Promise.all([live.drain(5000), actions?.stop()]);
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { ZodType, z } from 'zod';
+import { checkActionDefinitions } from '../actions/check.ts';
+import type { ActionDefinition, ActionDefinitions } from '../actions/types.ts';
 import type { IntegrationSpec } from '../config/index.ts';
 import type { PortResources } from '../defaults/index.ts';
 import type { HttpClient } from '../http/index.ts';
@@ -119,12 +121,16 @@ export interface IntegrationDefinition<Config = Record<string, unknown>, Kinds e
    */
   config?: ZodType<Config>;
   kinds: { [K in keyof Kinds]: KindDefinition<Config, Kinds[K]> };
+  /** Self-service action executors by action type (docs/behaviour.md §11.5). */
+  actions?: ActionDefinitions<Config>;
 }
 
 /** What {@link defineIntegration} takes: the config and selector types come from the schemas given. */
-export interface IntegrationInput<Kinds extends Record<string, unknown>, C> extends IntegrationFields<ConfigType<C>> {
+export interface IntegrationInput<Kinds extends Record<string, unknown>, C, Actions extends Record<string, unknown> = Record<string, unknown>> extends IntegrationFields<ConfigType<C>> {
   config?: C extends ZodType ? C : ZodType<ConfigType<C>>;
   kinds: { [K in keyof Kinds]: KindDefinition<ConfigType<C>, Kinds[K]> & { selector?: ZodType } };
+  /** Executors by action type; each run's `properties` is typed by the type's `properties` schema when it has one. */
+  actions?: { [A in keyof Actions]: ActionDefinition<ConfigType<C>, Actions[A]> & { properties?: ZodType } };
 }
 
 /** A kind declared without a selector schema has `undefined` for one. */
@@ -151,8 +157,8 @@ export type InferredKinds<Kinds> = { [K in keyof Kinds]: unknown extends Kinds[K
  *   },
  * });
  */
-export function defineIntegration<C = undefined, Kinds extends Record<string, unknown> = Record<string, unknown>>(
-  def: IntegrationInput<Kinds, C>,
+export function defineIntegration<C = undefined, Kinds extends Record<string, unknown> = Record<string, unknown>, Actions extends Record<string, unknown> = Record<string, unknown>>(
+  def: IntegrationInput<Kinds, C, Actions>,
 ): IntegrationDefinition<ConfigType<C>, InferredKinds<Kinds>> {
   if (!def || typeof def !== 'object') throw new TypeError('defineIntegration: expected an object');
   if (!def.kinds || typeof def.kinds !== 'object') throw new TypeError('defineIntegration: `kinds` must be an object of kind definitions');
@@ -161,6 +167,7 @@ export function defineIntegration<C = undefined, Kinds extends Record<string, un
     if (kind.incremental !== undefined && typeof kind.incremental !== 'function') throw new TypeError(`defineIntegration: kind "${name}": incremental must be a function (ctx) => pages`);
     if (kind.selector !== undefined && !isSchema(kind.selector)) throw new TypeError(`defineIntegration: kind "${name}": selector must be a zod schema`);
   }
+  checkActionDefinitions(def.actions);
   if (def.config !== undefined && !isSchema(def.config)) throw new TypeError('defineIntegration: config must be a zod schema (e.g. z.object({ … }))');
   if (def.type !== undefined && (typeof def.type !== 'string' || def.type.includes('/')))
     throw new TypeError(`defineIntegration: type must be a string without "/", got ${JSON.stringify(def.type)}`);

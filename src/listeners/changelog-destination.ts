@@ -26,6 +26,7 @@ export function changelogDestination(type: EventListenerType, options: { appHost
     case 'POLLING':
     case 'ONCE':
     case 'WEBHOOKS_ONLY':
+    case 'ACTIONS_ONLY':
       return {};
   }
 }

@@ -24,7 +24,7 @@ import type { ResyncStarter } from './webhook.ts';
 import { createWebhooksOnlyListener } from './webhooks-only.ts';
 import type { RouteHandler } from './webhook.ts';
 
-export { listenerProcessesLiveEvents, listenerResyncs, listenerUsesSchedule } from './capabilities.ts';
+export { listenerProcessesLiveEvents, listenerResyncs, listenerRunsActions, listenerUsesSchedule } from './capabilities.ts';
 export { changelogDestination } from './changelog-destination.ts';
 export type { ChangelogDestination } from './changelog-destination.ts';
 export { parseIsoInstant } from './iso-instant.ts';
@@ -122,7 +122,7 @@ export interface OnceListener extends ListenerBase<'ONCE'> {
 }
 
 /** Any listener. */
-export type AnyListener = ListenerBase<'POLLING'> | ListenerBase<'WEBHOOKS_ONLY'> | WebhookListener | KafkaListener | OnceListener;
+export type AnyListener = ListenerBase<'POLLING'> | ListenerBase<'WEBHOOKS_ONLY'> | ListenerBase<'ACTIONS_ONLY'> | WebhookListener | KafkaListener | OnceListener;
 
 /** The listener object for a given type. */
 export type Listener<T extends EventListenerType = EventListenerType> = T extends 'WEBHOOK'
@@ -131,7 +131,7 @@ export type Listener<T extends EventListenerType = EventListenerType> = T extend
     ? KafkaListener
     : T extends 'ONCE'
       ? OnceListener
-      : T extends 'POLLING' | 'WEBHOOKS_ONLY'
+      : T extends 'POLLING' | 'WEBHOOKS_ONLY' | 'ACTIONS_ONLY'
         ? ListenerBase<T>
         : never;
 
@@ -247,6 +247,9 @@ function build(type: EventListenerType, deps: ListenerDeps): AnyListener {
       return { type, ...base, ...once };
     }
     case 'WEBHOOKS_ONLY':
+      return { type, ...base, ...createWebhooksOnlyListener() };
+    case 'ACTIONS_ONLY':
+      // Only the action agent runs (§5.5); it is started beside the listener, which itself triggers nothing.
       return { type, ...base, ...createWebhooksOnlyListener() };
   }
   throw new TypeError(`[tide] unknown eventListener.type ${JSON.stringify(type)}`);

@@ -4,6 +4,7 @@
 export const DISABLED_REASONS = Object.freeze({
   noBaseUrl: 'baseUrl not set',
   once: 'listener ONCE does not process live events',
+  actionsOnly: 'listener ACTIONS_ONLY does not process live events',
 });
 
 /**
@@ -12,6 +13,7 @@ export const DISABLED_REASONS = Object.freeze({
  */
 export function liveEventsEnablement(opts: { baseUrl?: string | null; listenerType: string }): true | { reason: string } {
   if (opts.listenerType.toUpperCase() === 'ONCE') return { reason: DISABLED_REASONS.once };
+  if (opts.listenerType.toUpperCase() === 'ACTIONS_ONLY') return { reason: DISABLED_REASONS.actionsOnly };
   if (!opts.baseUrl) return { reason: DISABLED_REASONS.noBaseUrl };
   return true;
 }

@@ -4,6 +4,7 @@
  * path's processors under one signature check (§6.1); and the check that turns a registration which does
  * not satisfy the contract into a startup error naming path and method.
  */
+import type { RunCompletion } from '../actions/completion.ts';
 import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { ResourceConfig } from '../mapping/index.ts';
@@ -94,6 +95,11 @@ export type WebhookProcessorFactory<Config = Record<string, unknown>> =
 export interface ProcessorContext<Config = Record<string, unknown>> {
   config: Config;
   logger: Logger;
+  /**
+   * Runs left pending by an executor, found by external id and completed (docs/behaviour.md §11.5); present when
+   * the action agent is enabled (`actionsProcessor.enabled`).
+   */
+  actions?: RunCompletion;
 }
 
 /**

@@ -131,14 +131,20 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
 /** `isMachine: false` in the (unverified) JWT payload marks personal credentials (PORT-API §6). */
 function isPersonalToken(jwt: string): boolean {
+  // Port's tokens need not be JWTs we can read; the check is only a courtesy warning.
+  return tokenClaims(jwt)?.isMachine === false;
+}
+
+/** The payload of a JWT, decoded without verifying it; undefined when the token is not a readable JWT. */
+export function tokenClaims(jwt: string): Record<string, unknown> | undefined {
   const payload = jwt.split('.')[1];
-  if (!payload) return false;
+  if (!payload) return undefined;
   try {
     const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
-    return (JSON.parse(json) as { isMachine?: unknown }).isMachine === false;
+    const claims: unknown = JSON.parse(json);
+    return claims !== null && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
   } catch {
-    // Port's tokens need not be JWTs we can read; the check is only a courtesy warning.
-    return false;
+    return undefined;
   }
 }
 

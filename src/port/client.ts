@@ -6,7 +6,7 @@
  */
 import { createHttpClient, PORT_RETRY_POLICY, sleep as defaultSleep } from '../http/index.ts';
 import type { HttpClient, SleepFn } from '../http/index.ts';
-import { createTokenManager } from './auth.ts';
+import { createTokenManager, tokenClaims } from './auth.ts';
 import { createClockOffsetTracker } from './clock.ts';
 import type { ClockOffset } from './clock.ts';
 import type { AccessToken, TokenManager } from './auth.ts';
@@ -62,6 +62,8 @@ export interface PortTransport {
   errorFor(request: PortRequest, response: Response, text: string): PortApiError;
   /** `port-ocean/{type}/{version}/{identifier}/{feature}`. */
   userAgent(feature?: OwnershipFeature): string;
+  /** The claims of the access token (fetched when none is held), decoded without verification; undefined when unreadable. */
+  tokenClaims(signal?: AbortSignal): Promise<Record<string, unknown> | undefined>;
   /** The prefix and suffix that identify this integration's entities (PORT-API §5). */
   ownership(feature?: OwnershipFeature): { prefix: string; suffix: string };
   /** How far Port's clock is from ours, as its answers' `Date` headers tell (clock.ts). */
@@ -224,6 +226,7 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
     errorFor,
     clockOffset: () => clock.current(),
     userAgent,
+    tokenClaims: async (signal) => tokenClaims((await tokens.get(signal)).value),
     ownership: (f = feature) => ({ prefix: `port-ocean/${type}/`, suffix: `/${identifier}/${f}` }),
     logger,
     now,

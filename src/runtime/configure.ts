@@ -53,6 +53,7 @@ export function configure(o: ConfigureOptions): Configured {
     spec,
     integrationDefaults: { type: o.definition.type, version: o.definition.version },
     packageJson: o.folder?.packageJson,
+    actionTypes: Object.keys(o.definition.actions ?? {}),
   });
   if (!loaded.ok) return { ok: false, errors: loaded.errors };
   const env = Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === 'string'));

@@ -23,6 +23,11 @@ export { createDurableHost, MAX_STEP_FAILURES } from './durable.ts';
 export type { DurableHost, DurableHostOptions, DurableStatus, DurableStore, LiveEventOutcome, LiveLedger, PollResult, StepRecord } from './durable.ts';
 export type { DurableIncrementalStatus } from './durable-incremental.ts';
 export { liveEventFromMessage, toLiveEventMessage } from './live-message.ts';
+export { ACTIONS_SESSION_MS, createActionsHost, createRunJournal } from './actions-host.ts';
+export { runActionLocally } from './run-action.ts';
+export type { LocalRunResult, RunActionOptions } from './run-action.ts';
+export type { ActionsHost, ActionsHostOptions, ActionsHostStatus, ActionsStore } from './actions-host.ts';
+export type { ActionAgent, RunJournal, RunRef } from '../actions/index.ts';
 export type { LiveEventMessage } from './live-message.ts';
 
 export { createKv, createLiveLedger, createSqlCheckpointStore, createSqlSeenKeys, createSqlStateStore, migrate } from '../state/sqlite.ts';

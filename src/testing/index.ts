@@ -43,6 +43,8 @@ export { emulatorClient } from './emulator-client.ts';
 export type { EmulatorAnswer, EmulatorClient, EmulatorClientOptions, EmulatorEntity, EmulatorLoggedRequest, RequestFilter, SendOptions } from './emulator-client.ts';
 export { resyncInto } from './resync.ts';
 export type { ResyncIntoOptions, ResyncIntoResult } from './resync.ts';
+export { actionsContract, processInstance } from './actions-contract.ts';
+export type { ActionsContractOptions, ActionsHarness, ActionsInstance } from './actions-contract.ts';
 export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from './runtime-contract.ts';
 
 /** Options of {@link runKind}. */

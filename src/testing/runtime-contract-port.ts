@@ -8,6 +8,9 @@ import { emulatorClient, type EmulatorEntity, type EmulatorLoggedRequest } from 
 export type CatalogEntity = EmulatorEntity;
 export type LoggedRequest = EmulatorLoggedRequest;
 
+/** Port's header on the action agent's routes (Port API §11.9). */
+const RESERVED = { 'x-port-reserved-usage': 'true' };
+
 interface ProbeTarget {
   emulatorUrl: string;
   credentials: { clientId: string; clientSecret: string };
@@ -21,6 +24,8 @@ export function createPortProbe(h: ProbeTarget) {
     return answer.body;
   };
   return {
+    /** The emulator client itself, for the controls the probe does not wrap. */
+    client,
     reset: () => client.reset(),
     entities: (blueprint: string, datasource?: string) => client.entities(blueprint, datasource),
     /** The request log (Port API calls only), filtered by method and path glob. */
@@ -29,6 +34,14 @@ export function createPortProbe(h: ProbeTarget) {
       const answer = await client.api('GET', `/v1/integration/${encodeURIComponent(identifier)}`);
       if (answer.status === 404) return undefined;
       return ok(answer, `GET /v1/integration/${identifier}`).integration;
+    },
+    /** Claim action runs as another consumer would (`POST /actions/runs/claim-pending`). */
+    async claim(body: { installationId: string; limit: number; visibilityTimeoutMs: number }): Promise<Array<{ id: string }>> {
+      return ok(await client.api('POST', '/v1/actions/runs/claim-pending', body, { headers: RESERVED }), 'claim action runs').runs;
+    },
+    /** Acknowledge an action run; the HTTP status (409 when it is not pending). */
+    async ack(runId: string): Promise<number> {
+      return (await client.api('PATCH', '/v1/actions/runs/ack', { runId }, { headers: RESERVED })).status;
     },
     /** Change the mapping as a user would, without the resync request Port would create. */
     async patchConfig(identifier: string, config: unknown): Promise<void> {

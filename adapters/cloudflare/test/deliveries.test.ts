@@ -9,26 +9,16 @@ import { describe, expect, inject, it } from 'vitest';
 import repoEdited from '../../../integrations/github/fixtures/webhook.repository.edited.json' with { type: 'json' };
 import { createGithubIntegration, signPayload } from '../../../integrations/github/index.ts';
 import { portFiles } from '../github-port-files.ts';
-import type { LiveEventMessage, ResyncObjectRpc, TideEnv } from '../types.ts';
+import type { LiveEventMessage, TideEnv } from '../types.ts';
 import { createWorker } from '../worker.ts';
 import { CLIENT_ID, CLIENT_SECRET, GITHUB_TOKEN } from './constants.ts';
-import { objectDriver } from './do-instance.ts';
+import { objectDriver, resyncRpc, type ObjectDriver } from './do-instance.ts';
 
 const SECRET = 'workers-webhook-s3cret';
 
 /** The deployment's bindings: the GitHub settings, the Durable Object (over `object`), a queue that collects. */
-function bindings(object: ReturnType<typeof objectDriver>, queued: LiveEventMessage[]): TideEnv {
-  const rpc: ResyncObjectRpc = {
-    startResync: (trigger) => object.run((o) => o.startResync(trigger)),
-    startIncremental: (trigger) => object.run((o) => o.startIncremental(trigger)),
-    triggerResync: () => object.run((o) => o.triggerResync()),
-    resyncRecord: (id) => object.run((o) => o.resyncRecord(id)),
-    claimDelivery: (key) => object.run((o) => o.claimDelivery(key)),
-    releaseDelivery: (key) => object.run((o) => o.releaseDelivery(key)),
-    poll: () => object.run((o) => o.poll()),
-    liveEvent: (message) => object.run((o) => o.liveEvent(message)),
-    status: () => object.run((o) => o.status()),
-  };
+function bindings(object: ObjectDriver, queued: LiveEventMessage[]): TideEnv {
+  const rpc = resyncRpc(object);
   return {
     OCEAN__PORT__BASE_URL: inject('emulatorUrl'),
     OCEAN__PORT__CLIENT_ID: CLIENT_ID,

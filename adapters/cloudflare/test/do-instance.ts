@@ -8,26 +8,40 @@
  */
 import { env as workerEnv, runInDurableObject } from 'cloudflare:test';
 import { TideResync } from '../fake-worker.ts';
-import type { DurableObjectStateLike, DurableObjectStorageLike, TideEnv } from '../types.ts';
+import type { DurableObjectStateLike, DurableObjectStorageLike, ResyncObjectRpc, TideEnv } from '../types.ts';
 
 type ResyncObject = InstanceType<typeof TideResync>;
 
-export interface ObjectDriver {
+export interface ObjectDriver<O = ResyncObject> {
   /** Run `fn` inside the object, on this driver's instance (built on first use, then kept, as in a live object). */
-  run<T>(fn: (object: ResyncObject) => Promise<T>): Promise<T>;
+  run<T>(fn: (object: O) => Promise<T>): Promise<T>;
   /** The object asked for an alarm (`setAlarm`) since the last `clearAlarm()`. */
   alarmPending(): boolean;
   /** It asked for one that is due by now (a pending resync waits for a later one). */
   alarmDue(): boolean;
   clearAlarm(): void;
+  /**
+   * Reset the object as the runtime does when it dies (`state.abort()`): what runs in it stops, its storage stays,
+   * and the next `run` builds a new instance.
+   */
+  abort(): Promise<void>;
 }
 
-/** `ObjectClass`: the resync object class of another integration (`createWorker(...).ResyncObject`); default the fake's. */
-export function objectDriver(name: string, env: () => TideEnv, ObjectClass: new (state: never, env: TideEnv) => ResyncObject = TideResync): ObjectDriver {
-  const namespace = (workerEnv as unknown as TideEnv).TIDE_RESYNC;
-  const stub = namespace.get(namespace.idFromName(name));
+/**
+ * `ObjectClass`: the resync object class of another integration (`createWorker(...).ResyncObject`); default the fake's.
+ * `binding`: the namespace the class is bound to in wrangler.toml (the actions object's is TIDE_ACTIONS).
+ */
+export function objectDriver<O = ResyncObject>(
+  name: string,
+  env: () => TideEnv,
+  ObjectClass: new (state: never, env: TideEnv) => O = TideResync as never,
+  binding: 'TIDE_RESYNC' | 'TIDE_ACTIONS' = 'TIDE_RESYNC',
+): ObjectDriver<O> {
+  const namespace = (workerEnv as unknown as TideEnv)[binding]!;
+  // Replaced after abort(): a stub of an aborted object stays broken.
+  let stub = namespace.get(namespace.idFromName(name));
   let alarm: number | null = null;
-  let instance: ResyncObject | undefined;
+  let instance: O | undefined;
   return {
     run(fn) {
       return runInDurableObject(stub as never, (_runtimeInstance, state) => {
@@ -52,5 +66,26 @@ export function objectDriver(name: string, env: () => TideEnv, ObjectClass: new 
     clearAlarm: () => {
       alarm = null;
     },
+    async abort() {
+      await runInDurableObject(stub as never, (_runtimeInstance, state) => state.abort('evicted by the test')).catch(() => {});
+      stub = namespace.get(namespace.idFromName(name));
+      instance = undefined;
+      alarm = null;
+    },
+  };
+}
+
+/** The resync object's RPC surface, each call run inside the driver's instance (as a stub would reach it). */
+export function resyncRpc(object: ObjectDriver): ResyncObjectRpc {
+  return {
+    startResync: (trigger) => object.run((o) => o.startResync(trigger)),
+    startIncremental: (trigger) => object.run((o) => o.startIncremental(trigger)),
+    triggerResync: () => object.run((o) => o.triggerResync()),
+    resyncRecord: (resyncId) => object.run((o) => o.resyncRecord(resyncId)),
+    claimDelivery: (key) => object.run((o) => o.claimDelivery(key)),
+    releaseDelivery: (key) => object.run((o) => o.releaseDelivery(key)),
+    poll: () => object.run((o) => o.poll()),
+    liveEvent: (message) => object.run((o) => o.liveEvent(message)),
+    status: () => object.run((o) => o.status()),
   };
 }

@@ -16,21 +16,25 @@ declare module 'vitest' {
     httpApiUrl: string;
     /** The runtime contract's own emulator: it resets it before every check (runtime-contract.test.ts). */
     contractEmulatorUrl: string;
+    /** The actions contract's own emulator, reset before every check (actions-contract.test.ts). */
+    actionsEmulatorUrl: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const emulator = createPortEmulator({ credentials: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }] });
   const contract = createPortEmulator({ credentials: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }] });
-  const [url, contractUrl] = await Promise.all([emulator.listen(0), contract.listen(0)]);
+  const actions = createPortEmulator({ credentials: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }] });
+  const [url, contractUrl, actionsUrl] = await Promise.all([emulator.listen(0), contract.listen(0), actions.listen(0)]);
   project.provide('emulatorUrl', url);
   project.provide('contractEmulatorUrl', contractUrl);
+  project.provide('actionsEmulatorUrl', actionsUrl);
   const github = createGithubStandIn({ token: GITHUB_TOKEN });
   project.provide('githubApiUrl', await github.listen());
   const httpApi = await startTestApi();
   project.provide('httpApiUrl', httpApi.url);
   return async () => {
     await Promise.all([github.close(), httpApi.close()]);
-    await Promise.all([emulator.close(), contract.close()]);
+    await Promise.all([emulator.close(), contract.close(), actions.close()]);
   };
 }

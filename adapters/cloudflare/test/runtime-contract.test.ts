@@ -14,9 +14,9 @@ import { FAKE_DEPARTMENTS, fakePerson } from '../../../integrations/fake/index.t
 import type { RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from 'port-tide/testing';
 import { runtimeContract } from 'port-tide/testing';
 import worker from '../fake-worker.ts';
-import type { LiveEventMessage, ResyncObjectRpc, TideEnv } from '../types.ts';
+import type { LiveEventMessage, TideEnv } from '../types.ts';
 import { CLIENT_ID, CLIENT_SECRET } from './constants.ts';
-import { objectDriver } from './do-instance.ts';
+import { objectDriver, resyncRpc } from './do-instance.ts';
 
 /** A bound on alarm steps per resync (a resync of 65 entities takes one or two). */
 const MAX_STEPS = 200;
@@ -39,17 +39,7 @@ function workersHarness(): RuntimeHarness {
       };
       // Same storage for every instance of one identifier, as one deployment's object.
       const object = objectDriver(`runtime-contract/${vars.OCEAN__INTEGRATION__IDENTIFIER}`, () => env);
-      const rpc: ResyncObjectRpc = {
-        startResync: (trigger) => object.run((o) => o.startResync(trigger)),
-        startIncremental: (trigger) => object.run((o) => o.startIncremental(trigger)),
-        triggerResync: () => object.run((o) => o.triggerResync()),
-        resyncRecord: (resyncId) => object.run((o) => o.resyncRecord(resyncId)),
-        claimDelivery: (key) => object.run((o) => o.claimDelivery(key)),
-        releaseDelivery: (key) => object.run((o) => o.releaseDelivery(key)),
-        poll: () => object.run((o) => o.poll()),
-        liveEvent: (message) => object.run((o) => o.liveEvent(message)),
-        status: () => object.run((o) => o.status()),
-      };
+      const rpc = resyncRpc(object);
       // The runtime's alarms: every one that is due, run in turn (a resync's steps), up to a bound.
       const runDueAlarms = async (what: string) => {
         for (let steps = 0; object.alarmDue(); steps += 1) {

@@ -101,11 +101,17 @@ fallthrough = true
 name = "TIDE_RESYNC"
 class_name = "TideResync"
 
+# Self-service actions (OCEAN__ACTIONS_PROCESSOR__ENABLED=true): one object per integration, woken by the
+# cron tick, executing the runs it claims in alarm sessions.
+[[durable_objects.bindings]]
+name = "TIDE_ACTIONS"
+class_name = "TideActions"
+
 [[migrations]]
 tag = "v1"
-new_sqlite_classes = ["TideResync"]
+new_sqlite_classes = ["TideResync", "TideActions"]
 
-# Every minute: Port's resync requests (POLLING) and OCEAN__SCHEDULED_RESYNC_INTERVAL.
+# Every minute: Port's resync requests (POLLING), OCEAN__SCHEDULED_RESYNC_INTERVAL and pending action runs.
 [triggers]
 crons = ["* * * * *"]
 
@@ -129,7 +135,7 @@ OCEAN__EVENT_LISTENER__TYPE = "POLLING"
 `,
     'worker.ts': `/**
  * The Worker (wrangler.toml's main): the integration, its .port/ files as the bundle carries them, and
- * the resync Durable Object. A new file under .port/resources/ gets one more import and entry here.
+ * the resync and actions Durable Objects. A new file under .port/resources/ gets one more import and entry here.
  */
 import { createWorker } from 'port-tide/cloudflare';
 import blueprints from './.port/resources/blueprints.json';
@@ -137,7 +143,7 @@ import mapping from './.port/resources/port-app-config.yml';
 import spec from './.port/spec.yaml';
 import integration from './index.ts';
 
-const { worker, ResyncObject } = createWorker(integration, {
+const { worker, ResyncObject, ActionsObject } = createWorker(integration, {
   portFiles: {
     spec,
     resources: [
@@ -149,6 +155,7 @@ const { worker, ResyncObject } = createWorker(integration, {
 
 export default worker;
 export const TideResync = ResyncObject;
+export const TideActions = ActionsObject;
 `,
     'text-modules.d.ts': `// wrangler.toml's Text rule: a .port/ YAML import is the file's text.
 declare module '*.yaml' {

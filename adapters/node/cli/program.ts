@@ -128,6 +128,30 @@ export function buildProgram(): Command {
       out(listText());
     });
 
+  const actions = program.command('actions').description('self-service actions of an integration (docs/behaviour.md §11)');
+  actions
+    .command('list')
+    .description('the action types the integration declares')
+    .argument('[integration]', 'integration folder or bundled name', '.')
+    .action(async (integration: string) => {
+      const { actionsListText } = await import('./actions.ts');
+      out(await actionsListText(integration, process.cwd()));
+    });
+  logOptions(
+    actions
+      .command('run')
+      .description('execute one run locally: created in the local Port, claimed and executed by the agent; prints status, logs and link')
+      .argument('<type>', 'the action type')
+      .argument('[integration]', 'integration folder or bundled name', '.')
+      .option('--properties <json>', "the run's execution properties, a JSON object", '{}')
+      .option('--action <identifier>', "the Port action's identifier (default: the type)")
+      .option('--admin-token <token>', "the local Port's admin token, when it was started with one")
+      .addOption(new Option('--timeout <seconds>', 'give up waiting for the run after this long (default 600)').argParser(integer('--timeout', 1, 86_400))),
+  ).action(async (type: string, integration: string, flags) => {
+    const { runActionCommand } = await import('./actions.ts');
+    setExit(await runActionCommand(type, integration, flags, process.cwd(), out));
+  });
+
   program
     .command('version')
     .description('print the core version')

@@ -18,6 +18,7 @@ const NAV = [
   ['catalog', '/', 'Catalog'],
   ['playground', '/playground', 'Mapping playground'],
   ['requests', '/requests', 'Requests'],
+  ['runs', '/runs', 'Runs'],
 ] as const;
 
 export function Layout(props: PageProps) {
