@@ -55,7 +55,7 @@ export const DEFAULT_OPTIONS = {
   deleteEntitiesMaxBatchSize: 1000,
   clientTimeout: 60,
   allowEnvironmentVariablesJqAccess: true,
-  application: { logLevel: 'INFO', port: 8000 },
+  application: { logLevel: 'INFO', port: 8000, host: '127.0.0.1' },
 } as const;
 
 /** The lowest layer: static defaults, the integration's own type, and spec defaults. */
@@ -154,9 +154,11 @@ export function buildSettingsSchema(spec: IntegrationSpec | undefined) {
     deleteEntitiesMaxBatchSize: leaf(integerKind({ min: 1 })),
     clientTimeout: leaf(numberKind({ exclusiveMin: 0 })),
     allowEnvironmentVariablesJqAccess: leaf(booleanKind),
+    mappingFile: optionalLeaf(nonEmptyStringKind),
     application: group({
       logLevel: leaf(enumKind(LOG_LEVELS)),
       port: leaf(integerKind({ min: 0, max: 65535 })),
+      host: leaf(nonEmptyStringKind),
     }),
   });
 }

@@ -1,12 +1,12 @@
 import { displayPath, envVarFor } from './catalogue.ts';
-import type { Origin, SettingsIssue } from './catalogue.ts';
-import { urlKind } from './coerce.ts';
+import type { OptionsLayer, Origin, SettingsIssue } from './catalogue.ts';
+import { describeValue, enumKind, urlKind } from './coerce.ts';
 import { envToOptions } from './env.ts';
 import type { EnvRecord } from './env.ts';
 import { mergeLayers, originIn, overridesToOptions, valueAt } from './merge.ts';
 import type { MergedOptions } from './merge.ts';
 import { createRedactor, sensitivePaths } from './redact.ts';
-import { PORT_BULK_DELETE_LIMIT, PORT_BULK_UPSERT_LIMIT, buildSettingsSchema, defaultsLayer } from './schema.ts';
+import { EVENT_LISTENER_TYPES, PORT_BULK_DELETE_LIMIT, PORT_BULK_UPSERT_LIMIT, buildSettingsSchema, defaultsLayer } from './schema.ts';
 import type { EventListenerType, LogLevel, ParsedOptions } from './schema.ts';
 import type { IntegrationSpec } from './spec.ts';
 import { parseConfigYaml } from './yaml-config.ts';
@@ -50,7 +50,13 @@ export interface TideSettings {
   /** Seconds. */
   clientTimeout: number;
   allowEnvironmentVariablesJqAccess: boolean;
-  application: { logLevel: LogLevel; port: number };
+  /**
+   * **Tide:** a mapping file that is this run's mapping: pushed to Port before the resync, or planned
+   * with and not written (docs/behaviour.md §7.4). Relative to the working directory.
+   */
+  mappingFile?: string;
+  /** The HTTP server: `APPLICATION__LOG_LEVEL`, `APPLICATION__PORT`, and (**Tide**) `APPLICATION__HOST`. */
+  application: { logLevel: LogLevel; port: number; host: string };
 }
 
 /** Programmatic overrides (CLI flags, tests), in the options tree: `{ eventListener: { type: 'ONCE' } }`. */
@@ -102,7 +108,7 @@ export function loadSettings(opts: LoadSettingsOptions = {}): SettingsResult {
   if (!parsed.success) {
     for (const iss of parsed.error.issues) errors.push(issueAt(merged, iss.path.map(String), iss.message));
   }
-  errors.push(...crossFieldIssues(merged));
+  errors.push(...crossFieldIssues(merged), ...shadowedListenerIssues(layers));
   const warnings = layers.flatMap((l) => l.warnings);
 
   const redact = createRedactor(rawSensitiveValues(merged, spec));
@@ -183,6 +189,30 @@ function crossFieldIssues(merged: MergedOptions): SettingsIssue[] {
   return issues;
 }
 
+/**
+ * `--once` (an override) hides the listener type the environment or config.yaml gives; a misspelt one would
+ * then only surface on the next run without `--once`. It is checked anyway, naming where it came from.
+ */
+function shadowedListenerIssues(layers: readonly OptionsLayer[]): SettingsIssue[] {
+  const path = ['eventListener', 'type'];
+  const kind = enumKind(EVENT_LISTENER_TYPES);
+  const setting = layers.filter((l) => valueAt(l.values, path) !== undefined);
+  return setting.slice(1).flatMap((layer) => {
+    const raw = valueAt(layer.values, path);
+    if (kind.coerce(raw).ok) return [];
+    const origin = originIn(layer.origins, path);
+    return [
+      {
+        path: displayPath(path),
+        envVar: envVarFor(path),
+        source: origin?.source ?? 'missing',
+        origin: origin?.label ?? 'not set',
+        message: `expected ${kind.expected}, got ${describeValue(raw, false)} (a higher source overrides it for this run, but the setting itself is invalid)`,
+      },
+    ];
+  });
+}
+
 /** Every raw string at a sensitive path, so that messages quoting them can be scrubbed. */
 function rawSensitiveValues(merged: MergedOptions, spec: IntegrationSpec | undefined): string[] {
   const out: string[] = [];
@@ -248,6 +278,7 @@ function finalize(d: ParsedOptions, merged: MergedOptions, version: string | und
     application: d.application,
   };
   if (d.scheduledResyncInterval !== undefined) settings.scheduledResyncInterval = d.scheduledResyncInterval;
+  if (d.mappingFile !== undefined) settings.mappingFile = d.mappingFile;
   if (baseUrl !== undefined) settings.baseUrl = baseUrl;
   return settings;
 }
