@@ -3,6 +3,7 @@
  * errors that must stop startup before anything runs. Listener modes and shutdown: listeners.test.ts.
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPortEmulator } from '../../emulator/index.ts';
@@ -62,6 +63,43 @@ describe('sail: ONCE', () => {
     expect(result.report?.status).toBe('failed');
     expect((await port.integration('fake-node')).resyncState.status).toBe('failed');
     expect(await port.entities()).toEqual([]);
+  });
+});
+
+describe('sail: the HTTP server', () => {
+  /** A port that another process holds on the loopback address; released after the test. */
+  async function heldPort(): Promise<{ port: number; release(): Promise<void> }> {
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    return { port: (server.address() as AddressInfo).port, release: () => new Promise((done) => server.close(() => done())) };
+  }
+
+  it('ONCE and a dry run start no server, so a busy APPLICATION__PORT does not stop them', async () => {
+    const held = await heldPort();
+    try {
+      const once = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', APPLICATION__PORT: String(held.port) }), { httpPort: undefined });
+      expect(once.exitCode, h.lines.join('\n')).toBe(0);
+      expect(once.url).toBeUndefined();
+      const plan = await run(port.env({ APPLICATION__PORT: String(held.port) }), { httpPort: undefined, dryRun: true });
+      expect(plan.exitCode, h.lines.join('\n')).toBe(0);
+      expect(h.lines.some((l) => l.startsWith('listening on'))).toBe(false);
+    } finally {
+      await held.release();
+    }
+  });
+
+  it('binds 127.0.0.1 unless APPLICATION__HOST is set, and says at startup that live events are off and why', async () => {
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY' }));
+    expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(h.lines).toContain(`listening on ${result.url} · event listener WEBHOOKS_ONLY`);
+    expect(h.lines.some((l) => /live events are off \(baseUrl not set: set OCEAN__BASE_URL .*\): POST \/integration\/webhook answers 503/.test(l))).toBe(true);
+    const refused = await fetch(`${result.url}/integration/webhook`, { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { message: string }).message).toContain('OCEAN__BASE_URL');
+    await result.stop();
+
+    const everywhere = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', APPLICATION__HOST: '0.0.0.0' }));
+    expect(h.lines).toContain(`listening on http://0.0.0.0:${new URL(everywhere.url!).port} · event listener WEBHOOKS_ONLY`);
   });
 });
 

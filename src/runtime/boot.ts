@@ -9,6 +9,7 @@ import { createRedactor, formatSettingsErrors, type EventListenerType, type Tide
 import { ProvisionError, type ProvisionReport } from '../defaults/index.ts';
 import { createTide, parseIntegrationConfig, type IntegrationDefinition, type Tide } from '../integration/index.ts';
 import type { ScheduleTimers } from '../listeners/index.ts';
+import { liveEventsEnablement } from '../live/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { StateStore } from '../state/index.ts';
 import type { KindReport, Plan, ResyncReport } from '../sync/index.ts';
@@ -17,11 +18,14 @@ import { configure, createRuntimeLogger, streamOf, type Configured, type Stream 
 import { loadIntegrationFolder, type FolderReader } from './folder.ts';
 import { BROWSE_LINE, planLines, provisionLines, resyncLines } from './report-lines.ts';
 
-/** Where the integration's HTTP server binds unless told otherwise. */
-export const DEFAULT_HOST = '0.0.0.0';
+/** Where the integration's HTTP server binds unless `APPLICATION__HOST` says otherwise (docs/behaviour.md §8.1). */
+export const DEFAULT_HOST = '127.0.0.1';
 
-/** Whether a run with this listener serves HTTP (a dry run never does). Today every listener does, ONCE included. */
-export const servesHttp = (_listener: EventListenerType): boolean => true;
+/**
+ * Whether a run with this listener serves HTTP (a dry run never does). ONCE runs one resync and exits: it has
+ * nothing to serve, so a busy port 8000 must not stop it (docs/behaviour.md §8.1).
+ */
+export const servesHttp = (listener: EventListenerType): boolean => listener !== 'ONCE';
 
 /** A listening HTTP server, taken down in two steps. */
 export interface Listening {
@@ -81,7 +85,7 @@ export interface BootOptions {
   dryRun?: boolean;
   /** HTTP port (default `settings.application.port`; 0 picks a free one). */
   port?: number;
-  /** Default {@link DEFAULT_HOST}. */
+  /** Default `APPLICATION__HOST`, else {@link DEFAULT_HOST}. */
   host?: string;
   /** Shut down gracefully on SIGINT/SIGTERM and exit (default true; tests pass false). */
   handleSignals?: boolean;
@@ -299,7 +303,7 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
   let server: Listening | undefined;
   let url: string | undefined;
   if (servesHttp(settings.eventListener.type)) {
-    const host = o.host ?? DEFAULT_HOST;
+    const host = o.host ?? settings.application.host ?? DEFAULT_HOST;
     const port = o.port ?? settings.application.port;
     try {
       server = await rt.listen((request) => tide.fetch(request), { host, port });
@@ -310,6 +314,9 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
     }
     url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${server.port}`;
     print.out(`listening on http://${host}:${server.port} · event listener ${settings.eventListener.type}`);
+    const live = liveEventsEnablement({ baseUrl: settings.baseUrl, listenerType: settings.eventListener.type });
+    if (live !== true && tide.live.paths.length > 0)
+      logger.info(`live events are off (${live.reason}): POST /integration${tide.live.paths[0]} answers 503 until then`);
   }
 
   let removeSignals = () => {};
