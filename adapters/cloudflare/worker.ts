@@ -5,9 +5,9 @@
  * resync); `queue` feeds live events to the Durable Object one at a time, in delivery order.
  */
 import type { IntegrationDefinition, Tide } from '../../src/index.ts';
-import { folderFromPortFiles, toLiveEventMessage, withFolder, type Logger, type PortFiles } from '../../src/runtime/index.ts';
+import { createUnconfiguredApp, folderFromPortFiles, TIDE_VERSION, toLiveEventMessage, withFolder, type Logger, type PortFiles } from '../../src/runtime/index.ts';
 import { createResyncObject } from './resync-object.ts';
-import { workerTide } from './settings.ts';
+import { unconfiguredReason, workerTide } from './settings.ts';
 import type { ExecutionContextLike, LiveEventMessage, MessageBatchLike, ResyncObjectRpc, ScheduledControllerLike, TideEnv } from './types.ts';
 
 export interface CreateWorkerOptions {
@@ -47,9 +47,17 @@ export function createWorker<C>(definition: IntegrationDefinition<C>, options: C
     return cached.built;
   };
   const objectOf = (env: TideEnv) => resyncObject(env, tideFor(env).tide.settings.integration.identifier);
+  // Without credentials or with invalid settings, the Worker still answers, saying what to set (no stack trace).
+  let unconfigured: { env: TideEnv; reason: string | undefined } | undefined;
+  const missing = (env: TideEnv): string | undefined => {
+    if (unconfigured?.env !== env) unconfigured = { env, reason: unconfiguredReason(integration, env) };
+    return unconfigured.reason;
+  };
 
   const worker: TideWorker = {
     async fetch(request, env) {
+      const reason = missing(env);
+      if (reason !== undefined) return createUnconfiguredApp({ coreVersion: TIDE_VERSION, reason }).fetch(request);
       const { tide } = tideFor(env);
       const url = new URL(request.url);
       if (url.pathname === '/resync' && request.method === 'POST' && tide.settings.eventListener.type === 'WEBHOOK') {
@@ -61,10 +69,18 @@ export function createWorker<C>(definition: IntegrationDefinition<C>, options: C
       return tide.fetch(request);
     },
     async scheduled(_controller, env) {
+      const reason = missing(env);
+      if (reason !== undefined) return console.error(`[tide] the cron did nothing: ${reason}`);
       const result = await objectOf(env).poll();
       if (result.started) tideFor(env).logger.info('[tide] cron started a resync', result.started);
     },
     async queue(batch, env) {
+      const reason = missing(env);
+      if (reason !== undefined) {
+        console.error(`[tide] live events wait in the queue: ${reason}`);
+        for (const message of batch.messages) message.retry({ delaySeconds: 60 });
+        return;
+      }
       const object = objectOf(env);
       // In order, one at a time (the consumer also runs with max_concurrency = 1): the object applies
       // each event, skipping redeliveries and writes older than what an entity already has.

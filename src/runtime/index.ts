@@ -30,6 +30,7 @@ export { createFolderStateStore } from '../state/files.ts';
 export type { StateFiles } from '../state/files.ts';
 
 export { TIDE_VERSION } from '../version.ts';
+export { createUnconfiguredApp } from '../server/unconfigured.ts';
 export { createRedactor, formatSettingsErrors, loadSettings, sensitiveValues, SettingsError } from '../config/index.ts';
 export type { IntegrationSpec, TideSettings } from '../config/index.ts';
 export { cleanDefaults, defaultsPortFor, ProvisionError } from '../defaults/index.ts';
