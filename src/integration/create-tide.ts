@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { createRedactor, sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
-import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
+import { defaultsPortFor, emptyResources, mappingForPort, provisionDefaults, SHIPPED_MAPPING, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
 import { createListener, type Listener, type ScheduleTimers } from '../listeners/index.ts';
 import { createLiveEvents, liveEventsEnablement, type LiveEvents, type WebhookEvent } from '../live/index.ts';
@@ -59,10 +59,16 @@ export interface Tide {
   resync(): Promise<ResyncReport>;
   /** A resync carried across invocations in a checkpoint store (see `ResyncRunner.resumable`). */
   readonly resumable: ResyncRunner['resumable'];
-  /** The same pipeline with no writes. */
-  plan(options?: { signal?: AbortSignal }): Promise<Plan>;
-  /** Defaults provisioning (§7.1); with `dryRun`, only reads. */
-  provision(options?: { dryRun?: boolean }): Promise<ProvisionReport>;
+  /**
+   * The same pipeline with no writes. `mapping` is the run's own (`--mapping FILE`); without it, the embedded
+   * Port plans with the shipped mapping (which its start pushes) and a real Port with the mapping it stores.
+   */
+  plan(options?: { signal?: AbortSignal; mapping?: RunMapping }): Promise<Plan>;
+  /**
+   * Defaults provisioning (§7.1) and the files-first start (§7.4); with `dryRun`, only reads. `update` pushes
+   * the file mapping and additive blueprint changes even to a real Port; `force` applies destructive ones.
+   */
+  provision(options?: { dryRun?: boolean; update?: boolean; force?: boolean; mapping?: RunMapping }): Promise<ProvisionReport>;
   /** Startup after provisioning: `onStart` hooks in the background, then the listener. */
   start(): Promise<void>;
   /**
@@ -70,6 +76,12 @@ export interface Tide {
    * server there, so no live event arrives after the drain starts), then drain live events (5 s).
    */
   stop(options?: { stopAccepting?: () => void | Promise<void> }): Promise<void>;
+}
+
+/** A mapping given for one run, and where it came from (a file path). */
+export interface RunMapping {
+  raw: Record<string, unknown>;
+  source: string;
 }
 
 export function createTide<Config = Record<string, unknown>>(o: CreateTideOptions<Config>): Tide {
@@ -85,6 +97,8 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
   const fetchFn = o.fetch ?? ((input, init) => fetch(input, init));
   const state = o.state ?? createMemoryStateStore();
   const { identifier, type, version } = settings.integration;
+  // No credentials: the local Port `tide sail` embeds, whose catalog follows the integration's files (§7.4).
+  const embedded = settings.port.mode === 'embedded';
 
   const port = createPortClient({
     baseUrl: settings.port.baseUrl,
@@ -196,7 +210,12 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
       },
       abandon: (store, reason) => runner.resumable.abandon(store, reason),
     },
-    plan: (options) => runner.plan(options),
+    plan(options = {}) {
+      const shipped = integration.resources?.portAppConfig;
+      // With the embedded Port the files are the source of truth: its start pushes the shipped mapping (§7.4).
+      const mapping = options.mapping ?? (embedded && shipped ? { raw: shipped, source: SHIPPED_MAPPING } : undefined);
+      return runner.plan({ signal: options.signal, mapping: mapping && { raw: mappingForPort(mapping.raw), source: mapping.source } });
+    },
     provision: (options = {}) =>
       provisionDefaults({
         port: defaultsPortFor(port, identifier),
@@ -205,6 +224,12 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
         resources: integration.resources ?? emptyResources(),
         initializePortResources: settings.initializePortResources,
         dryRun: options.dryRun,
+        files: {
+          pushMapping: embedded || options.update === true || options.mapping !== undefined,
+          pushBlueprints: (embedded || options.update === true) && settings.initializePortResources,
+          force: options.force,
+          mapping: options.mapping,
+        },
         logger: logger.child({ component: 'defaults' }),
       }),
     async start() {

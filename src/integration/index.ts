@@ -14,4 +14,4 @@ export {
   type SelectorSchemas,
 } from './define.ts';
 export { IntegrationConfigError, parseIntegrationConfig, type IntegrationConfigIssue } from './config.ts';
-export { createTide, type CreateTideOptions, type Tide } from './create-tide.ts';
+export { createTide, type CreateTideOptions, type RunMapping, type Tide } from './create-tide.ts';

@@ -7,7 +7,7 @@
  */
 import { createRedactor, formatSettingsErrors, type EventListenerType, type TideSettings } from '../config/index.ts';
 import { ProvisionError, type ProvisionReport } from '../defaults/index.ts';
-import { createTide, parseIntegrationConfig, type IntegrationDefinition, type Tide } from '../integration/index.ts';
+import { createTide, parseIntegrationConfig, type IntegrationDefinition, type RunMapping, type Tide } from '../integration/index.ts';
 import type { ScheduleTimers } from '../listeners/index.ts';
 import { liveEventsEnablement } from '../live/index.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -17,6 +17,7 @@ import { TIDE_VERSION } from '../version.ts';
 import { configure, createRuntimeLogger, streamOf, type Configured, type Stream } from './configure.ts';
 import { loadIntegrationFolder, type FolderReader } from './folder.ts';
 import { BROWSE_LINE, planLines, provisionLines, resyncLines } from './report-lines.ts';
+import { readRunMapping } from './run-mapping.ts';
 
 /** Where the integration's HTTP server binds unless `APPLICATION__HOST` says otherwise (docs/behaviour.md §8.1). */
 export const DEFAULT_HOST = '127.0.0.1';
@@ -91,6 +92,10 @@ export interface BootOptions {
   handleSignals?: boolean;
   /** Live per-resource counters after each page of a resync. */
   onProgress?: (report: Readonly<KindReport>) => void;
+  /** `--mapping FILE`: this run's mapping (overrides `OCEAN__MAPPING_FILE`), relative to `cwd` (docs/behaviour.md §7.4). */
+  mapping?: string;
+  /** `--force`: apply destructive blueprint changes of the files-first start too. */
+  force?: boolean;
 }
 
 /**
@@ -132,8 +137,9 @@ function printer(rt: BootRuntime) {
 type Printer = ReturnType<typeof printer>;
 
 /** Settings, spec and the folder's resources; `undefined` (reported) when any of them is invalid. */
-function settle(definition: IntegrationDefinition<any>, o: BootOptions, rt: BootRuntime, print: Printer): Extract<Configured, { ok: true }> | undefined {
+function settle(definition: IntegrationDefinition<any>, o: BootOptions, rt: BootRuntime, print: Printer): (Extract<Configured, { ok: true }> & { mapping?: RunMapping }) | undefined {
   let configured: Configured;
+  let mapping: RunMapping | undefined;
   try {
     const folder = loadIntegrationFolder(rt.files, o.dir);
     const configYaml = rt.files.readText(`${rt.files.resolve(rt.cwd)}/config.yaml`);
@@ -141,11 +147,13 @@ function settle(definition: IntegrationDefinition<any>, o: BootOptions, rt: Boot
     configured = configure({ definition, folder, env: rt.env, configYaml, overrides });
     // The integration's config schema too, before anything starts (createTide applies it to hand its output on).
     if (configured.ok) parseIntegrationConfig(configured.integration.config, configured.settings.integration.config, createRedactor(configured.secrets));
+    const mappingFile = o.mapping ?? (configured.ok ? configured.settings.mappingFile : undefined);
+    if (configured.ok && mappingFile !== undefined) mapping = readRunMapping(rt.files, mappingFile, rt.cwd, configured.integration);
   } catch (error) {
     print.err(message(error));
     return undefined;
   }
-  if (configured.ok) return configured;
+  if (configured.ok) return { ...configured, mapping };
   print.err('[tide] invalid settings:');
   for (const line of formatSettingsErrors(configured.errors).split('\n')) print.err(`  ${line}`);
   return undefined;
@@ -224,12 +232,13 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
     return finished(1, base);
   }
 
+  const runMapping = configured.mapping;
   if (o.dryRun) {
-    const result = await dryRun(tide, identifier, print);
+    const result = await dryRun(tide, identifier, print, { mapping: runMapping, force: o.force });
     await release();
     return { ...base, ...result };
   }
-  return serve({ tide, settings, o, rt, print, logger, release, base, lastReport: () => lastReport });
+  return serve({ tide, settings, o, rt, print, logger, release, base, lastReport: () => lastReport, mapping: runMapping });
 }
 
 /**
@@ -259,12 +268,12 @@ async function portFor(configured: Extract<Configured, { ok: true }>, rt: BootRu
 }
 
 /** Dry run: read-only provisioning and a plan; nothing is written to Port. */
-async function dryRun(tide: Tide, identifier: string, print: Printer): Promise<BootResult> {
+async function dryRun(tide: Tide, identifier: string, print: Printer, run: { mapping?: RunMapping; force?: boolean }): Promise<BootResult> {
   const result = finished(1, { tide });
   try {
-    result.provision = await tide.provision({ dryRun: true });
+    result.provision = await tide.provision({ dryRun: true, mapping: run.mapping, force: run.force });
     for (const line of provisionLines(result.provision, identifier)) print.out(line);
-    result.plan = await tide.plan();
+    result.plan = await tide.plan({ mapping: run.mapping });
     for (const line of planLines(result.plan)) print.out(line);
     result.exitCode = result.plan.status === 'ok' ? 0 : 1;
   } catch (error) {
@@ -283,13 +292,14 @@ interface Started {
   release(): Promise<void>;
   base: Partial<BootResult>;
   lastReport(): ResyncReport | undefined;
+  mapping?: RunMapping;
 }
 
 /** Defaults, then the HTTP server, then onStart and the listener; ONCE ends with its summary. */
-async function serve({ tide, settings, o, rt, print, logger, release, base, lastReport }: Started): Promise<BootResult> {
+async function serve({ tide, settings, o, rt, print, logger, release, base, lastReport, mapping }: Started): Promise<BootResult> {
   let provision: ProvisionReport | undefined;
   try {
-    provision = await tide.provision();
+    provision = await tide.provision({ mapping, force: o.force });
     for (const e of provision.errors) logger.error(`provisioning: ${e}`);
   } catch (error) {
     if (error instanceof ProvisionError) {

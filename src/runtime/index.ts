@@ -12,6 +12,7 @@ export type { FolderReader, IntegrationFolder, PortFiles } from './folder.ts';
 export { BUNDLED_INTEGRATION_DESCRIPTIONS, definitionFromModule, ENTRY_FILES, isPathLike, resolveIntegration } from './entry.ts';
 export type { ResolveDeps, ResolvedIntegration } from './entry.ts';
 export { BROWSE_LINE, planLines, provisionLines, resyncLines } from './report-lines.ts';
+export { readRunMapping, RunMappingError } from './run-mapping.ts';
 export { MapPreviewError, parseRawItems, previewJson, previewMapping, previewText } from './map.ts';
 export type { FieldPreview, ItemPreview, MapPreview, MapPreviewInput, ResourcePreview } from './map.ts';
 export { createResourcePreviewer, MAX_PLAYGROUND_ITEMS, ResourcePreviewError } from './playground.ts';
