@@ -130,7 +130,7 @@ describe('a real Port keeps its mapping', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/The mapping stored in Port differs from \.port\/resources\/port-app-config in resources\[1\] \(fake-person\); Port's mapping is used.*tide defaults dock --update.*--mapping FILE/);
     expect(await storedPersonTitle()).toBe('.name');
-    expect((await port.entities()).find((e: { identifier: string }) => e.identifier === 'hr-0').title).toBe('Person hr-0');
+    expect(((await port.entities()) as unknown as Array<{ identifier: string; title: string }>).find((e) => e.identifier === 'hr-0')?.title).toBe('Person hr-0');
   });
 
   it('--mapping FILE is pushed before the resync; plan --mapping FILE only shows it', async () => {
@@ -152,7 +152,7 @@ describe('a real Port keeps its mapping', () => {
     const run = await once(port.env({ OCEAN__MAPPING_FILE: 'mapping.yml' }));
     expect(run.exitCode).toBe(0);
     expect(await storedPersonTitle()).toBe('.name + " (" + .department.name + ")"');
-    expect((await port.entities()).find((e: { identifier: string }) => e.identifier === 'hr-0').title).toBe('Person hr-0 (hr)');
+    expect(((await port.entities()) as unknown as Array<{ identifier: string; title: string }>).find((e) => e.identifier === 'hr-0')?.title).toBe('Person hr-0 (hr)');
   });
 
   it('a --mapping file with a bad field stops the run before Port is contacted, naming the file', async () => {

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPortEmulator } from '../../emulator/index.ts';
 import { sail } from './sail.ts';
-import { CLIENT_ID, CLIENT_SECRET, harness, startTestPort, tempCwd, type TestPort } from './test-support.ts';
+import { FAKE_DEPARTMENTS, FAKE_SIGNATURE_HEADER, fakePerson } from '../../integrations/fake/index.ts';
+import { signHmacSha256 } from '../../src/index.ts';
+import { CLIENT_ID, CLIENT_SECRET, harness, startTestPort, tempCwd, waitFor, type TestPort } from './test-support.ts';
 
 let port: TestPort;
 let cwd: ReturnType<typeof tempCwd>;
@@ -103,12 +105,29 @@ describe('sail: the HTTP server', () => {
   });
 });
 
+describe('sail: the fake webhook with a shared secret', () => {
+  it('refuses unsigned and wrongly signed deliveries (401) and applies a signed one', async () => {
+    const secret = 'fake-webhook-secret-8d2e';
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', OCEAN__BASE_URL: 'http://127.0.0.1:1', OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: secret }));
+    expect((await port.api('GET', '/v1/integration/fake-node')).status).toBe(200);
+    const person = { ...fakePerson(FAKE_DEPARTMENTS[0]!, 0), name: 'Signed rename' };
+    const body = JSON.stringify({ type: 'person.updated', person });
+    const post = (headers: Record<string, string>) => fetch(`${result.url}/integration/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ [FAKE_SIGNATURE_HEADER]: await signHmacSha256('wrong-secret', body) })).status).toBe(401);
+    const signed = await post({ [FAKE_SIGNATURE_HEADER]: await signHmacSha256(secret, body) });
+    expect(signed.status).toBe(200);
+    await waitFor('the signed event to reach Port', async () => ((await port.entities()) as Array<{ identifier: string; title: string }>).find((e) => e.identifier === person.id && e.title === 'Signed rename'));
+    expect(h.lines.join('\n')).not.toContain(secret);
+  });
+});
+
 describe('sail: dry run', () => {
   it('on a fresh organisation, lists the provisioning, plans every entity as a create, and writes nothing', async () => {
     const result = await run(port.env(), { dryRun: true });
     expect(result.exitCode).toBe(0);
     expect(result.provision).toMatchObject({ dryRun: true, integration: 'created' });
-    expect(result.provision?.blueprints.created.sort()).toEqual(['fake-department', 'fake-person']);
+    expect(result.provision?.blueprints.created.sort()).toEqual(['fake-department', 'fake-office', 'fake-person', 'fake-project', 'fake-team']);
     expect(result.plan?.status).toBe('ok');
     expect(result.plan?.blueprints['fake-department'].counts).toMatchObject({ creates: 5, updates: 0, unchanged: 0, deletes: 0 });
     expect(result.plan?.blueprints['fake-person'].counts).toMatchObject({ creates: 10, updates: 0, unchanged: 0, deletes: 0 });
@@ -195,6 +214,20 @@ describe('sail: invalid settings', () => {
     expect(await port.requests()).toEqual([]);
     expect(h.lines.join('\n')).not.toContain('ghp_never_printed');
     expectNoSecretPrinted();
+  });
+
+  it('exits 2 for a negative OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT, naming it, instead of running with 20', async () => {
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '-5' }));
+    expect(result.exitCode).toBe(2);
+    expect(h.lines.join('\n')).toMatch(/integration\.config\.entityAmount \(OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT\): expected an integer of 0 or more \(persons per department\)/);
+    expect(await port.requests()).toEqual([]);
+  });
+
+  it('exits 2 for OCEAN__EVENT_LISTENER__TYPE=BOGUS even when --once overrides it', async () => {
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'BOGUS' }), { overrides: { eventListener: { type: 'ONCE' } } });
+    expect(result.exitCode).toBe(2);
+    expect(h.lines.join('\n')).toMatch(/eventListener\.type \(OCEAN__EVENT_LISTENER__TYPE\) \[env OCEAN__EVENT_LISTENER__TYPE\]: expected one of .*"BOGUS"/);
+    expect(await port.requests()).toEqual([]);
   });
 
   it('exits 2 for an unknown integration, naming the bundled ones', async () => {

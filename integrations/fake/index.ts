@@ -1,13 +1,14 @@
 /**
- * Tide's bundled `fake` integration: the demo and benchmark workload. Its kinds, blueprints, mapping and
- * `OCEAN__INTEGRATION__CONFIG__*` settings match Ocean's fake integration, so the same workload can run
- * on both; unlike Ocean's, the data is deterministic (`{department}-{index}` identifiers, every field
- * derived from the identifier). `.port/spec.yaml` and `.port/resources/` ship beside this file.
+ * Tide's bundled `fake` integration: the demo and benchmark workload. Its five kinds (department, person,
+ * office, team, project), blueprints, mapping and `OCEAN__INTEGRATION__CONFIG__*` settings follow Ocean's
+ * fake integration, so the same workload can run on both; unlike Ocean's, the data is deterministic
+ * (`{department}-{index}` persons, every field derived from the identifier; fixed offices, teams and
+ * projects). `.port/spec.yaml` and `.port/resources/` ship beside this file.
  */
 import { defineIntegration, z } from '../../src/index.ts';
-import { fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
-import type { FakeConfig } from './data.ts';
-import { fakePersonWebhook } from './webhook.ts';
+import { fakeDataConfigSchema, fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
+import { fakeOffices, fakeProjects, fakeTeams } from './org.ts';
+import { fakePersonWebhook, verifyFakeDelivery } from './webhook.ts';
 
 export {
   FAKE_DEFAULTS,
@@ -21,26 +22,26 @@ export {
   fakePersons,
   resolveFakeConfig,
 } from './data.ts';
-export { fakePersonWebhook } from './webhook.ts';
+export { FAKE_OFFICES, FAKE_PROJECT_COUNT, FAKE_TEAMS, fakeOffices, fakeProjects, fakeTeams } from './org.ts';
+export type { FakeOffice, FakeProject, FakeProjectStatus, FakeTeam } from './org.ts';
+export { FAKE_SIGNATURE_HEADER, fakePersonWebhook, verifyFakeDelivery } from './webhook.ts';
 export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonStatus } from './data.ts';
 
 export const FAKE_INTEGRATION_TYPE = 'fake';
 export const FAKE_INTEGRATION_VERSION = '0.1.0';
 
 /**
- * `integration.config`: Ocean's four settings. Like Ocean, a missing or out-of-range value falls back to its
- * default rather than stopping the demo, so the schema resolves instead of rejecting.
+ * `integration.config`: Ocean's four settings, checked (a bad value stops startup naming
+ * `OCEAN__INTEGRATION__CONFIG__<NAME>`), and Tide's optional `webhookSecret` for signed live events.
  */
-export const fakeConfigSchema = z
-  .object({ entityAmount: z.unknown(), entityKbSize: z.unknown(), thirdPartyBatchSize: z.unknown(), thirdPartyLatencyMs: z.unknown() })
-  .transform((raw): FakeConfig => resolveFakeConfig(raw));
+export const fakeConfigSchema = fakeDataConfigSchema.extend({ webhookSecret: z.string().optional() });
 
 export default defineIntegration({
   type: FAKE_INTEGRATION_TYPE,
   version: FAKE_INTEGRATION_VERSION,
   config: fakeConfigSchema,
-  // Live events run only when `baseUrl` is set (OCEAN-BEHAVIOUR §6.1).
-  webhooks: { '/webhook': fakePersonWebhook },
+  // Live events run only when `baseUrl` is set (docs/behaviour.md §6.1); with `webhookSecret`, only signed ones.
+  webhooks: { '/webhook': { verify: (request, { config }) => verifyFakeDelivery(request, config.webhookSecret), processors: [fakePersonWebhook] } },
   kinds: {
     'fake-department': {
       resync: () => fakeDepartments(),
@@ -58,5 +59,8 @@ export default defineIntegration({
         }
       },
     },
+    'fake-office': { resync: () => fakeOffices() },
+    'fake-team': { resync: () => fakeTeams() },
+    'fake-project': { resync: () => fakeProjects() },
   },
 });

@@ -3,7 +3,19 @@
  * or `{ "type": "person.deleted", "person": { "id": … } }`. The person goes through the resync mapping
  * of kind `fake-person`, so a live event ends in the same entity a resync would produce.
  */
-import type { WebhookEvent, WebhookProcessor } from '../../src/index.ts';
+import { verifyHmacSha256, type VerifyRequest, type WebhookEvent, type WebhookProcessor } from '../../src/index.ts';
+
+/** Where a sender puts `sha256=<hex HMAC-SHA256 of the body>` when `webhookSecret` is set. */
+export const FAKE_SIGNATURE_HEADER = 'x-fake-signature-256';
+
+/**
+ * The route's check, before anything is queued: with `webhookSecret` set, only deliveries signed with it
+ * are taken (401 otherwise); without it the demo accepts anonymous events, as Ocean's fake does.
+ */
+export function verifyFakeDelivery(request: VerifyRequest, secret: string | undefined): Promise<boolean> | boolean {
+  if (secret === undefined || secret === '') return true;
+  return verifyHmacSha256(request, { secret, header: FAKE_SIGNATURE_HEADER });
+}
 
 type PersonEvent = { type: 'person.updated' | 'person.deleted'; person: Record<string, unknown> & { id: string } };
 
