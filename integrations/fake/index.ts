@@ -22,7 +22,7 @@ export {
   fakePersons,
   resolveFakeConfig,
 } from './data.ts';
-export { FAKE_OFFICES, FAKE_PROJECT_COUNT, FAKE_TEAMS, fakeOffices, fakeProjects, fakeTeams } from './org.ts';
+export { FAKE_OFFICES, FAKE_ORGANISATION_ENTITIES, FAKE_PROJECT_COUNT, FAKE_TEAMS, fakeOffices, fakeProjects, fakeTeams } from './org.ts';
 export type { FakeOffice, FakeProject, FakeProjectStatus, FakeTeam } from './org.ts';
 export { FAKE_SIGNATURE_HEADER, fakePersonWebhook, verifyFakeDelivery } from './webhook.ts';
 export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonStatus } from './data.ts';

@@ -86,3 +86,6 @@ function fakeProject(n: number): FakeProject {
 export const fakeOffices = (): FakeOffice[] => structuredClone(FAKE_OFFICES as FakeOffice[]);
 export const fakeTeams = (): FakeTeam[] => structuredClone(FAKE_TEAMS as FakeTeam[]);
 export const fakeProjects = (): FakeProject[] => Array.from({ length: FAKE_PROJECT_COUNT }, (_, i) => fakeProject(i + 1));
+
+/** Offices, teams and projects together: what every resync writes besides departments and persons. */
+export const FAKE_ORGANISATION_ENTITIES = FAKE_OFFICES.length + FAKE_TEAMS.length + FAKE_PROJECT_COUNT;

@@ -111,7 +111,8 @@ describe('tide defaults', () => {
 
     const clean = await tide(['defaults', 'clean', 'fake', '--destroy'], { cwd, env: port.env() });
     expect(clean.code, clean.stderr).toBe(0);
-    expect(clean.stdout).toContain('blueprints deleted: fake-person, fake-department');
+    // Referrers before their targets: persons and projects, then teams, then departments.
+    expect(clean.stdout).toContain('blueprints deleted: fake-person, fake-project, fake-team, fake-department, fake-office');
     expect((await port.api('GET', '/v1/blueprints/fake-person')).status).toBe(404);
     expect(await port.integration('fake-node')).toBeUndefined();
   });
