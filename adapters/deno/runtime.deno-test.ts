@@ -8,7 +8,7 @@
  */
 import { createTide, type Tide } from '../../src/index.ts';
 import { loadIntegrationFolder, loadSettings, type TideSettings } from '../../src/runtime/index.ts';
-import fake, { FAKE_DEPARTMENTS, fakePerson, fakePersons } from '../../integrations/fake/index.ts';
+import fake, { FAKE_DEPARTMENTS, FAKE_OFFICES, FAKE_PROJECT_COUNT, FAKE_TEAMS, fakePerson, fakePersons } from '../../integrations/fake/index.ts';
 import { createKvStateStore } from './kv-state-store.ts';
 import { denoFiles, serve } from './serve.ts';
 
@@ -127,6 +127,9 @@ Deno.test('the first resync creates the fake catalog in the emulator; the second
       [
         ['fake-department', 5, 5, 0],
         ['fake-person', persons.length, persons.length, 0],
+        ['fake-office', FAKE_OFFICES.length, FAKE_OFFICES.length, 0],
+        ['fake-team', FAKE_TEAMS.length, FAKE_TEAMS.length, 0],
+        ['fake-project', FAKE_PROJECT_COUNT, FAKE_PROJECT_COUNT, 0],
       ],
       'second resync kinds [kind, fetched, upserted + unchanged, failed]',
     );
