@@ -117,7 +117,7 @@ describe('sail: the fake webhook with a shared secret', () => {
     expect((await post({ [FAKE_SIGNATURE_HEADER]: await signHmacSha256('wrong-secret', body) })).status).toBe(401);
     const signed = await post({ [FAKE_SIGNATURE_HEADER]: await signHmacSha256(secret, body) });
     expect(signed.status).toBe(200);
-    await waitFor('the signed event to reach Port', async () => ((await port.entities()) as Array<{ identifier: string; title: string }>).find((e) => e.identifier === person.id && e.title === 'Signed rename'));
+    await waitFor('the signed event to reach Port', async () => ((await port.entities()) as unknown as Array<{ identifier: string; title: string }>).find((e) => e.identifier === person.id && e.title === 'Signed rename'));
     expect(h.lines.join('\n')).not.toContain(secret);
   });
 });
