@@ -9,7 +9,9 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+# Tide binds 127.0.0.1 unless told otherwise; in a container the port must be reachable from outside it.
 ENV NODE_ENV=production \
+    APPLICATION__HOST=0.0.0.0 \
     APPLICATION__PORT=8000
 EXPOSE 8000
 # The integration to run: a bundled name (fake, http) or a folder copied into the image.
