@@ -1,4 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { sourceAliases } from './scripts/source-paths.ts';
+
+// `port-tide` imports run the sources, in every project.
+const resolve = { alias: sourceAliases() };
 
 export default defineConfig({
   test: {
@@ -7,10 +11,11 @@ export default defineConfig({
     outputFile: { json: '.vitest-report.json' },
     projects: [
       {
+        resolve,
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'adapters/node/**/*.test.ts', 'adapters/cloudflare/scripts/**/*.test.ts', 'integrations/**/*.test.ts', 'docs/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'adapters/node/**/*.test.ts', 'integrations/**/*.test.ts', 'docs/**/*.test.ts', 'deploy/**/*.test.ts', 'adapters/cloudflare/scripts/**/*.test.ts'],
           exclude: [...configDefaults.exclude, '**/*.kafka.test.ts', '**/*.ui.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -20,6 +25,7 @@ export default defineConfig({
       { extends: 'adapters/cloudflare/vitest.config.ts' },
       {
         // The real `deno` binary (npm package) running the core against the emulator.
+        resolve,
         test: {
           name: 'deno',
           environment: 'node',
@@ -29,7 +35,22 @@ export default defineConfig({
         },
       },
       {
+        // The packed package installed outside the repository, used as a new user uses it (package/).
+        resolve,
+        test: {
+          name: 'package',
+          environment: 'node',
+          include: ['package/**/*.test.ts'],
+          globalSetup: ['package/global-setup.ts'],
+          // One install folder, used in turn.
+          fileParallelism: false,
+          testTimeout: 900_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         // The local Port's web UI in Debian's Chromium, driven by playwright-core.
+        resolve,
         test: {
           name: 'ui',
           environment: 'node',
@@ -41,6 +62,7 @@ export default defineConfig({
       },
       {
         // A real Kafka broker (KRaft, Java 17, jars fetched from Maven Central on first use).
+        resolve,
         test: {
           name: 'kafka',
           environment: 'node',

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { loadIntegrationFolder } from '../adapters/node/index.ts';
+import { loadIntegrationFolder } from 'port-tide/node';
 import fake from '../integrations/fake/index.ts';
 import { loadSettingsOrThrow } from '../src/config/index.ts';
 import { createTide, type CreateTideOptions, type Tide } from '../src/integration/index.ts';

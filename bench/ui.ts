@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPlaygroundEvaluator } from '../adapters/node/cli/ui.ts';
-import { createPortEmulator } from '../emulator/index.ts';
+import { createPortEmulator } from 'port-tide/emulator';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,200000' }, runs: { type: 'string', default: '15' } } });
 const sizes = values.sizes!.split(',').map(Number);

@@ -1,6 +1,7 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { requireOptional } from './optional.ts';
 import type { Blueprint, EntityRecord, Json, RelationValue } from './types.ts';
 
 /**
@@ -105,7 +106,10 @@ export type EntityWrite = Omit<EntityRecord, 'rowId'>;
 
 export function openDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  // Not a dependency of port-tide: only the emulator (and the embedded Port) stores anything in SQLite,
+  // so a project lists it among its development dependencies.
+  const Sqlite = requireOptional<typeof Database>('better-sqlite3', 'the local Port emulator', 12);
+  const db = new Sqlite(file);
   db.pragma('journal_mode = WAL');
   // A local emulator: an application crash never corrupts a WAL database, and losing the last
   // commits to a power cut is acceptable, so commits need not wait for the disk.

@@ -5,7 +5,9 @@
  * messages; the emulator does it so the whole KAFKA loop can be tried against a local broker.
  * Node-only (kafkajs), like the rest of the emulator.
  */
+import type * as KafkaJs from 'kafkajs';
 import type { Admin, Producer, SASLOptions } from 'kafkajs';
+import { importOptional } from './optional.ts';
 import type { OutboxEntry } from './changelog.ts';
 import type { EmulatorState } from './state.ts';
 
@@ -84,7 +86,7 @@ export class KafkaPublisher {
     if (old) await Promise.allSettled([old.producer.disconnect(), old.admin.disconnect()]);
     if (!config.enabled) return;
     // Loaded on first use: most emulator runs never talk to Kafka.
-    const { Kafka, logLevel } = await import('kafkajs');
+    const { Kafka, logLevel } = await importOptional<typeof KafkaJs>('kafkajs', 'kafkajs', "the emulator's Kafka publisher");
     const kafka = new Kafka({
       clientId: 'port-emulator',
       brokers: config.brokers,

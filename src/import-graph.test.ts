@@ -1,6 +1,7 @@
 /**
  * DESIGN.md's import table, enforced on the repository's own import graph (every `import`, `export …
- * from` and `import()` of every .ts file, read with TypeScript's own pre-processor):
+ * from` and `import()` of every .ts file, read with TypeScript's own pre-processor; a `port-tide…`
+ * specifier stands for the source file tsconfig.json's `paths` maps it to, so `port-tide` is `src/index.ts`):
  * - `src/` imports only `src/` and the packages that run on every runtime, and never touches `process`
  *   or `Deno`;
  * - an integration imports only the public API (`src/index.ts`);
@@ -13,6 +14,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { sourcePaths } from '../scripts/source-paths.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -76,16 +78,19 @@ function tsFiles(dir: string): string[] {
 interface Import {
   from: string;
   specifier: string;
-  /** The repository path a relative specifier points at. */
+  /** The repository path a relative or `port-tide…` specifier points at. */
   target?: string;
 }
+
+/** `port-tide`, `port-tide/testing`, … → their source entries (tsconfig.json `paths`). */
+const PACKAGE_ENTRIES = sourcePaths();
 
 function importsOf(file: string): Import[] {
   const info = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
   return info.importedFiles.map(({ fileName: specifier }) => ({
     from: file,
     specifier,
-    target: specifier.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), specifier)).split('\\').join('/') : undefined,
+    target: specifier.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), specifier)).split('\\').join('/') : PACKAGE_ENTRIES[specifier],
   }));
 }
 
@@ -146,13 +151,13 @@ describe('the import graph follows DESIGN.md', () => {
     expect(bad.map(show)).toEqual([]);
   });
 
-  it("adapters import no other adapter, and an integration only from an entry file (the Node adapter's embedded Port and `tide port-local` use the emulator)", () => {
+  it("adapters import no other adapter, and an integration only from an entry file (the Node adapter's embedded Port and `tide port-local` use the emulator, and its loader of optional packages)", () => {
     const bad = imports.filter((i) => {
       if (!i.from.startsWith('adapters/') || isTest(i.from) || !i.target) return false;
       const own = i.from.split('/').slice(0, 2).join('/');
       if (i.target.startsWith('adapters/')) return !i.target.startsWith(`${own}/`);
       if (i.target.startsWith('integrations/')) return !ENTRY_FILES.includes(i.from);
-      if (i.target.startsWith('emulator/')) return !(own === 'adapters/node' && ['emulator/index.ts', 'emulator/cli.ts'].includes(i.target));
+      if (i.target.startsWith('emulator/')) return !(own === 'adapters/node' && ['emulator/index.ts', 'emulator/cli.ts', 'emulator/optional.ts'].includes(i.target));
       return false;
     });
     expect(bad.map(show)).toEqual([]);

@@ -12,8 +12,18 @@ import { workerTide } from './settings.ts';
 
 export { MAX_STEP_FAILURES } from '../../src/runtime/index.ts';
 
+/** An instance of the class {@link createResyncObject} returns. */
+export interface TideResyncObject extends ResyncObjectRpc {
+  alarm(): Promise<void>;
+  /** Test seam: runs after each page's writes, before its checkpoint (a throw simulates a killed step). */
+  onPage?: StepOptions['onPage'];
+}
+
+/** The Durable Object class of an integration (a `DurableObject` of `cloudflare:workers`). */
+export type TideResyncObjectClass = new (ctx: DurableObjectStateLike, env: TideEnv) => TideResyncObject;
+
 /** Build the Durable Object class for `integration`; export it from the Worker's main module. */
-export function createResyncObject(integration: IntegrationDefinition<any>) {
+export function createResyncObject(integration: IntegrationDefinition<any>): TideResyncObjectClass {
   return class TideResyncObject extends DurableObject<TideEnv> implements ResyncObjectRpc {
     private readonly state: DurableObjectStateLike;
     private built?: DurableHost;

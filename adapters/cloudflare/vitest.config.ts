@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { sourceAliases } from '../../scripts/source-paths.ts';
 import { CLIENT_ID, CLIENT_SECRET, IDENTIFIER, PERSONS_PER_DEPARTMENT } from './test/constants.ts';
 
 // The repository root: modules outside the root (node_modules' jq.wasm) would get /@fs/ paths the pool cannot load.
@@ -13,6 +14,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export default defineConfig({
   root,
+  resolve: { alias: sourceAliases() },
   plugins: [
     cloudflareTest(({ inject }) => ({
       wrangler: { configPath: fileURLToPath(new URL('../../wrangler.toml', import.meta.url)) },

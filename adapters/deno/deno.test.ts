@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { DENO_CONFIG as CONFIG, ROOT, output, runDeno as runDenoWithin, type RunDenoOptions } from './test-support.ts';
 
 const CLIENT_ID = 'deno-adapter-client';

@@ -8,7 +8,7 @@
  *
  *   deno test -A --config adapters/deno/deno.json adapters/deno/integrations.deno-test.ts
  */
-import { createTide, type IntegrationDefinition, type Tide } from '../../src/index.ts';
+import { createTide, type IntegrationDefinition, type Tide } from 'port-tide';
 import { loadIntegrationFolder, loadSettings } from '../../src/runtime/index.ts';
 import { createGithubIntegration } from '../../integrations/github/index.ts';
 import http from '../../integrations/http/index.ts';

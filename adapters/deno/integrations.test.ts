@@ -6,7 +6,7 @@
  * process asked of the vendors and left in Port.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { createGithubStandIn, type GithubStandIn } from '../../integrations/github/github-stand-in.ts';
 import { startTestApi, type TestApi } from '../../integrations/http/test-support.ts';
 import { DENO_CONFIG as CONFIG, output, runDeno } from './test-support.ts';

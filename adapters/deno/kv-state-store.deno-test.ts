@@ -3,7 +3,7 @@
  * enables KV). Both an on-disk database in a temp folder (persistent: reopened as after a restart) and an
  * in-memory one.
  */
-import { testStateStore } from '../../src/testing/index.ts';
+import { testStateStore } from 'port-tide/testing';
 import { createKvStateStore, openKvStateStore } from './kv-state-store.ts';
 
 testStateStore(

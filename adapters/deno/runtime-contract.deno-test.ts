@@ -8,7 +8,7 @@
  *   deno test -A --config adapters/deno/deno.json adapters/deno/runtime-contract.deno-test.ts
  */
 import fake, { FAKE_DEPARTMENTS, fakePerson } from '../../integrations/fake/index.ts';
-import { runtimeContract, type RuntimeHarness, type RuntimeInstance } from '../../src/testing/index.ts';
+import { runtimeContract, type RuntimeHarness, type RuntimeInstance } from 'port-tide/testing';
 import { openKvStateStore } from './kv-state-store.ts';
 import { serve } from './serve.ts';
 

@@ -3,7 +3,7 @@
  * a real emulator of its own, started here in Node on loopback (the suite resets it before each check).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { DENO_CONFIG, output, runDeno } from './test-support.ts';
 
 const CREDENTIALS = { clientId: 'deno-contract-client', clientSecret: 'deno-contract-secret-0c4a' };

@@ -6,7 +6,7 @@
  *
  *   deno test -A --config adapters/deno/deno.json adapters/deno/runtime.deno-test.ts
  */
-import { createTide, type Tide } from '../../src/index.ts';
+import { createTide, type Tide } from 'port-tide';
 import { loadIntegrationFolder, loadSettings, type TideSettings } from '../../src/runtime/index.ts';
 import fake, { FAKE_DEPARTMENTS, FAKE_OFFICES, FAKE_PROJECT_COUNT, FAKE_TEAMS, fakePerson, fakePersons } from '../../integrations/fake/index.ts';
 import { createKvStateStore } from './kv-state-store.ts';

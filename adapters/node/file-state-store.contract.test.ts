@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { testStateStore } from '../../src/testing/index.ts';
+import { testStateStore } from 'port-tide/testing';
 import { createFileStateStore } from './file-state-store.ts';
 
 describe('StateStore contract', () => {

@@ -1,8 +1,8 @@
 /**
  * Tide's Node adapter: `sail()` (the `tide sail` / `tide plan` engine, integration by name or folder),
  * `serve()` (the same for a definition object in a user's own entry file), the on-disk StateStore,
- * the stderr/stdout logger and the bundled integrations table. TS integration folders are imported
- * dynamically, so run under tsx in development (`npx tsx my-entry.ts`, or the `tide` CLI which does).
+ * the stderr/stdout logger and the bundled integrations table (`port-tide/node`). A TypeScript
+ * integration folder is imported through tsx's loader, registered on first use.
  */
 export { BUNDLED_INTEGRATIONS, resolveIntegration } from './resolve.ts';
 export type { BundledIntegration, ResolvedIntegration } from './resolve.ts';

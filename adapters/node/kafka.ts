@@ -2,10 +2,11 @@
  * The KAFKA listener's transport on Node: kafkajs under the core's Kafka consumer, which decides what
  * to read from Port, which topic and group, and what each message and group event means.
  */
-import { Kafka, logLevel } from 'kafkajs';
+import type * as KafkaJs from 'kafkajs';
 import type { logCreator, RetryOptions, SASLOptions } from 'kafkajs';
 import type { Logger } from '../../src/index.ts';
 import { startKafkaConsumer as startConsumer, type KafkaConnect, type KafkaConsumerHandle, type StartKafkaOptions } from '../../src/runtime/index.ts';
+import { importOptional } from '../../emulator/optional.ts';
 
 /** Consumer timings; the defaults are kafkajs's. Tests shorten them. */
 export interface KafkaTuning {
@@ -18,14 +19,15 @@ export interface KafkaTuning {
   retry?: RetryOptions;
 }
 
-/** The core's Kafka consumer over kafkajs. */
-export function startKafkaConsumer(o: Omit<StartKafkaOptions, 'connect'> & { tuning?: KafkaTuning }): Promise<KafkaConsumerHandle> {
-  return startConsumer({ ...o, connect: kafkajs(o.tuning) });
+/** The core's Kafka consumer over kafkajs (an optional dependency, loaded here: only this listener needs it). */
+export async function startKafkaConsumer(o: Omit<StartKafkaOptions, 'connect'> & { tuning?: KafkaTuning }): Promise<KafkaConsumerHandle> {
+  const kafkajs = await importOptional<typeof KafkaJs>('kafkajs', 'kafkajs', 'the KAFKA event listener');
+  return startConsumer({ ...o, connect: connectWith(kafkajs, o.tuning) });
 }
 
-function kafkajs(tuning: KafkaTuning = {}): KafkaConnect {
+function connectWith({ Kafka, logLevel }: typeof KafkaJs, tuning: KafkaTuning = {}): KafkaConnect {
   return (o, events, logger) => {
-    const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, ssl: o.ssl, sasl: o.sasl as SASLOptions | undefined, logLevel: logLevel.WARN, logCreator: kafkajsLogs(logger), retry: tuning.retry });
+    const kafka = new Kafka({ clientId: o.clientId, brokers: o.brokers, ssl: o.ssl, sasl: o.sasl as SASLOptions | undefined, logLevel: logLevel.WARN, logCreator: kafkajsLogs(logger, logLevel), retry: tuning.retry });
     const consumer = kafka.consumer({
       groupId: o.groupId,
       sessionTimeout: tuning.sessionTimeout,
@@ -53,7 +55,7 @@ function kafkajs(tuning: KafkaTuning = {}): KafkaConnect {
 }
 
 /** kafkajs's own warnings and errors go to Tide's logger (broker restarts show up here). */
-function kafkajsLogs(logger: Logger): logCreator {
+function kafkajsLogs(logger: Logger, logLevel: typeof KafkaJs.logLevel): logCreator {
   return () =>
     ({ namespace, level, log }) => {
       // kafkajs repeats the time and a stack on every line; Tide's logger has its own time stamp.

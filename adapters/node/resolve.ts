@@ -2,26 +2,43 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUNDLED_INTEGRATION_DESCRIPTIONS, resolveIntegration as resolveWith, type ResolvedIntegration } from '../../src/runtime/index.ts';
 import { nodeFiles } from './load.ts';
+import { importOptional } from '../../emulator/optional.ts';
 
 export type { ResolvedIntegration } from '../../src/runtime/index.ts';
 
 /** One integration shipped with Tide, runnable by name (`tide sail fake`). */
 export interface BundledIntegration {
-  /** Absolute folder holding `index.ts` and `.port/`. */
+  /** Absolute folder holding the entry file and `.port/`. */
   dir: string;
   description: string;
 }
 
-const integrationsRoot = fileURLToPath(new URL('../../integrations/', import.meta.url));
+/**
+ * Whether this module runs from its TypeScript source (tsx, vitest) rather than from the built package:
+ * the source imports TypeScript by itself; the built CLI loads a transpiler only for a TypeScript folder.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+// The sources keep integrations/ two folders up; the package builds them into dist/integrations/, beside
+// the chunk this module is bundled into.
+const integrationsRoot = fileURLToPath(new URL(FROM_SOURCE ? '../../integrations/' : './integrations/', import.meta.url));
 
 /** The bundled integrations by name, for `tide sail NAME` and `tide list`. */
 export const BUNDLED_INTEGRATIONS: Readonly<Record<string, BundledIntegration>> = Object.freeze(
   Object.fromEntries(Object.entries(BUNDLED_INTEGRATION_DESCRIPTIONS).map(([name, description]) => [name, { dir: join(integrationsRoot, name), description }])),
 );
 
+let typescript: Promise<unknown> | undefined;
+
+/** tsx's loader hooks, registered once and only for a TypeScript entry file (built code needs no transpiler). */
+function registerTypeScript(): Promise<unknown> {
+  typescript ??= importOptional<typeof import('tsx/esm/api')>('tsx/esm/api', 'tsx', 'loading a TypeScript integration folder').then((tsx) => tsx.register());
+  return typescript;
+}
+
 /**
- * Find an integration by bundled name or folder path (the core's rules). TypeScript folders are imported
- * as they are, so the process must run under tsx (the `tide` CLI does; `npx tsx my-entry.ts` for your own).
+ * Find an integration by bundled name or folder path (the core's rules). A TypeScript entry file is
+ * loaded through tsx's loader, registered on first use.
  *
  * @example
  * const { definition, dir } = await resolveIntegration('fake');
@@ -32,10 +49,10 @@ export function resolveIntegration(nameOrPath: string, cwd: string = process.cwd
     bundledDir: (name) => BUNDLED_INTEGRATIONS[name]!.dir,
     async importModule(entry) {
       try {
+        if (!FROM_SOURCE && /\.[mc]?ts$/.test(entry)) await registerTypeScript();
         return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
       } catch (error) {
-        const hint = entry.endsWith('ts') && /Unknown file extension/.test(String(error)) ? ' (TypeScript needs tsx: run through `npx tsx` or the tide CLI)' : '';
-        throw new Error(`[tide] could not import ${entry}${hint}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`[tide] could not import ${entry}: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
   });

@@ -5,10 +5,10 @@
  * same working directory (the `tide sail fake --once` path).
  */
 import { afterAll, describe, it } from 'vitest';
-import { createPortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator } from 'port-tide/emulator';
 import { FAKE_DEPARTMENTS, fakePerson } from '../../integrations/fake/index.ts';
-import type { RuntimeHarness, RuntimeInstance } from '../../src/testing/index.ts';
-import { runtimeContract } from '../../src/testing/index.ts';
+import type { RuntimeHarness, RuntimeInstance } from 'port-tide/testing';
+import { runtimeContract } from 'port-tide/testing';
 import { sail } from './sail.ts';
 import { tempCwd } from './test-support.ts';
 

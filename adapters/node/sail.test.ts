@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator } from 'port-tide/emulator';
 import { sail } from './sail.ts';
 import { FAKE_DEPARTMENTS, FAKE_SIGNATURE_HEADER, fakePerson } from '../../integrations/fake/index.ts';
 import { signHmacSha256 } from '../../src/index.ts';

@@ -1,4 +1,3 @@
-import { serve as honoServe } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { IntegrationDefinition } from '../../src/index.ts';
@@ -93,8 +92,9 @@ function nodeRuntime(o: Omit<ServeOptions, 'dir'> & { cwd: string }): BootRuntim
   };
 }
 
-/** `@hono/node-server` on `host:port`; resolves once listening, rejects on a bind error. */
-function listen(fetch: (request: Request) => Promise<Response>, at: { host: string; port: number }): Promise<Listening> {
+/** `@hono/node-server` on `host:port` (loaded here: a run that serves nothing never loads it); resolves once listening, rejects on a bind error. */
+async function listen(fetch: (request: Request) => Promise<Response>, at: { host: string; port: number }): Promise<Listening> {
+  const { serve: honoServe } = await import('@hono/node-server');
   return new Promise((resolvePromise, reject) => {
     let closed: Promise<void> | undefined;
     const server = honoServe({ fetch: (request: Request) => fetch(request), port: at.port, hostname: at.host }, (info) =>

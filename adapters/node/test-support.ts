@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import type { SailResult } from './sail.ts';
 
 export const CLIENT_ID = 'node-adapter-client';

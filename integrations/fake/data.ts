@@ -3,7 +3,7 @@
  * (`fake_org_data`), generated page by page so that memory stays flat whatever `entityAmount` is.
  * Web standards only: this runs on Workers and Deno as well as Node.
  */
-import { z } from '../../src/index.ts';
+import { z } from 'port-tide';
 
 /** The fake integration's configuration, keyed by `.port/spec.yaml` configuration names. */
 export interface FakeConfig {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadSettings, parseSpecText } from '../../src/config/index.ts';
 import { parsePortResources } from '../../src/defaults/index.ts';
-import type { KindContext, Logger, RawItem } from '../../src/index.ts';
+import type { KindContext, Logger, RawItem } from 'port-tide';
 import { createMapper, parsePortAppConfig } from '../../src/mapping/index.ts';
 import fake, {
   FAKE_DEPARTMENTS,
@@ -303,7 +303,7 @@ describe('.port/resources', () => {
     const mapper = createMapper();
     const departments = await mapper.mapBatch(mapping.resources[0], fakeDepartments().slice(0, 1), { resourceIndex: 0 });
     expect(departments.entities.map((e) => e.entity)).toEqual([
-      { identifier: 'hr', title: 'hr', blueprint: 'fake-department', properties: { name: 'hr', id: 'hr' }, relations: {} },
+      { identifier: 'hr', title: 'hr', blueprint: 'fake-department', properties: { name: 'hr', id: 'hr' } },
     ]);
     const person = fakePerson(FAKE_DEPARTMENTS[3], 2);
     const persons = await mapper.mapBatch(mapping.resources[1], [person], { resourceIndex: 1 });

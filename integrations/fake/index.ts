@@ -5,7 +5,7 @@
  * (`{department}-{index}` persons, every field derived from the identifier; fixed offices, teams and
  * projects). `.port/spec.yaml` and `.port/resources/` ship beside this file.
  */
-import { defineIntegration, z } from '../../src/index.ts';
+import { defineIntegration, z } from 'port-tide';
 import { fakeDataConfigSchema, fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
 import { fakeOffices, fakeProjects, fakeTeams } from './org.ts';
 import { fakePersonWebhook, verifyFakeDelivery } from './webhook.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging/logger.ts';
-import type { KindContext, RawItem } from '../../src/index.ts';
+import type { KindContext, RawItem } from 'port-tide';
 import fake from './index.ts';
 
 /** Run the fake-person kind from `cursor`, recording the cursors it declares before each page. */

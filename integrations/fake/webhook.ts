@@ -3,7 +3,7 @@
  * or `{ "type": "person.deleted", "person": { "id": … } }`. The person goes through the resync mapping
  * of kind `fake-person`, so a live event ends in the same entity a resync would produce.
  */
-import { verifyHmacSha256, type VerifyRequest, type WebhookEvent, type WebhookProcessor } from '../../src/index.ts';
+import { verifyHmacSha256, type VerifyRequest, type WebhookEvent, type WebhookProcessor } from 'port-tide';
 
 /** Where a sender puts `sha256=<hex HMAC-SHA256 of the body>` when `webhookSecret` is set. */
 export const FAKE_SIGNATURE_HEADER = 'x-fake-signature-256';

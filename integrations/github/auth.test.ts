@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/http/index.ts';
-import type { KindContext, Logger, RawItem } from '../../src/index.ts';
+import type { KindContext, Logger, RawItem } from 'port-tide';
 import { createAppJwt, createAuthCache, importPrivateKey, REFRESH_BEFORE_EXPIRY_MS } from './auth.ts';
 import type { AuthCache } from './auth.ts';
 import type { GithubConfig } from './config.ts';

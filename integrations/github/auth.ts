@@ -2,7 +2,7 @@
  * GitHub authentication with Web Crypto only (Node, workerd, Deno): a static token, or a GitHub App whose
  * RS256-signed JWT is exchanged for an installation token that is cached and refreshed before it expires.
  */
-import type { HttpClient } from '../../src/index.ts';
+import type { HttpClient } from 'port-tide';
 import type { GithubAuthMode } from './config.ts';
 
 /** GitHub's recommended media type and API version, sent on every request. */

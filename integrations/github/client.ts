@@ -3,8 +3,8 @@
  * headers and auth, and pages by the `Link` header. Retries and rate limits (x-ratelimit-*, 403 with
  * `x-ratelimit-remaining: 0`, secondary limits with `Retry-After`, 429) are the toolkit's job, not ours.
  */
-import { paginateLinkHeader } from '../../src/index.ts';
-import type { HttpClient, RawItem } from '../../src/index.ts';
+import { paginateLinkHeader } from 'port-tide';
+import type { HttpClient, RawItem } from 'port-tide';
 import { createTokenSource, GITHUB_HEADERS } from './auth.ts';
 import type { AuthCache, TokenSource } from './auth.ts';
 import { apiBase, authMode, organization } from './config.ts';

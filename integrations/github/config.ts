@@ -2,7 +2,7 @@
  * The GitHub integration's settings, keyed by `.port/spec.yaml` configuration names
  * (`OCEAN__INTEGRATION__CONFIG__<NAME>`), and what is derived from them (API root, credentials).
  */
-import { z } from '../../src/index.ts';
+import { z } from 'port-tide';
 
 const optionalText = z.string().trim().optional();
 // An id written as a number in config.yaml is still an id.

@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { loadSettingsOrThrow } from '../../src/config/index.ts';
 import { createTide, type Tide } from '../../src/integration/index.ts';
 import prClosed from './fixtures/webhook.pull_request.closed.json' with { type: 'json' };

@@ -3,7 +3,7 @@
  * organisation, with live events from a GitHub webhook. Web standards only (fetch, Web Crypto), so the same
  * code runs on Node, Cloudflare Workers and Deno. `.port/spec.yaml` and `.port/resources/` ship beside it.
  */
-import { defineIntegration, z } from '../../src/index.ts';
+import { defineIntegration, z } from 'port-tide';
 import { createAuthCache } from './auth.ts';
 import { authMode, githubConfigSchema } from './config.ts';
 import type { GithubConfig } from './config.ts';

@@ -2,7 +2,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, HttpError } from '../../src/http/index.ts';
 import type { HttpClient } from '../../src/http/index.ts';
-import type { KindContext, KindDefinition, Logger, RawItem } from '../../src/index.ts';
+import type { KindContext, KindDefinition, Logger, RawItem } from 'port-tide';
 import { createAuthCache } from './auth.ts';
 import type { GithubConfig } from './config.ts';
 import { createKinds } from './kinds.ts';

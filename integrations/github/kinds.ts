@@ -3,8 +3,8 @@
  * pages as GitHub returns them (Link-header pagination); repository-scoped kinds add `__repository` (the
  * repository name, which is the repository entity's identifier in the default mapping), as Ocean does.
  */
-import { z } from '../../src/index.ts';
-import type { KindContext, KindDefinition, RawItem } from '../../src/index.ts';
+import { z } from 'port-tide';
+import type { KindContext, KindDefinition, RawItem } from 'port-tide';
 import type { AuthCache } from './auth.ts';
 import { createGithubClient, PER_PAGE, repoPath } from './client.ts';
 import type { GithubClient } from './client.ts';

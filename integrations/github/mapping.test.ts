@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { mapKind } from '../../src/testing/index.ts';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { mapKind } from 'port-tide/testing';
 import issues from './fixtures/issues.hello-world.open.json' with { type: 'json' };
 import pulls from './fixtures/pulls.hello-world.open.json' with { type: 'json' };
 import runs from './fixtures/runs.hello-world.json' with { type: 'json' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger, ResourceConfig, WebhookEvent } from '../../src/index.ts';
+import type { Logger, ResourceConfig, WebhookEvent } from 'port-tide';
 import type { GithubConfig } from './config.ts';
 import issuesOpened from './fixtures/webhook.issues.opened.json' with { type: 'json' };
 import ping from './fixtures/webhook.ping.json' with { type: 'json' };

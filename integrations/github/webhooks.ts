@@ -4,9 +4,9 @@
  * `X-Hub-Signature-256` HMAC once per delivery, before anything is queued, so a bad or missing signature is
  * answered 401 and reaches no processor. Other events (ping, push, …) are acknowledged and ignored.
  */
-import { signHmacSha256, verifyHmacSha256 } from '../../src/index.ts';
-import type { ProcessorContext, ResourceConfig, VerifyRequest, WebhookEventResult, WebhookProcessor, WebhookRegistrations } from '../../src/index.ts';
-import type { RawItem } from '../../src/index.ts';
+import { signHmacSha256, verifyHmacSha256 } from 'port-tide';
+import type { ProcessorContext, ResourceConfig, VerifyRequest, WebhookEventResult, WebhookProcessor, WebhookRegistrations } from 'port-tide';
+import type { RawItem } from 'port-tide';
 import type { GithubConfig } from './config.ts';
 
 /** GitHub's signature header: `sha256=<hex HMAC-SHA256(secret, body)>`. */

@@ -3,7 +3,7 @@
  * or the query, and OAuth2 client credentials (RFC 6749 §4.4) with the token cached until shortly before
  * it expires. Web standards only (btoa, URLSearchParams).
  */
-import type { HttpClient } from '../../src/index.ts';
+import type { HttpClient } from 'port-tide';
 import type { HttpConfig } from './config.ts';
 
 /** Adds credentials to one request; `refresh()` drops a cached OAuth2 token after a 401. */

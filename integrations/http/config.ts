@@ -5,7 +5,7 @@
  */
 import YAML from 'yaml';
 import { z } from 'zod';
-import { retrySettingsIssues, type RetrySettings } from '../../src/index.ts';
+import { retrySettingsIssues, type RetrySettings } from 'port-tide';
 import { pathCompileError, placeholders } from './paths.ts';
 
 // Zod's default messages say "Invalid input"; these say what is missing or expected.

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { loadSettingsOrThrow } from '../../src/config/index.ts';
 import { createTide, type Tide } from '../../src/integration/index.ts';
-import type { Logger } from '../../src/index.ts';
-import { createMemoryLogger } from '../../src/testing/index.ts';
+import type { Logger } from 'port-tide';
+import { createMemoryLogger } from 'port-tide/testing';
 import http from './index.ts';
 import { MANY_POSTS, POSTS, SECRETS, TODOS, USERS, startTestApi, type TestApi } from './test-support.ts';
 

@@ -4,8 +4,8 @@
  * credentials and evaluates the endpoint's paths (dotted or jq, which is async) once, so the helpers only
  * ever see `{ items, cursor, total }` and their own stop rules apply unchanged.
  */
-import { paginateCursor, paginateLinkHeader, paginateOffset, paginatePageNumber } from '../../src/index.ts';
-import type { HttpClient, RawItem } from '../../src/index.ts';
+import { paginateCursor, paginateLinkHeader, paginateOffset, paginatePageNumber } from 'port-tide';
+import type { HttpClient, RawItem } from 'port-tide';
 import { absolute, type Authenticator } from './auth.ts';
 import type { EndpointConfig, HttpConfig } from './config.ts';
 import { fillTemplate, needsJq, pathOutputs, pathValue } from './paths.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/http/index.ts';
-import type { KindContext, Logger, RawItem } from '../../src/index.ts';
+import type { KindContext, Logger, RawItem } from 'port-tide';
 import http, { resyncKind } from './index.ts';
 import { GROUPS, ITEMS, SECRETS, startTestApi, type TestApi } from './test-support.ts';
 

@@ -6,7 +6,7 @@
  * walks whichever endpoint the resource names. `.port/` ships an example describing a small
  * JSONPlaceholder-like API (users, posts, each user's todos).
  */
-import { defineIntegration } from '../../src/index.ts';
+import { defineIntegration } from 'port-tide';
 import { configOf, resyncKind } from './resync.ts';
 
 export { HttpConfigError, jqIssues, loadHttpConfig, validateHttpConfig } from './config.ts';

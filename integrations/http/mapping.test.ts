@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
-import { mapKind } from '../../src/testing/index.ts';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { mapKind } from 'port-tide/testing';
 import { POSTS, TODOS, USERS } from './test-support.ts';
 
 const mapping = loadIntegrationFolder('integrations/http').resources.portAppConfig!;
@@ -11,13 +11,13 @@ describe('the shipped mapping never makes "null" of a missing id', () => {
     const { id: _, ...postWithoutId } = POSTS[0];
     const { userId: __, ...postWithoutAuthor } = POSTS[1];
     const posts = await mapKind(mapping, 'post', [POSTS[0], postWithoutId, postWithoutAuthor]);
-    expect(posts.entities.map((p) => [p.identifier, p.relations.author])).toEqual([
+    expect(posts.entities.map((p) => [p.identifier, p.relations!.author])).toEqual([
       ['1', '1'],
       ['2', null],
     ]);
     expect(posts.dropped).toBe(1);
     const todos = await mapKind(mapping, 'todo', [{ ...TODOS[0], __parent: USERS[0] }, { ...TODOS[1], __parent: {} }]);
-    expect(todos.entities.map((t) => [t.identifier, t.relations.user])).toEqual([
+    expect(todos.entities.map((t) => [t.identifier, t.relations!.user])).toEqual([
       ['1', '1'],
       ['2', null],
     ]);

@@ -4,8 +4,8 @@
  * without jq. Plain jq field chains (`.meta.next_cursor`) take the dotted fast path too: same result, and
  * the wasm engine is only loaded when a path really needs jq.
  */
-import { createJqWasmEngine, JqRunError } from '../../src/index.ts';
-import type { JqEngine } from '../../src/index.ts';
+import { createJqWasmEngine, JqRunError } from 'port-tide';
+import type { JqEngine } from 'port-tide';
 
 const SIMPLE_JQ = /^(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 

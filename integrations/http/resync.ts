@@ -3,7 +3,7 @@
  * nested endpoint. A parent's items are kept for the rest of the resync (`ctx.attributes`), so a parent
  * kind that is also mapped, and its children, cost one walk of the parent in all.
  */
-import type { HttpClient, KindContext, RawItem } from '../../src/index.ts';
+import type { HttpClient, KindContext, RawItem } from 'port-tide';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { loadHttpConfig, type HttpConfig } from './config.ts';
 import { endpointPages } from './fetch-endpoint.ts';

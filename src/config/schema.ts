@@ -158,7 +158,8 @@ export function buildSettingsSchema(spec: IntegrationSpec | undefined) {
     application: group({
       logLevel: leaf(enumKind(LOG_LEVELS)),
       port: leaf(integerKind({ min: 0, max: 65535 })),
-      host: leaf(nonEmptyStringKind),
+      // Unset: the runtime's default bind address.
+      host: optionalLeaf(nonEmptyStringKind),
     }),
   });
 }

@@ -55,8 +55,8 @@ export interface TideSettings {
    * with and not written (docs/behaviour.md §7.4). Relative to the working directory.
    */
   mappingFile?: string;
-  /** The HTTP server: `APPLICATION__LOG_LEVEL`, `APPLICATION__PORT`, and (**Tide**) `APPLICATION__HOST`. */
-  application: { logLevel: LogLevel; port: number; host: string };
+  /** The HTTP server: `APPLICATION__LOG_LEVEL`, `APPLICATION__PORT`, and (**Tide**) `APPLICATION__HOST` (unset: the runtime's default, 127.0.0.1 in `boot`). */
+  application: { logLevel: LogLevel; port: number; host?: string };
 }
 
 /** Programmatic overrides (CLI flags, tests), in the options tree: `{ eventListener: { type: 'ONCE' } }`. */

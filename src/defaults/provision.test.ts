@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { createMemoryLogger } from '../logging/logger.ts';
 import { createPortClient, type PortClient } from '../port/index.ts';
 import { cleanDefaults } from './clean.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { loadSettingsOrThrow, parseSpec } from '../config/index.ts';
 import { signHmacSha256, verifyHmacSha256 } from '../live/index.ts';
 import { IntegrationConfigError } from './config.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPortEmulator, type PortEmulator } from '../../emulator/index.ts';
-import { loadIntegrationFolder } from '../../adapters/node/index.ts';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { loadIntegrationFolder } from 'port-tide/node';
 import fake, { FAKE_ORGANISATION_ENTITIES as FAKE_ORGANISATION } from '../../integrations/fake/index.ts';
 import { loadSettingsOrThrow } from '../config/index.ts';
 import { TIDE_VERSION } from '../version.ts';

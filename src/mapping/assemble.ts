@@ -15,8 +15,10 @@ export interface Entity {
   title?: unknown;
   icon?: unknown;
   team?: unknown;
-  properties: Record<string, unknown>;
-  relations: Record<string, unknown>;
+  /** Absent when the mapping maps no property. */
+  properties?: Record<string, unknown>;
+  /** Absent when the mapping maps no relation. */
+  relations?: Record<string, unknown>;
 }
 
 /** Entities whose identifier or blueprint had a type Port cannot take, merged per field, type and batch. */
@@ -169,8 +171,19 @@ function build(t: Template, fields: FieldOutcome[], onLeaf: (leaf: LeafRef, outc
     case 'array':
       return t.items.map((i) => build(i, fields, onLeaf));
     case 'object':
-      return Object.fromEntries(t.entries.map(([k, v]) => [k, build(v, fields, onLeaf)]));
+      return buildObject(t.entries, fields, onLeaf);
   }
+}
+
+/** An object from its entries' templates; a plain loop, since this runs for every entity of every batch. */
+function buildObject(entries: Array<[string, Template]>, fields: FieldOutcome[], onLeaf: (leaf: LeafRef, outcome: FieldOutcome, value: unknown) => void): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of entries) {
+    const value = build(v, fields, onLeaf);
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out;
 }
 
 /**
@@ -189,6 +202,22 @@ export async function assemble(
   const invalid = new Map<string, InvalidEntity>();
   let dropped = 0;
   let considered = 0;
+  // One leaf callback for the batch (not one per entity): it records into the current entity's state.
+  let nullPaths: string[] = [];
+  let current = 0;
+  const onLeaf = (leaf: LeafRef, outcome: FieldOutcome, value: unknown): void => {
+    if (outcome.kind !== 'value') {
+      const known = fieldErrors.get(leaf.path);
+      if (known) known.count += 1;
+      else fieldErrors.set(leaf.path, fieldError(leaf, outcome, current));
+    }
+    if (value === null) {
+      nullPaths.push(leaf.path);
+      const known = nulls.get(leaf.path);
+      if (known) known.count += 1;
+      else nulls.set(leaf.path, { leaf, count: 1 });
+    }
+  };
 
   for (const [itemIndex, row] of rows.entries()) {
     const sel = row.selector;
@@ -200,21 +229,9 @@ export async function assemble(
     const fields = row.fields;
     for (const mapping of plan.mappings) {
       considered += 1;
-      const nullPaths: string[] = [];
-      const onLeaf = (leaf: LeafRef, outcome: FieldOutcome, value: unknown): void => {
-        if (outcome.kind !== 'value') {
-          const known = fieldErrors.get(leaf.path);
-          if (known) known.count += 1;
-          else fieldErrors.set(leaf.path, fieldError(leaf, outcome, itemIndex));
-        }
-        if (value === null) {
-          nullPaths.push(leaf.path);
-          const known = nulls.get(leaf.path);
-          if (known) known.count += 1;
-          else nulls.set(leaf.path, { leaf, count: 1 });
-        }
-      };
-      const body: Record<string, unknown> = Object.fromEntries(mapping.entity.map(([k, t]) => [k, build(t, fields, onLeaf)]));
+      nullPaths = [];
+      current = itemIndex;
+      const body = buildObject(mapping.entity, fields, onLeaf);
       if (isFalsy(body.identifier) || isFalsy(body.blueprint) || isMissingValueText(body.identifier, programOf(mapping.entity, 'identifier'))) {
         dropped += 1;
         continue;

@@ -1,4 +1,6 @@
 import type { EntityMapping, ResourceConfig } from './app-config.ts';
+import type { CompiledJq } from './jq-compile/index.ts';
+import { inputKeys } from './jq-compile/index.ts';
 import type { JqEngine } from './jq-engine.ts';
 import { normaliseQuotes, stringLiteralValue } from './normalise.ts';
 
@@ -13,6 +15,10 @@ export interface FieldProgram {
    * line, in jq 1.8). Such a field is evaluated on its own, item by item.
    */
   isolated: boolean;
+  /** The program as a JavaScript closure, when the engine compiles it (see `JqEngine.compile`). */
+  compiled?: CompiledJq;
+  /** The top-level keys of its input the program can read; undefined when it may read the whole input. */
+  reads?: string[];
 }
 
 /** Where a leaf sits: Ocean's dotted path (`properties.url`, `identifier.rules.0.value`) and the config path. */
@@ -104,7 +110,10 @@ export class ProgramCache {
     const compileError = await engine.compileError(text);
     if (compileError !== undefined) return { text, compileError, isolated: false };
     const wrapped = await engine.compileError(`${PRELUDE}.items | map(${wrapField(text)})`);
-    return { text, isolated: wrapped !== undefined };
+    const program: FieldProgram = { text, isolated: wrapped !== undefined, reads: inputKeys(text) };
+    const compiled = program.isolated ? undefined : engine.compile?.(text);
+    if (compiled?.ok) program.compiled = compiled.program;
+    return program;
   }
 }
 
@@ -164,7 +173,8 @@ function planMapping(collector: LeafCollector, mapping: EntityMapping, index: nu
       name,
       collector.walk(value, `${prefix}${group}.${name}`, `${configBase}.${group}.${name}`, { mappingIndex: index, group, name }),
     ]);
-    entity.push([group, { t: 'object', entries }]);
+    // The body holds only the keys the mapping defines (§3.6): a group without names is left out.
+    if (entries.length > 0) entity.push([group, { t: 'object', entries }]);
   }
   return { index, entity, blueprintLiteral: stringLiteralValue(mapping.blueprint) };
 }
@@ -214,13 +224,24 @@ function fastRow(selector: FieldProgram, slots: FieldProgram[], parseAll: boolea
   return `${head}if $__tide_v == true then ${all('true')} else [$__tide_v] end`;
 }
 
-function buildBatchProgram(selector: FieldProgram, slots: FieldProgram[], parseAll: boolean): string {
+/** The batch program of a selector and slots; also used for the subset of a plan's programs that run on jq. */
+export function buildBatchProgram(selector: FieldProgram, slots: FieldProgram[], parseAll: boolean): string {
   // `first(FAST, error)`: a selector with no output leaves FAST empty, which must also fall back. The handler's
   // input is the error, so the item is bound first.
   return (
     `${PRELUDE}.items | map(. as $__tide_i | try first((${fastRow(selector, slots, parseAll)}), error) ` +
     `catch ($__tide_i | {r: (${isolatedRow(selector, slots, parseAll)})}))`
   );
+}
+
+/** Every distinct program of a resource as written: selector, `itemsToParse`, then the mapping's leaves in order. */
+export function resourcePrograms(resource: ResourceConfig): string[] {
+  const collector = new LeafCollector();
+  const raw = resource.port.entity.mappings;
+  const list = Array.isArray(raw);
+  (list ? raw : [raw]).forEach((m, i) => planMapping(collector, m, i, list, ''));
+  const itemsToParse = resource.port.itemsToParse === undefined ? [] : [resource.port.itemsToParse];
+  return [...new Set([resource.selector.query, ...itemsToParse, ...collector.sources])];
 }
 
 /**

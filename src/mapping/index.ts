@@ -4,26 +4,33 @@ import { assemble } from './assemble.ts';
 import type { ResourcePlan } from './compile.ts';
 import { ProgramCache, planResource } from './compile.ts';
 import type { EvalContext } from './evaluate.ts';
-import { evaluateRows, itemJson } from './evaluate.ts';
+import { evaluateRowsFast } from './fast-path.ts';
 import type { ItemsToParseSkip } from './items-to-parse.ts';
 import { EXPANDED_BATCH_SIZE, chunk, expandItems } from './items-to-parse.ts';
 import type { JqEngine } from './jq-engine.ts';
-import { createJqWasmEngine } from './jq-engine.ts';
+import { createCompilingJqEngine, createJqWasmEngine } from './jq-engine.ts';
 
 export * from './app-config.ts';
 export type { Entity, FieldError, MapBatchResult, MappedEntity, Misconfiguration, RequiredFields, RequiredFieldsLookup, SelectorError } from './assemble.ts';
 export { isFalsy } from './assemble.ts';
+export type { ProgramEngine } from './engines.ts';
+export { programEngine, programEngines } from './engines.ts';
 export { canonicalJson, entityKey, normaliseIdentifier } from './entity-key.ts';
 export type { ItemsToParseSkip, JsonPath } from './items-to-parse.ts';
 export { EXPANDED_BATCH_SIZE, deriveTopLevelPath } from './items-to-parse.ts';
+export type { JqCompilation } from './jq-compile/index.ts';
+export { compileJq } from './jq-compile/index.ts';
 export type { JqEngine } from './jq-engine.ts';
-export { JqRunError, createJqWasmEngine } from './jq-engine.ts';
+export { JqRunError, createCompilingJqEngine, createJqWasmEngine } from './jq-engine.ts';
 export { normaliseQuotes } from './normalise.ts';
 export { formatBatchReport } from './report.ts';
 
 /** Options of {@link createMapper}. */
 export interface MapperOptions {
-  /** The jq implementation; defaults to jq-wasm, loaded on first use. */
+  /**
+   * The jq implementation; defaults to compiled JavaScript for the programs Tide compiles and jq-wasm (loaded on
+   * first use) for the rest. An engine without `compile` runs every program on itself.
+   */
   engine?: JqEngine | Promise<JqEngine>;
   /** `allowEnvironmentVariablesJqAccess` (default true). When false, `env` and `$ENV` are `{}` in every program. */
   allowEnvironmentVariablesJqAccess?: boolean;
@@ -76,7 +83,8 @@ export interface Mapper {
  */
 export function createMapper(opts: MapperOptions = {}): Mapper {
   let enginePromise: Promise<JqEngine> | undefined;
-  const engine = (): Promise<JqEngine> => (enginePromise ??= Promise.resolve(opts.engine ?? createJqWasmEngine()));
+  const engine = (): Promise<JqEngine> =>
+    (enginePromise ??= Promise.resolve(opts.engine ?? createJqWasmEngine().then(createCompilingJqEngine)));
   const cache = new ProgramCache(engine);
   const plans = new WeakMap<ResourceConfig, Map<string, Promise<ResourcePlan>>>();
   const env = opts.allowEnvironmentVariablesJqAccess === false ? {} : (opts.env ?? {});
@@ -100,7 +108,7 @@ export function createMapper(opts: MapperOptions = {}): Mapper {
   const mapBatch: Mapper['mapBatch'] = async (resource, items, o = {}) => {
     const [ctx, p] = await Promise.all([context(), plan(resource, o.resourceIndex)]);
     const parseAll = o.parseAll === true;
-    const rows = await evaluateRows(ctx, p, items.map(itemJson), parseAll);
+    const rows = await evaluateRowsFast(ctx, p, items, parseAll);
     const location = o.resourceIndex === undefined ? `resources[kind=${resource.kind}].selector.query` : `resources[${o.resourceIndex}].selector.query`;
     return assemble(p, rows, { parseAll, selectorLocation: location, requiredFields: opts.requiredFields });
   };

@@ -63,7 +63,7 @@ describe('expansion and re-batching', () => {
     expect(batches.map((b) => b.itemCount)).toEqual([200, 200, 40]);
     const all = batches.flatMap((b) => b.entities.map((e) => e.entity));
     expect(all).toHaveLength(440);
-    expect(all[0]).toEqual({ identifier: 'a-0', blueprint: 'b', properties: { n: 250 }, relations: {} });
+    expect(all[0]).toEqual({ identifier: 'a-0', blueprint: 'b', properties: { n: 250 } });
     expect(all[439]!.identifier).toBe('b-189');
     expect(chunk([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
   });

@@ -1,7 +1,7 @@
 import type { ResourceConfig } from './app-config.ts';
 import type { ProgramCache } from './compile.ts';
 import type { EvalContext } from './evaluate.ts';
-import { evaluateColumn, itemJson } from './evaluate.ts';
+import { evaluateColumnFast } from './fast-path.ts';
 import { normaliseQuotes } from './normalise.ts';
 
 /** Expanded items are evaluated and upserted in chunks of at most this many (§3.5). */
@@ -131,7 +131,7 @@ export async function expandItems(
   const { itemsToParse, itemsToParseName, itemsToParseTopLevelTransform } = resource.port;
   if (itemsToParse === undefined) return { items: [...rawItems], skipped: [] };
   const program = await cache.get(itemsToParse);
-  const outcomes = await evaluateColumn(ctx, program, rawItems.map(itemJson));
+  const outcomes = await evaluateColumnFast(ctx, program, rawItems);
   const removed = itemsToParseTopLevelTransform ? deriveTopLevelPath(itemsToParse) : undefined;
   const items: unknown[] = [];
   const skipped: ItemsToParseSkip[] = [];

@@ -1,4 +1,6 @@
 import { loadJq, JqError } from 'jq-wasm';
+import type { JqCompilation } from './jq-compile/index.ts';
+import { compileJq } from './jq-compile/index.ts';
 
 /**
  * The one seam between the mapping core and a jq implementation. The mapper calls `run` once per batch (never
@@ -15,6 +17,12 @@ export interface JqEngine {
   run(program: string, input: string): Promise<unknown[]>;
   /** jq's compile error for `program` (its full message), or undefined when it compiles. Never runs it. */
   compileError(program: string): Promise<string | undefined>;
+  /**
+   * Optional: `program` (which compiles) as a JavaScript closure with jq's semantics, or the construct that made it
+   * decline. The mapper runs compiled programs itself and sends only the rest, and any item a compiled program
+   * cannot finish, to `run`.
+   */
+  compile?(program: string): JqCompilation;
 }
 
 /** A jq failure that escaped the program. `stage` tells a compile error from a runtime error. */
@@ -62,5 +70,22 @@ export async function createJqWasmEngine(): Promise<JqEngine> {
       const result = jq.raw('', program);
       return result.exitCode === 0 ? undefined : result.stderr || `jq exited with code ${result.exitCode}`;
     },
+  };
+}
+
+/**
+ * The default engine: programs in Tide's compiled subset of jq run as JavaScript closures (compiled once, cached);
+ * every other program, and every item a compiled program leaves to jq, runs on `fallback` (jq-wasm).
+ *
+ * @example
+ * const engine = createCompilingJqEngine(await createJqWasmEngine());
+ * engine.compile?.('.name // "x"') // { ok: true, program }
+ */
+export function createCompilingJqEngine(fallback: JqEngine): JqEngine {
+  return {
+    name: `compiled jq + ${fallback.name}`,
+    run: (program, input) => fallback.run(program, input),
+    compileError: (program) => fallback.compileError(program),
+    compile: compileJq,
   };
 }

@@ -45,7 +45,7 @@ resources:
           blueprint: '"service"'
 `);
     const result = await mapper().mapBatch(config.resources[0]!, [{ a: 'acme', b: 'web' }]);
-    expect(result.entities.map((e) => e.entity)).toEqual([{ identifier: 'acme/web', blueprint: 'service', properties: {}, relations: {} }]);
+    expect(result.entities.map((e) => e.entity)).toEqual([{ identifier: 'acme/web', blueprint: 'service' }]);
   });
 
   it('5: first output wins; no output, compile and runtime errors give null and the batch carries on', async () => {
@@ -132,8 +132,8 @@ resources:
     const result = await mapper().mapBatch(res, items);
     // The title is not a key field: it goes to Port as jq produced it.
     expect(result.entities.map((e) => e.entity)).toEqual([
-      { identifier: '42', blueprint: '7', title: 3, properties: {}, relations: {} },
-      { identifier: { combinator: 'and', rules: [{ property: '$identifier', operator: '=', value: 'x' }] }, blueprint: 's', title: null, properties: {}, relations: {} },
+      { identifier: '42', blueprint: '7', title: 3 },
+      { identifier: { combinator: 'and', rules: [{ property: '$identifier', operator: '=', value: 'x' }] }, blueprint: 's', title: null },
     ]);
     expect(result.dropped).toEqual({ count: 5, of: 7 });
     expect(result.invalid).toEqual([
@@ -186,9 +186,9 @@ resources:
       const { batches, skipped } = await mapper().mapItems(res, raw, { parseAll });
       expect(skipped).toEqual([]);
       expect(batches.flatMap((b) => b.entities.map((e) => e.entity))).toEqual([
-        { identifier: 'web/a', blueprint: 'file', properties: { size: 1 }, relations: {} },
-        { identifier: 'web/b', blueprint: 'file', properties: { size: 2 }, relations: {} },
-        { identifier: 'api/c', blueprint: 'file', properties: { size: 0 }, relations: {} },
+        { identifier: 'web/a', blueprint: 'file', properties: { size: 1 } },
+        { identifier: 'web/b', blueprint: 'file', properties: { size: 2 } },
+        { identifier: 'api/c', blueprint: 'file', properties: { size: 0 } },
       ]);
     }
   });
@@ -236,10 +236,22 @@ resources:
 
   it('14: entity bodies hold exactly the mapped keys', async () => {
     const bare = await mapper().mapBatch(resource({ identifier: '.id', blueprint: '"s"' }), [{ id: 'a', name: 'n' }]);
-    expect(bare.entities[0]!.entity).toEqual({ identifier: 'a', blueprint: 's', properties: {}, relations: {} });
-    expect('title' in bare.entities[0]!.entity).toBe(false);
+    expect(bare.entities[0]!.entity).toEqual({ identifier: 'a', blueprint: 's' });
+    expect(Object.keys(bare.entities[0]!.entity)).toEqual(['identifier', 'blueprint']);
     const full = await mapper().mapBatch(resource({ identifier: '.id', blueprint: '"s"', title: '.title', icon: '"Github"', team: '.team' }), [{ id: 'a' }]);
-    expect(full.entities[0]!.entity).toEqual({ identifier: 'a', title: null, icon: 'Github', blueprint: 's', team: null, properties: {}, relations: {} });
+    expect(full.entities[0]!.entity).toEqual({ identifier: 'a', title: null, icon: 'Github', blueprint: 's', team: null });
+    expect(Object.keys(full.entities[0]!.entity)).toEqual(['identifier', 'title', 'icon', 'blueprint', 'team']);
+  });
+
+  it('14: a mapping with only relations has no properties key, and one with only properties no relations key', async () => {
+    // The jq-wasm engine and the default compiling engine assemble the same bodies.
+    for (const m of [mapper(), createMapper()]) {
+      const rel = await m.mapBatch(resource({ identifier: '.id', blueprint: '"s"', relations: { team: '.team' } }), [{ id: 'a', team: 't' }]);
+      expect(Object.keys(rel.entities[0]!.entity)).toEqual(['identifier', 'blueprint', 'relations']);
+      expect(rel.entities[0]!.entity).toEqual({ identifier: 'a', blueprint: 's', relations: { team: 't' } });
+      const props = await m.mapBatch(resource({ identifier: '.id', blueprint: '"s"', properties: { n: '.n' } }), [{ id: 'a', n: 1 }]);
+      expect(Object.keys(props.entities[0]!.entity)).toEqual(['identifier', 'blueprint', 'properties']);
+    }
   });
 });
 
@@ -277,7 +289,6 @@ describe('batched evaluation', () => {
     expect(result.entities[0]!.entity).toEqual({
       identifier: { combinator: 'and', rules: [{ property: '$identifier', operator: '=', value: 'a' }] },
       blueprint: 's',
-      properties: {},
       relations: {
         owner: { combinator: 'or', rules: [{ property: 'email', operator: 'in', value: ['e@x', null] }, { combinator: 'and', rules: [{ property: '$team', operator: '=', value: null }] }] },
       },
@@ -288,7 +299,7 @@ describe('batched evaluation', () => {
   it('reports each failed field once per batch with its path, program and jq error', async () => {
     const res = resource({ identifier: '.id', blueprint: '"s"', properties: { n: '.n | tonumber' } });
     const result = await mapper().mapBatch(res, [{ id: 'a', n: 'x' }, { id: 'b', n: '2' }, { id: 'c', n: 'y' }], { resourceIndex: 1 });
-    expect(result.entities.map((e) => e.entity.properties.n)).toEqual([null, 2, null]);
+    expect(result.entities.map((e) => e.entity.properties!.n)).toEqual([null, 2, null]);
     expect(result.fieldErrors).toEqual([
       {
         path: 'properties.n',
@@ -320,19 +331,19 @@ describe('batched evaluation', () => {
   it('a comment ending in a backslash cannot swallow the batch wrapper', async () => {
     const res = resource({ identifier: '.id', blueprint: '"s"', properties: { c: '.x # note \\' } });
     const result = await mapper().mapBatch(res, [{ id: 'a', x: 7 }]);
-    expect(result.entities[0]!.entity.properties.c).toBe(7);
+    expect(result.entities[0]!.entity.properties!.c).toBe(7);
     expect(await base.run('.x # note \\', '{"x":7}')).toEqual([7]);
   });
 
   it('serialises BigInts as numbers, next to items without them', async () => {
     const res = resource({ identifier: '.id', blueprint: '"s"', properties: { n: '.n' } });
     const result = await mapper().mapBatch(res, [{ id: 'a', n: 12n }, { id: 'b', n: 3 }]);
-    expect(result.entities.map((e) => e.entity.properties.n)).toEqual([12, 3]);
+    expect(result.entities.map((e) => e.entity.properties!.n)).toEqual([12, 3]);
   });
 
   it('serialises Dates to ISO-8601 before evaluation', async () => {
     const res = resource({ identifier: '.id', blueprint: '"s"', properties: { at: '.at' } });
     const result = await mapper().mapBatch(res, [{ id: 'a', at: new Date('2024-05-06T07:08:09.000Z') }]);
-    expect(result.entities[0]!.entity.properties.at).toBe('2024-05-06T07:08:09.000Z');
+    expect(result.entities[0]!.entity.properties!.at).toBe('2024-05-06T07:08:09.000Z');
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPortEmulator } from '../../emulator/index.ts';
+import { createPortEmulator } from 'port-tide/emulator';
 import { createMemoryLogger } from '../logging/logger.ts';
 import { startEmulator, TEST_CREDENTIALS, type TestEmulator, type Transport } from '../../emulator/test-helpers.ts';
 import { createPortClient, PortApiError, type PortClientOptions } from './index.ts';

@@ -259,7 +259,7 @@ async function portFor(configured: Extract<Configured, { ok: true }>, rt: BootRu
   try {
     embedded = await rt.embeddedPort();
   } catch (error) {
-    print.err(`[tide] could not start the embedded local Port: ${message(error)}`);
+    print.err(`[tide] could not start the embedded local Port: ${message(error).replace(/^\[tide\]\s*/, '')}`);
     return 1;
   }
   print.mask([...configured.secrets, embedded.clientSecret]);

@@ -48,4 +48,12 @@ describe('bundled .port/ files', () => {
     expect(definition.spec?.type).toBe('acme');
     expect(definition.resources?.blueprints).toEqual([]);
   });
+
+  it('take a JSON file already parsed (a bundler JSON import) the same as its text', () => {
+    const blueprints = [{ identifier: 'acme-project', title: 'Project', schema: { properties: {} } }];
+    const parsed = folderFromPortFiles({ resources: [{ name: 'blueprints.json', json: blueprints }] });
+    const text = folderFromPortFiles({ resources: [{ name: 'blueprints.json', text: JSON.stringify(blueprints) }] });
+    expect(parsed.resources.blueprints).toEqual(text.resources.blueprints);
+    expect(parsed.resources.blueprints.map((b) => b.identifier)).toEqual(['acme-project']);
+  });
 });

@@ -26,10 +26,13 @@ export interface IntegrationFolder {
   packageJson: { type?: string; version?: string };
 }
 
-/** An integration folder's `.port/` files as text, e.g. bundled into a Worker (which has no file system). */
+/**
+ * An integration folder's `.port/` files bundled into a Worker (which has no file system): YAML as text (a
+ * bundler's text module), JSON as text or already parsed (a bundler's JSON import).
+ */
 export interface PortFiles {
   spec?: string;
-  resources?: Array<{ name: string; text: string }>;
+  resources?: Array<{ name: string; text: string } | { name: string; json: unknown }>;
 }
 
 const SPEC_FILES = ['spec.json', 'spec.yaml', 'spec.yml'];
@@ -66,7 +69,7 @@ export function folderFromPortFiles(files: PortFiles = {}): IntegrationFolder {
   return {
     dir: '.',
     spec: files.spec ? parseSpecText(files.spec) : undefined,
-    resources: files.resources ? parsePortResources(files.resources) : emptyResources(),
+    resources: files.resources ? parsePortResources(files.resources.map((f) => ('json' in f ? { name: f.name, text: JSON.stringify(f.json) } : f))) : emptyResources(),
     packageJson: {},
   };
 }

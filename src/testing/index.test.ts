@@ -36,8 +36,8 @@ describe('test helpers', () => {
     const result = await syncKind(integration, 'item', { mapping, blueprints, fetch });
     expect(result.items).toHaveLength(3);
     expect(result.entities).toEqual([
-      { identifier: 'a', blueprint: 'item', properties: { size: 1 }, relations: {} },
-      { identifier: 'c', blueprint: 'item', properties: { size: null }, relations: {} },
+      { identifier: 'a', blueprint: 'item', properties: { size: 1 } },
+      { identifier: 'c', blueprint: 'item', properties: { size: null } },
     ]);
     // `size` is required by the shipped blueprint, so its null is an ERROR (§3.6).
     expect(result.misconfigurations).toEqual([{ path: 'properties.size', program: '.size', severity: 'ERROR', count: 1 }]);

@@ -4,15 +4,15 @@
  * integration's own mapping through the resync's evaluator. Runtime-agnostic: the caller reads the
  * `.port/` files (on Node, `readFileSync`) and hands in their text.
  *
- * Imported as `tide/testing` from a published install, or by relative path (`../../src/testing/index.ts`)
- * inside the Tide checkout; `tide new` writes whichever applies.
+ * Imported as `port-tide/testing`; `resyncInto` runs a whole resync into the local Port emulator
+ * (`port-tide/emulator`).
  *
  * @example
  * const { entities } = await syncKind(integration, 'project', {
  *   mapping: readFileSync('.port/resources/port-app-config.yml', 'utf8'),
  *   fetch: fakeFetch({ 'https://api.example.com/projects': [{ id: 'p1', name: 'One' }] }),
  * });
- * expect(entities).toEqual([{ identifier: 'p1', title: 'One', blueprint: 'project', properties: {}, relations: {} }]);
+ * expect(entities).toEqual([{ identifier: 'p1', title: 'One', blueprint: 'project' }]);
  */
 import { createHttpClient } from '../http/index.ts';
 import { parseIntegrationConfig } from '../integration/config.ts';
@@ -39,6 +39,8 @@ export type { CheckpointStoreContractOptions, CheckpointStoreSubject } from './c
 export { AWKWARD_SEEN_KEYS, testSeenKeys } from './seen-keys-contract.ts';
 export type { SeenKeysContractOptions, SeenKeysSubject } from './seen-keys-contract.ts';
 export { runtimeContract } from './runtime-contract.ts';
+export { resyncInto } from './resync.ts';
+export type { ResyncIntoOptions, ResyncIntoResult } from './resync.ts';
 export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from './runtime-contract.ts';
 
 /** Options of {@link runKind}. */

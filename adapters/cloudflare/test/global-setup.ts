@@ -4,7 +4,7 @@
  * integration's fixtures, and the http integration's example API), their URLs provided to the tests.
  */
 import type { TestProject } from 'vitest/node';
-import { createPortEmulator } from '../../../emulator/index.ts';
+import { createPortEmulator } from 'port-tide/emulator';
 import { createGithubStandIn } from '../../../integrations/github/github-stand-in.ts';
 import { startTestApi } from '../../../integrations/http/test-support.ts';
 import { CLIENT_ID, CLIENT_SECRET, GITHUB_TOKEN } from './constants.ts';

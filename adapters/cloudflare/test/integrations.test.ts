@@ -1,6 +1,6 @@
 /**
  * The bundled GitHub and http integrations inside workerd: each builds a Tide from its definition, its
- * `.port/` files bundled as text (github-port-files.ts, http-port-files.ts) and settings from OCEAN__… names,
+ * `.port/` files bundled as the Worker bundles them (YAML as text modules, JSON parsed) and settings from OCEAN__… names,
  * then resyncs over workerd's own fetch into the real Port emulator. The vendor APIs are real loopback
  * servers started in Node by global-setup.ts: a GitHub-shaped API serving the GitHub integration's fixtures
  * (repositories over three Link-paginated pages) and the http integration's example API.
@@ -8,10 +8,14 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createGithubIntegration } from '../../../integrations/github/index.ts';
 import httpIntegration from '../../../integrations/http/index.ts';
-import type { IntegrationDefinition, Tide } from '../../../src/index.ts';
+import type { IntegrationDefinition, Tide } from 'port-tide';
 import { folderFromPortFiles, withFolder, type PortFiles } from '../../../src/runtime/index.ts';
-import { portFiles as githubPortFiles } from '../github-port-files.ts';
-import { portFiles as httpPortFiles } from '../http-port-files.ts';
+import githubBlueprints from '../../../integrations/github/.port/resources/blueprints.json';
+import githubMapping from '../../../integrations/github/.port/resources/port-app-config.yml';
+import githubSpec from '../../../integrations/github/.port/spec.yaml';
+import httpBlueprints from '../../../integrations/http/.port/resources/blueprints.json';
+import httpMapping from '../../../integrations/http/.port/resources/port-app-config.yml';
+import httpSpec from '../../../integrations/http/.port/spec.yaml';
 import { workerTide } from '../settings.ts';
 import { CLIENT_ID, CLIENT_SECRET, GITHUB_TOKEN } from './constants.ts';
 import { admin } from './helpers.ts';
@@ -22,6 +26,21 @@ interface Entity {
   properties: Record<string, unknown>;
   relations: Record<string, unknown>;
 }
+
+const githubPortFiles: PortFiles = {
+  spec: githubSpec,
+  resources: [
+    { name: 'blueprints.json', json: githubBlueprints },
+    { name: 'port-app-config.yml', text: githubMapping },
+  ],
+};
+const httpPortFiles: PortFiles = {
+  spec: httpSpec,
+  resources: [
+    { name: 'blueprints.json', json: httpBlueprints },
+    { name: 'port-app-config.yml', text: httpMapping },
+  ],
+};
 
 async function entities(blueprint: string): Promise<Entity[]> {
   const r = await admin('GET', `/entities?blueprint=${encodeURIComponent(blueprint)}`);

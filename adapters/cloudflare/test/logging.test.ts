@@ -4,7 +4,7 @@
  * so the token never reaches the console, and `APPLICATION__LOG_LEVEL` decides which lines are written.
  */
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
-import { defineIntegration } from '../../../src/index.ts';
+import { defineIntegration } from 'port-tide';
 import type { LiveEventMessage, TideEnv } from '../types.ts';
 import { createWorker } from '../worker.ts';
 import { CLIENT_ID, CLIENT_SECRET } from './constants.ts';

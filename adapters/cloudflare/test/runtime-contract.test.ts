@@ -10,8 +10,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, inject, it } from 'vitest';
 import { FAKE_DEPARTMENTS, fakePerson } from '../../../integrations/fake/index.ts';
-import type { RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from '../../../src/testing/index.ts';
-import { runtimeContract } from '../../../src/testing/index.ts';
+import type { RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from 'port-tide/testing';
+import { runtimeContract } from 'port-tide/testing';
 import worker from '../fake-worker.ts';
 import type { LiveEventMessage, ResyncObjectRpc, TideEnv } from '../types.ts';
 import { CLIENT_ID, CLIENT_SECRET } from './constants.ts';

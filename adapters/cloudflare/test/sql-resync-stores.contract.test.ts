@@ -9,7 +9,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, it } from 'vitest';
 import { createSqlCheckpointStore, createSqlSeenKeys, migrate } from '../../../src/runtime/index.ts';
 import type { SqlStorageLike } from '../../../src/runtime/index.ts';
-import { testCheckpointStore, testSeenKeys } from '../../../src/testing/index.ts';
+import { testCheckpointStore, testSeenKeys } from 'port-tide/testing';
 import type { TideEnv } from '../types.ts';
 
 let objects = 0;

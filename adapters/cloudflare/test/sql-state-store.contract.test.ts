@@ -6,9 +6,9 @@
  */
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, it } from 'vitest';
-import type { StateStore } from '../../../src/index.ts';
+import type { StateStore } from 'port-tide';
 import { createSqlStateStore, migrate } from '../../../src/runtime/index.ts';
-import { testStateStore } from '../../../src/testing/index.ts';
+import { testStateStore } from 'port-tide/testing';
 import type { TideEnv } from '../types.ts';
 
 let objects = 0;

@@ -97,7 +97,7 @@ describe('tide map', () => {
     const r = await tide(['map', 'fake', '--kind', 'thing', '--input', 'items.json', '--mapping', 'mapping.yml', '--json'], { cwd });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual([
-      { identifier: 'a', title: 'Ann', blueprint: 'fake-person', properties: { name: 'Ann', age: null, tag: 'x' }, relations: {} },
+      { identifier: 'a', title: 'Ann', blueprint: 'fake-person', properties: { name: 'Ann', age: null, tag: 'x' } },
     ]);
   });
 
@@ -148,10 +148,33 @@ describe('tide new', () => {
     const test = await runProcess(join(REPO, 'node_modules/.bin/vitest'), ['run', dir, `--outputFile.json=${report}`], { cwd: REPO, timeoutMs: 120_000 });
     expect(test.code, test.stdout + test.stderr).toBe(0);
     const json = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number };
-    expect(json).toMatchObject({ numPassedTests: 1, numFailedTests: 0 });
+    expect(json).toMatchObject({ numPassedTests: 2, numFailedTests: 0 });
 
     const again = await tide(['new', name, '--dir', dir], { cwd });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists and is not empty');
+  });
+});
+
+describe('tide new outside the Tide repository', () => {
+  it('writes a project of its own: port-tide as its dependency, its commands, and an entry per deployment path', async () => {
+    const dir = join(cwd, 'standalone', 'acme');
+    const r = await tide(['new', 'acme', '--dir', dir], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`next: cd ${dir} && npm install && npm test`);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    expect(pkg.dependencies).toEqual({ 'port-tide': `^${TIDE_VERSION}` });
+    expect(Object.keys(pkg.scripts!)).toEqual(expect.arrayContaining(['test', 'sail', 'plan', 'map', 'deploy:cloudflare']));
+    expect(Object.keys(pkg.devDependencies!)).toEqual(expect.arrayContaining(['vitest', 'wrangler', 'better-sqlite3']));
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['.env', '.dev.vars', '.tide/', '.wrangler/']));
+    for (const file of ['index.ts', 'acme.test.ts']) expect(readFileSync(join(dir, file), 'utf8')).not.toMatch(/from '\.\.?\/.*src\//);
+    expect(readFileSync(join(dir, 'index.ts'), 'utf8')).toContain("from 'port-tide'");
+    expect(readFileSync(join(dir, 'acme.test.ts'), 'utf8')).toContain("from 'port-tide/testing'");
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/node_modules/port-tide/dist/tide.js", "sail"]');
+    expect(readFileSync(join(dir, 'wrangler.toml'), 'utf8')).toMatch(/main = "worker\.ts"[\s\S]*type = "Text"/);
+    expect(readFileSync(join(dir, 'main.ts'), 'utf8')).toContain("from 'port-tide/deno'");
+    for (const file of ['tsconfig.json', '.env.example', 'README.md', 'deno.json', 'worker.ts', '.port/spec.yaml', '.port/resources/blueprints.json', '.port/resources/port-app-config.yml']) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+    }
   });
 });

@@ -1,19 +1,17 @@
 /**
- * The files `tide new` writes. The integration fetches one kind from a placeholder vendor API through
- * `ctx.http`; its test serves that API with `fakeFetch`, so it passes offline as generated.
+ * The integration files `tide new` writes, in a standalone project and in the Tide repository alike: one
+ * kind fetched page by page from a placeholder vendor API through `ctx.http` (sample projects until its
+ * URL is set, so a first `tide sail . --once` shows the whole path), the `.port/` files, and a test that
+ * passes as generated: the mapping against a fake API, then a whole resync into the local Port emulator.
  */
 export interface TemplateInput {
   name: string;
   description: string;
-  /** Module specifier of Tide's public API: `tide`, or a relative path inside the Tide checkout. */
-  tideImport: string;
-  /** Module specifier of the test helpers: `tide/testing`, or a relative path inside the checkout. */
-  testingImport: string;
 }
 
 const yamlString = (text: string): string => JSON.stringify(text);
 
-export function templateFiles(t: TemplateInput): Record<string, string> {
+export function integrationFiles(t: TemplateInput): Record<string, string> {
   const blueprint = `${t.name}-project`;
   return {
     'index.ts': `/**
@@ -22,23 +20,33 @@ export function templateFiles(t: TemplateInput): Record<string, string> {
  * One kind, \`project\`, read page by page from the vendor API. Settings come from \`.port/spec.yaml\`
  * (\`OCEAN__INTEGRATION__CONFIG__API_URL\`, \`OCEAN__INTEGRATION__CONFIG__API_TOKEN\`).
  */
-import { defineIntegration, z } from '${t.tideImport}';
-import type { RawItem } from '${t.tideImport}';
+import { defineIntegration, z } from 'port-tide';
+import type { RawItem } from 'port-tide';
 
-export const DEFAULT_API_URL = 'https://api.example.com';
+/** What the kind yields until \`apiUrl\` is set: a first resync works before the vendor API is wired in. */
+export const SAMPLE_PROJECTS: RawItem[] = [
+  { id: 'sample-1', name: 'Sample project one', url: 'https://example.com/projects/sample-1', description: 'Set OCEAN__INTEGRATION__CONFIG__API_URL to sync real projects', archived: false },
+  { id: 'sample-2', name: 'Sample project two', url: 'https://example.com/projects/sample-2', description: null, archived: false },
+  { id: 'sample-3', name: 'An archived sample', url: 'https://example.com/projects/sample-3', description: null, archived: true },
+];
 
 export default defineIntegration({
   type: '${t.name}',
   version: '0.1.0',
   // \`ctx.config\`: checked once at startup; a bad value stops it naming its OCEAN__INTEGRATION__CONFIG__ variable.
   config: z.object({
-    apiUrl: z.string().default(DEFAULT_API_URL),
+    apiUrl: z.string().optional(),
     apiToken: z.string().optional(),
   }),
   kinds: {
     project: {
       // A kind may declare \`selector: z.object({ … })\`: the mapping's selector fields then reach \`ctx.selector\` checked and typed.
       async *resync(ctx) {
+        if (!ctx.config.apiUrl) {
+          ctx.logger.warn('apiUrl is not set (OCEAN__INTEGRATION__CONFIG__API_URL): syncing the sample projects');
+          yield SAMPLE_PROJECTS;
+          return;
+        }
         const headers: Record<string, string> = ctx.config.apiToken ? { authorization: \`Bearer \${ctx.config.apiToken}\` } : {};
         // Replace with the vendor's real paging; ctx.http retries and honours rate-limit headers.
         for (let page = 1; ; page++) {
@@ -51,7 +59,7 @@ export default defineIntegration({
   },
 });
 `,
-    '.port/spec.yaml': `# Tide reads \`type\` and \`configurations\`; the rest is for Port's installer (OCEAN-BEHAVIOUR.md §2.5).
+    '.port/spec.yaml': `# Tide reads \`type\` and \`configurations\`; the rest is for Port's installer.
 type: ${t.name}
 title: ${yamlString(t.name)}
 description: ${yamlString(t.description)}
@@ -64,8 +72,7 @@ configurations:
   - name: apiUrl
     type: url
     required: false
-    default: https://api.example.com
-    description: Base URL of the vendor API
+    description: Base URL of the vendor API (unset, the integration syncs sample projects)
   - name: apiToken
     type: string
     required: false
@@ -106,6 +113,7 @@ configurations:
             description: .description
 `,
     '.env.example': `# Copy to .env and fill in; never commit .env. Empty values count as unset.
+# Without Port credentials, \`tide sail\` writes into the embedded local Port (.tide/port.db).
 OCEAN__PORT__CLIENT_ID=
 OCEAN__PORT__CLIENT_SECRET=
 OCEAN__PORT__BASE_URL=
@@ -114,23 +122,15 @@ OCEAN__EVENT_LISTENER__TYPE=
 OCEAN__INTEGRATION__CONFIG__API_URL=
 OCEAN__INTEGRATION__CONFIG__API_TOKEN=
 `,
-    'README.md': `# ${t.name}
-
-${t.description}
-
-- \`index.ts\`: the integration (kind \`project\`, fetched page by page through \`ctx.http\`).
-- \`.port/spec.yaml\`: its settings; \`.port/resources/\`: the default blueprint and mapping.
-- \`${t.name}.test.ts\`: fetches from a fake API and maps with the shipped mapping, offline.
-
-Run it: copy \`.env.example\` to \`.env\`, then \`tide sail <this folder>\` (without Port credentials it uses
-the embedded local Port). Preview the mapping: \`tide map <this folder> --kind project --input items.json\`.
-Test it: \`npx vitest run <this folder>\`.
-`,
     [`${t.name}.test.ts`]: `import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createPortEmulator } from 'port-tide/emulator';
+import { loadIntegrationFolder } from 'port-tide/node';
+import { fakeFetch, resyncInto, syncKind } from 'port-tide/testing';
 import { describe, expect, it } from 'vitest';
-import { fakeFetch, syncKind } from '${t.testingImport}';
 import integration from './index.ts';
 
+const folder = loadIntegrationFolder(fileURLToPath(new URL('.', import.meta.url)));
 const read = (file: string): string => readFileSync(new URL(\`./.port/resources/\${file}\`, import.meta.url), 'utf8');
 const mapping = read('port-app-config.yml');
 const blueprints = JSON.parse(read('blueprints.json')) as Array<Record<string, unknown>>;
@@ -140,13 +140,15 @@ const projects = [
   { id: 'p-1', name: 'First', url: 'https://example.com/p-1', description: 'The first project', archived: false },
   { id: 'p-2', name: 'Second', url: 'https://example.com/p-2', description: null, archived: true },
 ];
+const vendor = () =>
+  fakeFetch({
+    [\`\${api}/projects?page=1\`]: projects,
+    [\`\${api}/projects?page=2\`]: [],
+  });
 
 describe('${t.name}', () => {
   it('fetches every page of projects and maps the active ones', async () => {
-    const fetch = fakeFetch({
-      [\`\${api}/projects?page=1\`]: projects,
-      [\`\${api}/projects?page=2\`]: [],
-    });
+    const fetch = vendor();
     const result = await syncKind(integration, 'project', { mapping, blueprints, fetch, config: { apiUrl: api } });
     expect(result.items).toHaveLength(2);
     expect(result.selectorErrors).toEqual([]);
@@ -157,10 +159,28 @@ describe('${t.name}', () => {
         title: 'First',
         blueprint: '${blueprint}',
         properties: { url: 'https://example.com/p-1', description: 'The first project' },
-        relations: {},
       },
     ]);
     expect(fetch.requests.map((r) => r.url)).toEqual([\`\${api}/projects?page=1\`, \`\${api}/projects?page=2\`]);
+  });
+
+  it('resyncs into the local Port emulator: blueprint provisioned, active projects written', async () => {
+    const credentials = { clientId: '${t.name}-test', clientSecret: '${t.name}-test-secret' };
+    const port = createPortEmulator({ credentials: [credentials] });
+    try {
+      const { report } = await resyncInto(integration, {
+        port: { fetch: port.fetch, ...credentials },
+        folder,
+        env: { OCEAN__INTEGRATION__CONFIG__API_URL: api },
+        fetch: vendor(),
+      });
+      expect(report.status).toBe('completed');
+      const response = await port.fetch('http://port.local/_emulator/entities?blueprint=${blueprint}');
+      const { entities } = (await response.json()) as { entities: Array<{ identifier: string; title: string }> };
+      expect(entities.map((e) => [e.identifier, e.title])).toEqual([['p-1', 'First']]);
+    } finally {
+      await port.close();
+    }
   });
 });
 `,

@@ -118,7 +118,7 @@ export function buildProgram(): Command {
       const { runNew } = await import('./new.ts');
       const made = runNew(name, flags, process.cwd());
       out(`created ${made.dir}:\n${made.files.map((f) => `  ${f}`).join('\n')}`);
-      out(made.inCheckout ? `test it: npx vitest run ${made.dir}` : 'next: npm install, then npx vitest run');
+      out(made.inCheckout ? `test it: npx vitest run ${made.dir}` : `next: cd ${made.dir} && npm install && npm test`);
     });
 
   program

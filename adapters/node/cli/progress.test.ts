@@ -3,7 +3,7 @@
  * `onProgress` hook that feeds it: counters after every page and at the resource's end.
  */
 import { describe, expect, it } from 'vitest';
-import { defineIntegration } from '../../../src/index.ts';
+import { defineIntegration } from 'port-tide';
 import { silentLogger } from '../../../src/logging/logger.ts';
 import { createMapper, parsePortAppConfig } from '../../../src/mapping/index.ts';
 import { createMemoryStateStore } from '../../../src/state/index.ts';

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = `${REPO}node_modules/.bin/tsx`;
+// tsx reads the repository's tsconfig (its `paths` resolve `port-tide` to the sources) whatever the working directory.
+const TSCONFIG = `${REPO}tsconfig.json`;
 const MAIN = `${REPO}adapters/node/cli/main.ts`;
 
 export interface CliRun {
@@ -21,7 +23,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
   const kept = Object.entries(process.env).filter(
     (e): e is [string, string] => typeof e[1] === 'string' && !/^(OCEAN__|APPLICATION__|CI$|FORCE_COLOR$|NO_COLOR$)/i.test(e[0]),
   );
-  return { ...Object.fromEntries(kept), ...extra };
+  return { ...Object.fromEntries(kept), TSX_TSCONFIG_PATH: TSCONFIG, ...extra };
 }
 
 export function tide(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number }): Promise<CliRun> {

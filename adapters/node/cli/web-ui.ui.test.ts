@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPortEmulator, type PortEmulator } from '../../../emulator/index.ts';
+import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { BROWSE_LINE } from '../../../src/runtime/index.ts';
 import { sail } from '../sail.ts';
 import { harness, tempCwd } from '../test-support.ts';
