@@ -158,7 +158,7 @@ export function buildSettingsSchema(spec: IntegrationSpec | undefined) {
     application: group({
       logLevel: leaf(enumKind(LOG_LEVELS)),
       port: leaf(integerKind({ min: 0, max: 65535 })),
-      // Unset: the runtime's default bind address.
+      // Default 127.0.0.1 (DEFAULT_OPTIONS); the Docker image sets 0.0.0.0 (docs/behaviour.md §8.1).
       host: optionalLeaf(nonEmptyStringKind),
     }),
   });

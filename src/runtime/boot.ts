@@ -250,7 +250,7 @@ async function portFor(configured: Extract<Configured, { ok: true }>, rt: BootRu
   if (settings.port.mode !== 'embedded') return { settings };
   if (!rt.embeddedPort) {
     print.err(
-      `[tide] no Port credentials: the embedded local Port runs only under Node (\`npx tide sail\`). On ${rt.name} set OCEAN__PORT__CLIENT_ID and ` +
+      `[tide] no Port credentials: the embedded local Port runs only under Node (\`npx port-tide sail\`). On ${rt.name} set OCEAN__PORT__CLIENT_ID and ` +
         'OCEAN__PORT__CLIENT_SECRET (and OCEAN__PORT__BASE_URL for a local emulator, e.g. `npm run port-local`).',
     );
     return 2;

@@ -98,4 +98,4 @@ function deletionLines(deletion: Plan['deletion']): string[] {
 }
 
 /** After a run into the embedded local Port (`.tide/port.db`): how to look at the result in its web UI. */
-export const BROWSE_LINE = 'browse the catalog: npx tide ui (in a Tide checkout: npm run port-local), then open http://127.0.0.1:5555/';
+export const BROWSE_LINE = 'browse the catalog: npx port-tide ui (in a Tide checkout: npm run port-local), then open http://127.0.0.1:5555/';
