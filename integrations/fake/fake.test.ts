@@ -283,7 +283,7 @@ describe('.port/resources', () => {
         title: office.name,
         blueprint: 'fake-office',
         properties: { city: office.address.city, country: office.address.country, address: office.address.lines.join(', '), latitude: office.address.geo.lat, longitude: office.address.geo.lng },
-        relations: {},
+        // No relations in the mapping: no empty relations group in the body (docs/behaviour.md §3.6).
       },
     ]);
     const team = fakeTeams()[0]!;
