@@ -37,7 +37,8 @@ async function handle(emu: EmulatorState, router: Router, request: Request, env:
   const found = router.match(method, rawPath);
   const route = found?.route;
   const isAdmin = rawPath === '/_emulator' || rawPath.startsWith('/_emulator/');
-  const headers: Record<string, string> = { 'x-trace-id': traceId };
+  // `Date` by the emulator's clock (Node would stamp real time), so clock controls reach clients that read it.
+  const headers: Record<string, string> = { 'x-trace-id': traceId, date: emu.clock.date().toUTCString() };
   const acceptsGzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
 
   let status = 500;

@@ -1,3 +1,5 @@
+import { afterEach, beforeEach, describe } from 'vitest';
+import { emulatorClient, type EmulatorAnswer, type EmulatorClient, type SendOptions } from 'port-tide/testing';
 import { createPortEmulator, type PortEmulator, type PortEmulatorOptions } from './index.ts';
 
 /**
@@ -10,32 +12,26 @@ export const TRANSPORTS: Transport[] = ['inProcess', 'loopback'];
 
 export const TEST_CREDENTIALS = { clientId: 'test-client', clientSecret: 'test-secret' };
 
-export interface CallOptions {
-  headers?: Record<string, string>;
+export interface CallOptions extends SendOptions {
   /** A bearer token; `false` sends none; default: the cached token from `token()`. */
   token?: string | false;
-  /** Send this exact body text (e.g. malformed JSON) instead of JSON-encoding `body`. */
-  raw?: string | Uint8Array | ReadableStream<Uint8Array>;
 }
 
-export interface CallResult<T = any> {
-  status: number;
-  headers: Headers;
-  /** Parsed JSON, or the text when the body is not JSON, or undefined when empty. */
-  body: T;
-}
+export type CallResult<T = any> = EmulatorAnswer<T>;
 
 export interface TestEmulator {
   emulator: PortEmulator;
   transport: Transport;
   /** `http://127.0.0.1:PORT` over loopback, `http://emulator.local` in-process. */
   baseUrl: string;
+  /** The one test client of the emulator (`port-tide/testing`), through the chosen transport, signed in as TEST_CREDENTIALS. */
+  client: EmulatorClient;
   /** Any fetch-compatible call against the emulator through the chosen transport. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   call<T = any>(method: string, path: string, body?: unknown, options?: CallOptions): Promise<CallResult<T>>;
   /** A token for TEST_CREDENTIALS (fetched once, then cached). */
   token(): Promise<string>;
-  /** `POST /_emulator/…` helper (no token). */
+  /** A `/_emulator/…` control call, whatever its status (no token). */
   admin<T = any>(method: string, path: string, body?: unknown): Promise<CallResult<T>>;
   close(): Promise<void>;
 }
@@ -50,60 +46,17 @@ export async function startEmulator(options: StartOptions = {}): Promise<TestEmu
   const { transport = 'inProcess', ...rest } = options;
   const emulator = createPortEmulator({ credentials: [TEST_CREDENTIALS], ...rest });
   const baseUrl = transport === 'loopback' ? await emulator.listen(0) : IN_PROCESS_BASE;
-  const doFetch = (path: string, init?: RequestInit): Promise<Response> => {
-    const url = `${baseUrl}${path}`;
-    if (transport === 'loopback') return fetch(url, init);
-    return emulator.fetch(url, init);
-  };
-  let cached: string | undefined;
-
-  const send = async <T>(method: string, path: string, body: unknown, headers: Record<string, string>, raw?: CallOptions['raw']) => {
-    const init: RequestInit & { duplex?: 'half' } = { method, headers: { ...headers } };
-    if (raw !== undefined) {
-      init.body = raw as BodyInit;
-      if (raw instanceof ReadableStream) init.duplex = 'half';
-      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-    } else if (body !== undefined) {
-      init.body = JSON.stringify(body);
-      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-    }
-    const response = await doFetch(path, init);
-    const text = await response.text();
-    let parsed: unknown = undefined;
-    if (text) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
-      }
-    }
-    return { status: response.status, headers: response.headers, body: parsed as T };
-  };
-
-  const token = async (): Promise<string> => {
-    if (cached) return cached;
-    const r = await send<{ accessToken: string }>('POST', '/v1/auth/access_token', TEST_CREDENTIALS, {});
-    if (r.status !== 200) throw new Error(`token request failed: ${r.status} ${JSON.stringify(r.body)}`);
-    cached = r.body.accessToken;
-    return cached;
-  };
-
+  const transportFetch = (url: string, init?: RequestInit): Promise<Response> => (transport === 'loopback' ? fetch(url, init) : emulator.fetch(url, init));
+  const client = emulatorClient({ baseUrl, fetch: transportFetch, adminToken: rest.adminToken, credentials: TEST_CREDENTIALS });
   return {
     emulator,
     transport,
     baseUrl,
-    fetch: doFetch,
-    token,
-    async call<T>(method: string, path: string, body?: unknown, opts: CallOptions = {}) {
-      const headers: Record<string, string> = { ...opts.headers };
-      if (opts.token !== false) headers.authorization ??= `Bearer ${opts.token ?? (await token())}`;
-      return send<T>(method, path, body, headers, opts.raw);
-    },
-    admin<T>(method: string, path: string, body?: unknown) {
-      const headers: Record<string, string> = {};
-      if (rest.adminToken) headers['x-emulator-admin-token'] = rest.adminToken;
-      return send<T>(method, `/_emulator${path.startsWith('/') ? path : `/${path}`}`, body, headers);
-    },
+    client,
+    fetch: (path, init) => transportFetch(`${baseUrl}${path}`, init),
+    token: client.accessToken,
+    call: (method, path, body, opts = {}) => client.api(method, path, body, opts),
+    admin: (method, path, body) => client.control(method, path, body),
     close: () => emulator.close(),
   };
 }
@@ -165,4 +118,32 @@ export async function createBlueprints(t: TestEmulator, ...blueprints: object[])
     const r = await t.call('POST', '/v1/blueprints', bp);
     if (r.status !== 201) throw new Error(`creating blueprint failed: ${r.status} ${JSON.stringify(r.body)}`);
   }
+}
+
+/**
+ * Both answers to "does a write that changes nothing move `updatedAt`?" (PORT-API §15.3, the emulator's
+ * `noOpUpdatedAt`): suites that reconcile run under each, since Port's own behaviour is unconfirmed.
+ */
+export const NO_OP_UPDATED_AT = ['bump', 'keep'] as const;
+
+/**
+ * Register `body`'s tests once per `noOpUpdatedAt` setting, each test with a fresh in-process emulator that
+ * `use` receives before it runs (and that is closed after it).
+ *
+ * @example
+ * let t: TestEmulator;
+ * eachNoOpSetting((e) => (t = e), () => { describe('resync', () => { ... }) });
+ */
+export function eachNoOpSetting(use: (emulator: TestEmulator) => void, body: (setting: (typeof NO_OP_UPDATED_AT)[number]) => void): void {
+  describe.each(NO_OP_UPDATED_AT)('noOpUpdatedAt %s', (noOpUpdatedAt) => {
+    let t: TestEmulator | undefined;
+    beforeEach(async () => {
+      t = await startEmulator({ noOpUpdatedAt });
+      use(t);
+    });
+    afterEach(async () => {
+      await t?.close();
+    });
+    body(noOpUpdatedAt);
+  });
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { emulatorClient } from 'port-tide/testing';
 import { DENO_CONFIG as CONFIG, ROOT, output, runDeno as runDenoWithin, type RunDenoOptions } from './test-support.ts';
 
 const CLIENT_ID = 'deno-adapter-client';
@@ -30,17 +31,11 @@ const portEnv = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-async function entities(): Promise<Array<{ blueprint: string; identifier: string }>> {
-  return ((await (await fetch(`${portUrl}/_emulator/entities`)).json()) as { entities: Array<{ blueprint: string; identifier: string }> }).entities;
-}
+const port = () => emulatorClient({ baseUrl: portUrl, credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
+const entities = () => port().entities();
 async function integration(): Promise<{ resyncState?: { status?: string } } | undefined> {
-  const token = ((await (await fetch(`${portUrl}/v1/auth/access_token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
-  })).json()) as { accessToken: string }).accessToken;
-  const res = await fetch(`${portUrl}/v1/integration/${IDENTIFIER}`, { headers: { authorization: `Bearer ${token}` } });
-  return res.status === 200 ? ((await res.json()) as { integration: { resyncState?: { status?: string } } }).integration : undefined;
+  const res = await port().api('GET', `/v1/integration/${IDENTIFIER}`);
+  return res.status === 200 ? res.body.integration : undefined;
 }
 const count = (all: Array<{ blueprint: string }>, blueprint: string) => all.filter((e) => e.blueprint === blueprint).length;
 const list = (all: Array<{ blueprint: string; identifier: string }>, blueprint: string) =>

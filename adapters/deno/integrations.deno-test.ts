@@ -9,6 +9,7 @@
  *   deno test -A --config adapters/deno/deno.json adapters/deno/integrations.deno-test.ts
  */
 import { createTide, type IntegrationDefinition, type Tide } from 'port-tide';
+import { emulatorClient } from 'port-tide/testing';
 import { loadIntegrationFolder, loadSettings } from '../../src/runtime/index.ts';
 import { createGithubIntegration } from '../../integrations/github/index.ts';
 import http from '../../integrations/http/index.ts';
@@ -42,10 +43,8 @@ interface Entity {
   relations: Record<string, unknown>;
 }
 async function entities(blueprint: string): Promise<Entity[]> {
-  const res = await fetch(`${PORT_URL}/_emulator/entities?blueprint=${encodeURIComponent(blueprint)}`);
-  assertEquals(res.status, 200, `GET /_emulator/entities?blueprint=${blueprint}`);
-  const body = (await res.json()) as { entities: Entity[] };
-  return body.entities.sort((a, b) => a.identifier.localeCompare(b.identifier, 'en', { numeric: true }));
+  const rows: Entity[] = await emulatorClient({ baseUrl: PORT_URL }).entities(blueprint);
+  return rows.sort((a, b) => a.identifier.localeCompare(b.identifier, 'en', { numeric: true }));
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { emulatorClient } from 'port-tide/testing';
 import { createGithubStandIn, type GithubStandIn } from '../../integrations/github/github-stand-in.ts';
 import { startTestApi, type TestApi } from '../../integrations/http/test-support.ts';
 import { DENO_CONFIG as CONFIG, output, runDeno } from './test-support.ts';
@@ -36,10 +37,7 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-async function ids(blueprint: string): Promise<string[]> {
-  const body = (await (await fetch(`${portUrl}/_emulator/entities?blueprint=${blueprint}`)).json()) as { entities: Array<{ identifier: string }> };
-  return body.entities.map((e) => e.identifier).sort();
-}
+const ids = (blueprint: string): Promise<string[]> => emulatorClient({ baseUrl: portUrl }).ids(blueprint);
 
 describe('bundled integrations on the real deno binary', { timeout: 2 * PROCESS_TIMEOUT_MS }, () => {
   it('type-checks, then GitHub and http resync into the emulator from loopback vendor APIs; a signed webhook is applied, a bad one answered 401', async () => {

@@ -24,7 +24,6 @@ const harness: RuntimeHarness = {
   name: 'deno',
   emulatorUrl,
   credentials: { clientId, clientSecret },
-  adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
   async configure(vars): Promise<RuntimeInstance> {
     const dir = await Deno.makeTempDir({ prefix: 'tide-deno-contract-' });
     const state = await openKvStateStore(`${dir}/state.kv`, { prefix: ['tide', vars.OCEAN__INTEGRATION__IDENTIFIER ?? 'unknown'] });
@@ -50,7 +49,7 @@ const harness: RuntimeHarness = {
       async resync() {
         const once = await serve(fake, { ...common, env: { ...settings('ONCE'), OCEAN__EVENT_LISTENER__TYPE: 'ONCE' } });
         if (!once.report) throw new Error(`serve() ONCE ran no resync (exit ${once.exitCode}):\n${lines.join('\n')}`);
-        return once.report;
+        return { ...once.report, exitCode: once.exitCode ?? -1 };
       },
       fetch(request) {
         const url = new URL(request.url);

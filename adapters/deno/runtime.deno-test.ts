@@ -7,6 +7,7 @@
  *   deno test -A --config adapters/deno/deno.json adapters/deno/runtime.deno-test.ts
  */
 import { createTide, type Tide } from 'port-tide';
+import { emulatorClient, type EmulatorEntity } from 'port-tide/testing';
 import { loadIntegrationFolder, loadSettings, type TideSettings } from '../../src/runtime/index.ts';
 import fake, { FAKE_DEPARTMENTS, FAKE_OFFICES, FAKE_PROJECT_COUNT, FAKE_TEAMS, fakePerson, fakePersons } from '../../integrations/fake/index.ts';
 import { createKvStateStore } from './kv-state-store.ts';
@@ -29,10 +30,9 @@ function assertEquals(actual: unknown, expected: unknown, what: string): void {
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
 }
 
-type CatalogEntity = { blueprint: string; identifier: string; title: string; properties: Record<string, unknown>; relations: unknown; datasource: unknown };
+type CatalogEntity = EmulatorEntity;
 async function catalog(): Promise<CatalogEntity[]> {
-  const body = (await (await fetch(`${BASE_URL}/_emulator/entities`)).json()) as { entities: CatalogEntity[] };
-  return body.entities;
+  return emulatorClient({ baseUrl: BASE_URL }).entities();
 }
 /** What a user sees of the catalog; timestamps left out (an upsert of an identical entity may still move them). */
 const content = (entities: CatalogEntity[]) =>

@@ -44,15 +44,15 @@ describe('KAFKA startup', () => {
   });
 
   it('is fatal when the broker cannot be reached, naming the topic, brokers and group', async () => {
-    await port.admin('PUT', '/_emulator/organization', { id: 'org_down' });
-    await port.admin('PUT', '/_emulator/kafka-credentials', { username: 'u', password: 'p' });
+    await port.admin('PUT', '/organization', { id: 'org_down' });
+    await port.admin('PUT', '/kafka-credentials', { username: 'u', password: 'p' });
     const result = await start({ OCEAN__EVENT_LISTENER__BROKERS: '["127.0.0.1:1"]' });
     expect(result.exitCode).toBe(1);
     expect(h.lines.join('\n')).toContain('could not consume org_down.change.log from 127.0.0.1:1 as org_down.fake.fake-node');
   });
 
   it('with security off reads no credentials and uses the no-security group', async () => {
-    await port.admin('PUT', '/_emulator/organization', { id: 'org_open' });
+    await port.admin('PUT', '/organization', { id: 'org_open' });
     const result = await start({ OCEAN__EVENT_LISTENER__BROKERS: '127.0.0.1:1', OCEAN__EVENT_LISTENER__KAFKA_SECURITY_ENABLED: 'false' });
     expect(result.exitCode).toBe(1);
     expect(h.lines.join('\n')).toContain('as org_open.no-security');

@@ -32,9 +32,9 @@ afterEach(async () => {
 
 /** Point the emulator at the broker for a fresh org (it creates the org's two topics). */
 async function connectEmulator(featureFlags: string[] = []): Promise<void> {
-  expect((await port.admin('PUT', '/_emulator/organization', { id: orgId, featureFlags })).status).toBe(200);
-  expect((await port.admin('PUT', '/_emulator/kafka-credentials', { username: broker!.username, password: broker!.password })).status).toBe(200);
-  const r = await port.admin('PUT', '/_emulator/kafka', {
+  expect((await port.admin('PUT', '/organization', { id: orgId, featureFlags })).status).toBe(200);
+  expect((await port.admin('PUT', '/kafka-credentials', { username: broker!.username, password: broker!.password })).status).toBe(200);
+  const r = await port.admin('PUT', '/kafka', {
     brokers: broker!.brokers,
     enabled: true,
     sasl: { mechanism: 'scram-sha-512', username: broker!.username, password: broker!.password },
@@ -68,7 +68,7 @@ const group = () => `${orgId}.fake.fake-node`;
 /** Every outbox entry delivered to Kafka, and the group's committed offset at the end of `topic`. */
 async function allConsumed(topic: string): Promise<void> {
   await waitFor('the emulator to deliver every event to Kafka', async () => {
-    const events = (await port.admin('GET', '/_emulator/changelog')).body.events as Array<{ topic: string; kafka?: { status: string; error?: string } }>;
+    const events = (await port.admin('GET', '/changelog')).body.events as Array<{ topic: string; kafka?: { status: string; error?: string } }>;
     const failed = events.find((e) => e.kafka?.status === 'failed');
     if (failed) throw new Error(`an event failed to reach Kafka: ${failed.kafka?.error}`);
     return events.every((e) => e.topic === 'webhook' || e.kafka?.status === 'delivered');
@@ -126,10 +126,10 @@ describeKafka('KAFKA listener against a real broker', () => {
     const instance = await startInstance();
     const before = await resyncStarts(port);
 
-    expect((await port.admin('POST', '/_emulator/integrations/someone-else/resync-request')).status).toBe(200);
+    expect((await port.admin('POST', '/integrations/someone-else/resync-request')).status).toBe(200);
     // Then one for this integration: the consumer reads in order, so when it has resynced once and
     // committed both, the first was looked at and ignored.
-    expect((await port.admin('POST', '/_emulator/integrations/fake-node/resync-request')).status).toBe(200);
+    expect((await port.admin('POST', '/integrations/fake-node/resync-request')).status).toBe(200);
     await waitFor('the resync to complete', async () => (await resyncStarts(port)) > before && (await resyncStatus()) === 'completed', 60_000);
     await allConsumed(`${orgId}.integration.resync.requests`);
     expect((await resyncStarts(port)) - before).toBe(1);

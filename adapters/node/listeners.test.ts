@@ -39,7 +39,7 @@ describe('POLLING', () => {
     await waitFor('the first poll', async () => (await polls()) >= 1);
     expect(await resyncStarts(port)).toBe(0);
 
-    const created = await port.admin('POST', '/_emulator/integrations/fake-node/resync-request');
+    const created = await port.admin('POST', '/integrations/fake-node/resync-request');
     expect(created.status).toBe(200);
     await waitFor('the requested resync to complete', async () => (await resyncStatus()) === 'completed');
     expect((await port.entities()).length).toBe(15 + FAKE_ORGANISATION_ENTITIES);

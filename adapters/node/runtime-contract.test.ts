@@ -22,7 +22,6 @@ async function nodeHarness(): Promise<RuntimeHarness> {
     name: 'node',
     emulatorUrl,
     credentials,
-    adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
     async configure(env): Promise<RuntimeInstance> {
       const cwd = tempCwd();
       const lines: string[] = [];
@@ -43,7 +42,7 @@ async function nodeHarness(): Promise<RuntimeHarness> {
         async resync() {
           const once = await sail({ ...common, env: { ...settings('ONCE'), OCEAN__EVENT_LISTENER__TYPE: 'ONCE' } });
           if (!once.report) throw new Error(`sail() ONCE ran no resync (exit ${once.exitCode}):\n${lines.join('\n')}`);
-          return once.report;
+          return { ...once.report, exitCode: once.exitCode ?? -1 };
         },
         async fetch(request) {
           const url = new URL(request.url);

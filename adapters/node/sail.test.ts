@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPortEmulator } from 'port-tide/emulator';
+import { emulatorClient } from 'port-tide/testing';
 import { sail } from './sail.ts';
 import { FAKE_DEPARTMENTS, FAKE_SIGNATURE_HEADER, fakePerson } from '../../integrations/fake/index.ts';
 import { signHmacSha256 } from '../../src/index.ts';
@@ -162,8 +163,8 @@ describe('sail: Port credentials', () => {
     // The catalog is in the file: reopen it with a new emulator.
     const reopened = createPortEmulator({ db: dbFile });
     try {
-      const body = (await (await reopened.fetch('http://local/_emulator/entities')).json()) as { entities: Array<{ blueprint: string }> };
-      expect(body.entities.filter((e) => e.blueprint === 'fake-person')).toHaveLength(5);
+      const entities = await emulatorClient({ baseUrl: 'http://local', fetch: reopened.fetch }).entities('fake-person');
+      expect(entities).toHaveLength(5);
     } finally {
       await reopened.close();
     }

@@ -5,8 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
-import type { SailResult } from './sail.ts';
+import { emulatorClient, type EmulatorClient, type EmulatorLoggedRequest, type RequestFilter } from 'port-tide/testing';
+import { sail, type SailOptions, type SailResult } from './sail.ts';
 
 export const CLIENT_ID = 'node-adapter-client';
 export const CLIENT_SECRET = 'node-adapter-secret-3f9c1a';
@@ -16,8 +18,11 @@ export interface TestPort {
   url: string;
   /** Env for `sail()`: the credentials, the base URL, a fake workload of 2 persons per department. */
   env(extra?: Record<string, string>): Record<string, string>;
+  /** The one test client of the emulator (`port-tide/testing`), signed in with this Port's credentials. */
+  client: EmulatorClient;
   /** `GET /_emulator/requests` filtered by method and path glob. */
-  requests(filter?: { method?: string; path?: string }): Promise<Array<{ method: string; path: string; body: any; status: number }>>;
+  requests(filter?: RequestFilter): Promise<EmulatorLoggedRequest[]>;
+  /** A `/_emulator` control call (`path` after `/_emulator`), whatever its status. */
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Call Port's API as the test client. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
@@ -28,19 +33,11 @@ export interface TestPort {
 export async function startTestPort(): Promise<TestPort> {
   const emulator = createPortEmulator({ credentials: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }] });
   const url = await emulator.listen(0);
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-  let token: string | undefined;
+  const client = emulatorClient({ baseUrl: url, credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
   const port: TestPort = {
     emulator,
     url,
+    client,
     env: (extra = {}) => ({
       OCEAN__PORT__CLIENT_ID: CLIENT_ID,
       OCEAN__PORT__CLIENT_SECRET: CLIENT_SECRET,
@@ -49,22 +46,14 @@ export async function startTestPort(): Promise<TestPort> {
       OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '2',
       ...extra,
     }),
-    async requests(filter = {}) {
-      const q = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined));
-      return (await call('GET', `/_emulator/requests?${q}`)).body.requests;
-    },
-    admin: (method, path, body) => call(method, path, body),
-    async api(method, path, body) {
-      token ??= (await call('POST', '/v1/auth/access_token', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })).body.accessToken;
-      return call(method, path, body, { authorization: `Bearer ${token}` });
-    },
+    requests: (filter = {}) => client.requests(filter),
+    admin: (method, path, body) => client.control(method, path, body),
+    api: (method, path, body) => client.api(method, path, body),
     async integration(identifier) {
-      const r = await port.api('GET', `/v1/integration/${encodeURIComponent(identifier)}`);
+      const r = await client.api('GET', `/v1/integration/${encodeURIComponent(identifier)}`);
       return r.status === 200 ? r.body.integration : undefined;
     },
-    async entities() {
-      return (await call('GET', '/_emulator/entities')).body.entities;
-    },
+    entities: () => client.entities(),
   };
   return port;
 }
@@ -107,4 +96,26 @@ export function harness() {
 export async function resyncStarts(port: TestPort, identifier = 'fake-node'): Promise<number> {
   const patches = await port.requests({ method: 'PATCH', path: `/v1/integration/${identifier}/resync-state` });
   return patches.filter((r) => r.body?.status === 'running').length;
+}
+
+/**
+ * The set-up of a `sail()` suite: per test a fresh loopback Port, working directory and line collector (read
+ * them through the returned object, after `beforeEach` ran), everything stopped afterwards; `run` starts the
+ * bundled fake integration there.
+ */
+export function sailSuite() {
+  const suite = {} as { port: TestPort; cwd: ReturnType<typeof tempCwd>; h: ReturnType<typeof harness> };
+  beforeEach(async () => {
+    suite.port = await startTestPort();
+    suite.cwd = tempCwd();
+    suite.h = harness();
+  });
+  afterEach(async () => {
+    await suite.h.stopAll();
+    await suite.port.emulator.close();
+    suite.cwd.remove();
+  });
+  const run = async (env: Record<string, string>, extra: Partial<SailOptions> = {}): Promise<SailResult> =>
+    suite.h.track(await sail({ integration: 'fake', cwd: suite.cwd.dir, env, httpPort: 0, handleSignals: false, out: suite.h.out, ...extra }));
+  return Object.assign(suite, { run });
 }

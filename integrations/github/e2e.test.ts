@@ -2,6 +2,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadIntegrationFolder } from 'port-tide/node';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { emulatorClient } from 'port-tide/testing';
 import { loadSettingsOrThrow } from '../../src/config/index.ts';
 import { createTide, type Tide } from '../../src/integration/index.ts';
 import prClosed from './fixtures/webhook.pull_request.closed.json' with { type: 'json' };
@@ -50,9 +51,7 @@ function build(env: Record<string, string> = {}): Tide {
 
 type Entity = { identifier: string; title: string | null; properties: Record<string, unknown>; relations: Record<string, unknown> };
 const entities = async (blueprint: string): Promise<Entity[]> =>
-  ((await (await emulator.fetch(`${PORT}/_emulator/entities?blueprint=${blueprint}`)).json()) as { entities: Entity[] }).entities.sort((a, b) =>
-    a.identifier.localeCompare(b.identifier),
-  );
+  (await emulatorClient({ baseUrl: PORT, fetch: emulator.fetch }).entities(blueprint)).sort((a, b) => a.identifier.localeCompare(b.identifier));
 const ids = async (blueprint: string) => (await entities(blueprint)).map((e) => e.identifier);
 
 async function deliver(name: string, payload: unknown, sign: string | null = SECRET): Promise<Response> {

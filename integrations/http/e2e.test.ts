@@ -4,7 +4,7 @@ import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { loadSettingsOrThrow } from '../../src/config/index.ts';
 import { createTide, type Tide } from '../../src/integration/index.ts';
 import type { Logger } from 'port-tide';
-import { createMemoryLogger } from 'port-tide/testing';
+import { createMemoryLogger, emulatorClient } from 'port-tide/testing';
 import http from './index.ts';
 import { MANY_POSTS, POSTS, SECRETS, TODOS, USERS, startTestApi, type TestApi } from './test-support.ts';
 
@@ -49,14 +49,12 @@ function build(env: Record<string, string>, logger?: Logger): Tide {
 
 interface Entity {
   identifier: string;
-  title: string;
+  title: string | null;
   properties: Record<string, unknown>;
   relations: Record<string, unknown>;
 }
 const entities = async (blueprint: string): Promise<Entity[]> =>
-  ((await (await emulator.fetch(`${PORT}/_emulator/entities?blueprint=${blueprint}`)).json()) as { entities: Entity[] }).entities.sort(
-    (a, b) => Number(a.identifier) - Number(b.identifier),
-  );
+  (await emulatorClient({ baseUrl: PORT, fetch: emulator.fetch }).entities(blueprint)).sort((a, b) => Number(a.identifier) - Number(b.identifier));
 
 /** The example API's data as the shipped mapping should show it in Port. */
 async function expectExampleEntities(): Promise<void> {

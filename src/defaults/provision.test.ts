@@ -6,6 +6,7 @@ import { cleanDefaults } from './clean.ts';
 import { defaultsPortFor } from './port-adapter.ts';
 import { ProvisionError, mappingForPort, provisionDefaults } from './provision.ts';
 import { parsePortResources, type PortResources } from './resources.ts';
+import { emulatorClient, type RequestFilter } from '../testing/emulator-client.ts';
 
 const CREDS = { clientId: 'provision-id', clientSecret: 'provision-secret' };
 const BASE = 'http://emulator.local';
@@ -46,14 +47,10 @@ let emulator: PortEmulator;
 let client: PortClient;
 let resources: PortResources;
 
-const requests = async (filter = '') =>
-  (
-    (await (await emulator.fetch(`${BASE}/_emulator/requests${filter}`)).json()) as {
-      requests: Array<{ method: string; path: string; body: any; oceanInfo: Record<string, string> }>;
-    }
-  ).requests.filter((r) => r.path !== '/v1/auth/access_token');
+const port = () => emulatorClient({ baseUrl: BASE, fetch: emulator.fetch });
+const requests = async (filter: RequestFilter = {}) => (await port().requests(filter)).filter((r) => r.path !== '/v1/auth/access_token');
 const writes = async () => (await requests()).filter((r) => r.method !== 'GET');
-const clearLog = () => emulator.fetch(`${BASE}/_emulator/requests`, { method: 'DELETE' });
+const clearLog = () => port().clearRequests();
 
 const provision = (over: Partial<Parameters<typeof provisionDefaults>[0]> = {}) =>
   provisionDefaults({
@@ -127,10 +124,7 @@ describe('defaults provisioning against the emulator', () => {
   });
 
   it('rolls back stage 1 when a blueprint cannot be created, and later starts skip setup', async () => {
-    await emulator.fetch(`${BASE}/_emulator/faults`, {
-      method: 'POST',
-      body: JSON.stringify({ match: { method: 'POST', path: '/v1/blueprints' }, after: 1, times: 1, action: { type: 'status', status: 422 } }),
-    });
+    await port().faults({ match: { method: 'POST', path: '/v1/blueprints' }, after: 1, times: 1, action: { type: 'status', status: 422 } });
     const logger = createMemoryLogger();
     const report = await provision({ logger });
     expect(report.setup).toBe('rolled-back');

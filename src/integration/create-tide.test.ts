@@ -6,6 +6,7 @@ import { loadSettingsOrThrow } from '../config/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import { createTide, type Tide } from './create-tide.ts';
 import packageJson from '../../package.json' with { type: 'json' };
+import { emulatorClient } from '../testing/emulator-client.ts';
 
 const CREDS = { clientId: 'tide-id', clientSecret: 'tide-secret' };
 const BASE = 'http://emulator.local';
@@ -30,9 +31,8 @@ function build(env: Record<string, string> = {}) {
   return createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings, fetch: emulator.fetch });
 }
 
-const entities = async (blueprint: string) =>
-  ((await (await emulator.fetch(`${BASE}/_emulator/entities?blueprint=${blueprint}`)).json()) as { entities: Array<{ identifier: string; datasource: string }> })
-    .entities;
+const port = () => emulatorClient({ baseUrl: BASE, fetch: emulator.fetch });
+const entities = (blueprint: string) => port().entities(blueprint);
 
 beforeEach(() => {
   emulator = createPortEmulator({ credentials: [CREDS] });
@@ -65,7 +65,7 @@ describe('createTide with the fake integration against the emulator', () => {
     const larger = build({ OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '12' });
     await larger.provision();
     await larger.resync();
-    await emulator.fetch(`${BASE}/_emulator/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 1 }) });
+    await port().advanceClock(1);
     const smaller = build({ OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '11' });
     const report = await smaller.resync();
     expect(report.deletion).toMatchObject({ outcome: 'deleted', counts: { candidates: 5, deleted: 5 } });

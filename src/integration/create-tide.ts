@@ -10,7 +10,7 @@ import { createPortClient, type PortClient } from '../port/index.ts';
 import { createServerApp } from '../server/app.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
 import { createMemoryStateStore, type StateStore } from '../state/index.ts';
-import { createResyncRunner, selectorSchemas, type KindReport, type Plan, type ResyncReport, type ResyncRunner } from '../sync/index.ts';
+import { createResyncRunner, describeOutcome, selectorSchemas, type KindReport, type Plan, type ResyncReport, type ResyncRunner } from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import { parseIntegrationConfig } from './config.ts';
 import type { HookContext, IntegrationDefinition } from './define.ts';
@@ -159,7 +159,12 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
   const listener = createListener(settings.eventListener.type, {
     identifier,
     integrationType: type,
-    trigger: { resync: async () => ({ status: (await resync()).status }) },
+    trigger: {
+      async resync() {
+        const report = await resync();
+        return { status: report.status, exitCode: report.exitCode, detail: describeOutcome(report) };
+      },
+    },
     port,
     eventListener: settings.eventListener,
     scheduledResyncInterval: settings.scheduledResyncInterval,

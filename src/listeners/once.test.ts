@@ -20,4 +20,11 @@ describe('ONCE', () => {
     expect(await runOnce({ trigger: createCountingTrigger('aborted').trigger })).toEqual({ status: 'aborted', exitCode: 1 });
     expect([onceExitCode('completed'), onceExitCode('failed'), onceExitCode('aborted')]).toEqual([0, 1, 1]);
   });
+
+  it('exits 2 when the resync completed but its report counts entity failures; the report’s 2 never outranks a failure', async () => {
+    const completed = { resync: async () => ({ status: 'completed' as const, exitCode: 2 as const, detail: '3 entities failed to upsert' }) };
+    expect(await runOnce({ trigger: completed })).toEqual({ status: 'completed', exitCode: 2 });
+    const failed = { resync: async () => ({ status: 'failed' as const, exitCode: 2 as const }) };
+    expect(await runOnce({ trigger: failed })).toEqual({ status: 'failed', exitCode: 1 });
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * The ONCE listener (OCEAN-BEHAVIOUR §5.5, conformance 35): one resync with state reporting, then the
- * caller shuts down with the exit code. **Tide:** a failed resync exits 1; Ocean reported it completed.
+ * caller shuts down with the exit code. **Tide:** a failed resync exits 1; Ocean reported it completed. A
+ * resync that completed with entities that failed to upsert or delete exits 2 (§4.11).
  */
 import { silentLogger } from '../logging/logger.ts';
 import { errorMessage } from './types.ts';
@@ -10,7 +11,7 @@ import type { ListenerLogger, ResyncOutcome, ResyncTrigger } from './types.ts';
 export interface OnceResult {
   /** `failed` also when the trigger threw. */
   status: ResyncOutcome;
-  exitCode: 0 | 1;
+  exitCode: 0 | 1 | 2;
 }
 
 /** `0` only for a completed resync; `failed` and `aborted` (e.g. interrupted by shutdown) give `1`. */
@@ -28,13 +29,19 @@ export function onceExitCode(status: ResyncOutcome): 0 | 1 {
 export async function runOnce(options: { trigger: ResyncTrigger; logger?: ListenerLogger }): Promise<OnceResult> {
   const logger = options.logger ?? silentLogger;
   let status: ResyncOutcome;
+  let exitCode: 0 | 1 | 2;
+  let detail: string | undefined;
   try {
-    ({ status } = await options.trigger.resync({ trigger: 'once' }));
+    const result = await options.trigger.resync({ trigger: 'once' });
+    status = result.status;
+    // A report's 2 (entity failures) stands only for a completed resync.
+    exitCode = status === 'completed' && result.exitCode !== undefined ? result.exitCode : onceExitCode(status);
+    detail = result.detail;
   } catch (error) {
     logger.error('[tide] ONCE: the resync threw', { error: errorMessage(error) });
     status = 'failed';
+    exitCode = 1;
   }
-  const exitCode = onceExitCode(status);
-  logger.info(`[tide] ONCE: resync ${status}; exiting with ${exitCode}`, { status, exitCode });
+  logger[exitCode === 0 ? 'info' : 'error'](`[tide] ONCE: resync ${status}${detail ? ` (${detail})` : ''}; exiting with ${exitCode}`, { status, exitCode });
   return { status, exitCode };
 }

@@ -19,7 +19,11 @@ export type ResyncOutcome = 'completed' | 'failed' | 'aborted';
  * const trigger: ResyncTrigger = { resync: async () => ({ status: (await runner.resync()).status }) };
  */
 export interface ResyncTrigger {
-  resync(reason: { trigger: ResyncTriggerKind }): Promise<{ status: ResyncOutcome }>;
+  /**
+   * `exitCode`: the one-shot exit status the resync's report gives (OCEAN-BEHAVIOUR §4.11: 2 when it completed
+   * with entity failures); without it, ONCE derives 0 or 1 from `status`. `detail` says why, for the last line.
+   */
+  resync(reason: { trigger: ResyncTriggerKind }): Promise<{ status: ResyncOutcome; exitCode?: 0 | 1 | 2; detail?: string }>;
 }
 
 /** The newest resync request as the POLLING listener reads it; fields are checked, never trusted. */

@@ -8,6 +8,7 @@ import { createMemoryLogger } from '../logging/logger.ts';
 import { createMapper } from '../mapping/index.ts';
 import { createPortClient } from '../port/index.ts';
 import type { PortClient } from '../port/index.ts';
+import { emulatorClient } from '../testing/emulator-client.ts';
 import type { LiveEventsOptions } from './handler.ts';
 import { createLiveEvents } from './handler.ts';
 import type { Clock } from './queue.ts';
@@ -52,16 +53,8 @@ export function serviceResource(query = 'true'): Record<string, unknown> {
 
 /** Seed blueprints, the integration with `mapping`, and `entities`; build the real client. */
 export async function setup(emu: EmulatorHandle, mapping: Record<string, unknown>, entities: Array<Record<string, unknown>> = []) {
-  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const response = await emu.fetch(`/_emulator${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const client = emulatorClient({ baseUrl: emu.baseUrl, fetch: (url, init) => emu.fetch(url.slice(emu.baseUrl.length), init) });
+  const admin = client.admin;
   await admin('POST', '/seed', {
     blueprints: [SERVICE_BP, FILE_BP],
     integrations: [{ identifier: IDENTIFIER, installationAppType: TYPE, config: mapping }],
@@ -85,11 +78,8 @@ export async function setup(emu: EmulatorHandle, mapping: Record<string, unknown
     admin,
     /** Full rows (with `datasource`), sorted by identifier. */
     entities: async (blueprint: string): Promise<Array<Record<string, any>>> =>
-      ((await admin('GET', `/entities?blueprint=${encodeURIComponent(blueprint)}`)).entities as Array<Record<string, any>>).sort((a, b) =>
-        String(a.identifier).localeCompare(String(b.identifier)),
-      ),
-    requests: async (path?: string): Promise<Array<Record<string, any>>> =>
-      (await admin('GET', `/requests?limit=100000${path ? `&path=${encodeURIComponent(path)}` : ''}`)).requests,
+      (await client.entities(blueprint)).sort((a, b) => String(a.identifier).localeCompare(String(b.identifier))),
+    requests: (path?: string): Promise<Array<Record<string, any>>> => client.requests({ path }),
     setMapping: (config: Record<string, unknown>) => port.patchIntegrationConfig(IDENTIFIER, config, { skipResync: true }),
     live: (options: Partial<LiveEventsOptions> & Pick<LiveEventsOptions, 'processors'>) =>
       createLiveEvents({ port, mapper: sharedMapper, identifier: IDENTIFIER, logger, ...options }),

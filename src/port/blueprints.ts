@@ -34,6 +34,12 @@ export function blueprintApi(transport: PortTransport) {
     return value;
   }
 
+  /** `GET /blueprints`: every blueprint of the organisation (not cached: a resync reads it at most once). */
+  async function listBlueprints(options: CallContext = {}): Promise<PortBlueprint[]> {
+    const body = await transport.json<{ blueprints?: PortBlueprint[] }>({ method: 'GET', route: '/blueprints', context: options });
+    return body?.blueprints ?? [];
+  }
+
   function clearBlueprintCache(): void {
     cache.clear();
   }
@@ -105,5 +111,5 @@ export function blueprintApi(transport: PortTransport) {
     }
   }
 
-  return { getBlueprint, clearBlueprintCache, createBlueprint, patchBlueprint, deleteBlueprint, deleteAllEntities, getMigration, waitForMigration };
+  return { getBlueprint, listBlueprints, clearBlueprintCache, createBlueprint, patchBlueprint, deleteBlueprint, deleteAllEntities, getMigration, waitForMigration };
 }

@@ -7,6 +7,8 @@
 import { createHttpClient, PORT_RETRY_POLICY, sleep as defaultSleep } from '../http/index.ts';
 import type { HttpClient, SleepFn } from '../http/index.ts';
 import { createTokenManager } from './auth.ts';
+import { createClockOffsetTracker } from './clock.ts';
+import type { ClockOffset } from './clock.ts';
 import type { AccessToken, TokenManager } from './auth.ts';
 import { PortApiError, parseErrorBody, scrubSecrets } from './errors.ts';
 import { createInFlightLimiter } from './in-flight.ts';
@@ -62,6 +64,8 @@ export interface PortTransport {
   userAgent(feature?: OwnershipFeature): string;
   /** The prefix and suffix that identify this integration's entities (PORT-API §5). */
   ownership(feature?: OwnershipFeature): { prefix: string; suffix: string };
+  /** How far Port's clock is from ours, as its answers' `Date` headers tell (clock.ts). */
+  clockOffset(): ClockOffset | undefined;
   readonly logger: PortLogger;
   readonly now: () => number;
   readonly sleep: SleepFn;
@@ -112,6 +116,7 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
   });
 
   const userAgent = (f: OwnershipFeature = feature): string => `${baseAgent}/${f}`;
+  const clock = createClockOffsetTracker();
 
   function urlFor(request: PortRequest): string {
     const path = request.route.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -143,13 +148,16 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const client = request.upsert ? upserts : http;
-    return client.request(url, {
+    const sentAt = now();
+    const response = await client.request(url, {
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       retryable: request.retryable,
       signal: request.context?.signal,
     });
+    clock.observe(response.headers.get('date'), sentAt, now());
+    return response;
   }
 
   async function send(request: PortRequest): Promise<Response> {
@@ -214,6 +222,7 @@ export function createPortTransport(options: PortTransportOptions): PortTranspor
     json,
     jsonOrUndefined,
     errorFor,
+    clockOffset: () => clock.current(),
     userAgent,
     ownership: (f = feature) => ({ prefix: `port-ocean/${type}/`, suffix: `/${identifier}/${f}` }),
     logger,

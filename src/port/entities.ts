@@ -4,7 +4,7 @@
  * failed entities for the dependency-ordered retry and never mistake a failure for a deletion.
  */
 import { NetworkError } from '../http/index.ts';
-import type { PortApiError } from './errors.ts';
+import { PortApiError } from './errors.ts';
 import type { PortRequest, PortTransport } from './client.ts';
 import type { CallContext, PortEntity, PortEntityInput } from './types.ts';
 
@@ -20,7 +20,12 @@ export type UpsertResult =
   | { status: 'upserted'; identifier: string; created?: boolean }
   /** A search identifier that matched no entity (§9.4): neither failed nor seen. */
   | { status: 'dropped'; error?: EntityError }
-  | { status: 'failed'; error: EntityError };
+  /**
+   * `transient`: the request failed as a whole, its retries spent, for want of an answer (a network error, a
+   * timeout, a 408, 429 or 5xx) rather than because Port refused this entity; sending it again later may
+   * succeed (docs/behaviour.md §4.6).
+   */
+  | { status: 'failed'; error: EntityError; transient?: boolean };
 
 /** The upsert query flags (OCEAN-BEHAVIOUR §4.2). */
 export interface UpsertOptions extends CallContext {
@@ -129,18 +134,29 @@ export function entityApi(transport: PortTransport, limits: EntityLimits) {
       upsert: true,
       context: options,
     };
-    let body: { entity?: { identifier?: unknown } };
+    let body: { entity?: { identifier?: unknown } } | undefined;
+    let status: number;
     try {
-      body = await transport.json(request);
+      // Not `transport.json`: the status tells a create (201) from an update (200).
+      const response = await transport.send(request);
+      const text = await response.text();
+      if (!response.ok) throw transport.errorFor(request, response, text);
+      status = response.status;
+      body = parseJson(text);
+      if (body === undefined) {
+        const traceId = response.headers.get('x-trace-id') ?? undefined;
+        throw new PortApiError({ status, code: 'invalid_response', portMessage: 'the upsert response is not JSON', method: 'POST', route: `/v1${request.route}`, traceId });
+      }
     } catch (error) {
       const entityError = failure(error);
       logger.warn('[tide] entity upsert failed', { blueprint, identifier: describeId(entity.identifier), ...entityError });
-      return { status: 'failed', error: entityError };
+      return { status: 'failed', error: entityError, ...transient(entityError) };
     }
     const identifier = body?.entity?.identifier;
     // An unmatched search identifier comes back as the search object itself (§9.4, §15.14).
     if (typeof identifier !== 'string') return { status: 'dropped' };
-    return { status: 'upserted', identifier };
+    // 201 when the upsert created the entity, 200 when it updated one (PORT-API §9.5).
+    return { status: 'upserted', identifier, created: status === 201 };
   }
 
   async function bulk(blueprint: string, entities: PortEntityInput[], options: UpsertOptions): Promise<UpsertResult[]> {
@@ -162,7 +178,7 @@ export function entityApi(transport: PortTransport, limits: EntityLimits) {
     } catch (error) {
       const entityError = failure(error);
       logger.warn('[tide] bulk upsert failed', { blueprint, entities: entities.length, ...entityError });
-      return entities.map(() => ({ status: 'failed', error: entityError }));
+      return entities.map(() => ({ status: 'failed', error: entityError, ...transient(entityError) }));
     }
     if (response.status === 413) {
       logger.info('[tide] bulk upsert too large (413); sending its entities one at a time', { blueprint, entities: entities.length });
@@ -174,7 +190,7 @@ export function entityApi(transport: PortTransport, limits: EntityLimits) {
       const error = transport.errorFor(request, response, text);
       const entityError: EntityError = { statusCode: error.status, error: error.code, message: error.portMessage || error.message };
       logger.warn('[tide] bulk upsert failed', { blueprint, entities: entities.length, traceId: error.traceId, ...entityError });
-      return entities.map(() => ({ status: 'failed', error: entityError }));
+      return entities.map(() => ({ status: 'failed', error: entityError, ...transient(entityError) }));
     }
     let parsed: BulkResponse;
     try {
@@ -281,6 +297,20 @@ export function entityApi(transport: PortTransport, limits: EntityLimits) {
   }
 
   return { upsertEntity, upsertEntities, deleteEntities, deleteEntity, getEntity };
+}
+
+function parseJson<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `{transient: true}` when a request failed for want of an answer rather than because Port refused what it carried. */
+function transient(error: EntityError): { transient?: true } {
+  const s = error.statusCode;
+  return s === 0 || s === 408 || s === 429 || s >= 500 ? { transient: true } : {};
 }
 
 function describeId(identifier: unknown): string {

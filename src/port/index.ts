@@ -18,6 +18,7 @@ export type { DeleteOptions, DeleteResult, EntityError, EntityLimits, UpsertOpti
 export type { BlueprintSearchBody, OwnedEntitiesOptions, SearchOptions, SearchResult } from './search.ts';
 export type { IntegrationCreate } from './integration.ts';
 export type { PortRequest, PortTransport, PortTransportOptions } from './client.ts';
+export type { ClockOffset } from './clock.ts';
 export type * from './types.ts';
 
 /** Port's hard limits (PORT-API §4). */
@@ -62,6 +63,8 @@ export function createPortClient(options: PortClientOptions) {
     userAgent: (feature?: OwnershipFeature): string => transport.userAgent(feature),
     /** `datasource_prefix` / `datasource_suffix` of this integration's entities. */
     ownership: (feature?: OwnershipFeature): { prefix: string; suffix: string } => transport.ownership(feature),
+    /** Port's clock minus ours (ms bounds), learned from the `Date` of its answers; undefined before the first. */
+    clockOffset: () => transport.clockOffset(),
     /** The low-level transport, for routes this client does not wrap. */
     transport,
   };

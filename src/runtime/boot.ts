@@ -12,10 +12,11 @@ import type { ScheduleTimers } from '../listeners/index.ts';
 import { liveEventsEnablement } from '../live/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { StateStore } from '../state/index.ts';
-import type { KindReport, Plan, ResyncReport } from '../sync/index.ts';
+import { describeOutcome, type KindReport, type Plan, type ResyncReport } from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import { configure, createRuntimeLogger, streamOf, type Configured, type Stream } from './configure.ts';
 import { loadIntegrationFolder, type FolderReader } from './folder.ts';
+import { createProgressLog } from './progress-log.ts';
 import { BROWSE_LINE, planLines, provisionLines, resyncLines } from './report-lines.ts';
 import { readRunMapping } from './run-mapping.ts';
 
@@ -90,12 +91,17 @@ export interface BootOptions {
   host?: string;
   /** Shut down gracefully on SIGINT/SIGTERM and exit (default true; tests pass false). */
   handleSignals?: boolean;
-  /** Live per-resource counters after each page of a resync. */
+  /**
+   * Live per-resource counters after each page of a resync (a terminal's display). Without it, progress is
+   * logged instead: one line per resource at most every 10 s.
+   */
   onProgress?: (report: Readonly<KindReport>) => void;
   /** `--mapping FILE`: this run's mapping (overrides `OCEAN__MAPPING_FILE`), relative to `cwd` (docs/behaviour.md §7.4). */
   mapping?: string;
   /** `--force`: apply destructive blueprint changes of the files-first start too. */
   force?: boolean;
+  /** The clock of those progress lines (default `Date.now`; tests move it instead of waiting). */
+  now?: () => number;
 }
 
 /**
@@ -218,7 +224,7 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
       spec: configured.spec,
       state: state.store,
       logger,
-      onProgress: o.onProgress,
+      onProgress: o.onProgress ?? createProgressLog(logger, { now: o.now }),
       env: configured.env,
       timers: rt.timers,
       onResyncReport: (report) => {
@@ -360,12 +366,14 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
     return finished(1, { ...base, tide, url, provision });
   }
   if (tide.listener.type === 'ONCE') {
-    const result = tide.listener.onceResult();
+    const exitCode = tide.listener.onceResult()?.exitCode ?? 1;
     const report = lastReport();
     if (report) for (const line of resyncLines(report)) print.out(line);
     if (base.embeddedPortUrl) print.out(BROWSE_LINE);
     await stop();
-    return finished(result?.exitCode ?? 1, { ...base, tide, url, provision, report });
+    // The last line says what the exit status means (docs/behaviour.md §4.11).
+    print.out(`exit ${exitCode}: ${report ? describeOutcome({ ...report, exitCode }) : 'the resync did not run to its end'}`);
+    return finished(exitCode, { ...base, tide, url, provision, report });
   }
   return { ...base, tide, url, provision, stop };
 }

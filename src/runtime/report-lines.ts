@@ -84,6 +84,8 @@ export function resyncLines(report: ResyncReport): string[] {
     for (const e of k.errors) lines.push(`    error: ${e}`);
   }
   lines.push(...deletionLines(report.deletion));
+  const { upserts, deletes } = report.failures;
+  if (upserts + deletes > 0) lines.push(`  entities that failed: ${upserts} to upsert, ${deletes} to delete`);
   return lines;
 }
 

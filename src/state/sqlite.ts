@@ -17,6 +17,8 @@ export function migrate(sql: SqlStorageLike): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_seen (key TEXT PRIMARY KEY)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_seen_relations (blueprint TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (blueprint, name, value))`);
+  // Per seen key, the first answer to "did Port have it before this resync wrote it?" (1 yes, 0 no).
+  sql.exec(`CREATE TABLE IF NOT EXISTS tide_seen_existed (key TEXT PRIMARY KEY, existed INTEGER NOT NULL)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_live_applied (trace_id TEXT PRIMARY KEY, at INTEGER NOT NULL)`);
   sql.exec(`CREATE TABLE IF NOT EXISTS tide_live_writers (key TEXT PRIMARY KEY, created_at INTEGER NOT NULL, at INTEGER NOT NULL)`);
 }
@@ -65,6 +67,17 @@ export function createSqlSeenKeys(sql: SqlStorageLike): SeenKeys {
     get size() {
       return Number(sql.exec(`SELECT count(*) AS n FROM tide_seen`).toArray()[0].n);
     },
+    noteExisted(blueprint, identifier, existed) {
+      const key = keyOf(blueprint, identifier);
+      sql.exec(`INSERT OR IGNORE INTO tide_seen (key) VALUES (?)`, key);
+      sql.exec(`INSERT OR IGNORE INTO tide_seen_existed (key, existed) VALUES (?, ?)`, key, existed ? 1 : 0);
+    },
+    existed(blueprint, identifier) {
+      return sql.exec(`SELECT 1 AS hit FROM tide_seen_existed WHERE key = ? AND existed = 1`, keyOf(blueprint, identifier)).toArray().length > 0;
+    },
+    get existedCount() {
+      return Number(sql.exec(`SELECT count(*) AS n FROM tide_seen_existed WHERE existed = 1`).toArray()[0].n);
+    },
     *relationValues() {
       const groups = new Map<string, [string, string, Set<string>]>();
       for (const row of sql.exec(`SELECT blueprint, name, value FROM tide_seen_relations ORDER BY blueprint, name`).toArray()) {
@@ -96,6 +109,7 @@ export function createSqlCheckpointStore(sql: SqlStorageLike): ResyncCheckpointS
       kv.delete(CHECKPOINT_KEY);
       sql.exec(`DELETE FROM tide_seen`);
       sql.exec(`DELETE FROM tide_seen_relations`);
+      sql.exec(`DELETE FROM tide_seen_existed`);
     },
   };
 }

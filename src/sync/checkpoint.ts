@@ -11,8 +11,14 @@ import type { FailedEntity } from './upsert.ts';
 /** Everything but the seen set, saved after each page. JSON only. */
 export interface ResyncCheckpoint {
   resyncId: string;
-  /** ISO; sent as `before` at reconciliation, so live writes made during the resync are never stale. */
+  /** ISO, on Tide's clock: when the resync began (the report's `startedAt`, resync-state's `lastResyncStart`). */
   startedAt: string;
+  /**
+   * ISO, on Port's clock: the same instant as Port's answers place it (port-clock.ts), sent as `before` at
+   * reconciliation so live writes made during the resync are never stale. Set by the first step, kept across
+   * invocations; absent before that.
+   */
+  before?: string;
   /** `start`: nothing done yet; `resources`: extracting; `reconcile`: every resource is done. */
   phase: 'start' | 'resources' | 'reconcile';
   /** The mapping (`integration.config`) as read at the start: every step uses this snapshot. */
@@ -40,6 +46,10 @@ export interface ResyncCheckpoint {
   /** Resync-level errors (e.g. onResyncStart), for the report. */
   errors: string[];
   failed: FailedEntity[];
+  /** Entities of the current resource whose request failed for want of an answer: sent once more when it ends (§4.6). */
+  requeue?: FailedEntity[];
+  /** Per blueprint, the undeclared property keys already named in a warning this resync (§4.5). */
+  undeclared?: Record<string, string[]>;
   attributes: Record<string, unknown>;
   /** Kinds whose raw-data examples were claimed (once per kind per resync, by its first resource). */
   examplesSent: string[];

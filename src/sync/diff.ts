@@ -7,6 +7,8 @@ import type { Entity } from '../mapping/index.ts';
 import { canonicalJson, normaliseIdentifier } from '../mapping/index.ts';
 import { hasSearchValue, isSearchQuery } from './entity-values.ts';
 import type { CallContext, PortEntity, SyncPort } from './port.ts';
+import type { DeclaredProperties } from './undeclared.ts';
+import { declaredOnly } from './undeclared.ts';
 
 /** Batches of at most this many entities are always upserted whole. */
 export const DIFF_MIN_BATCH = 10;
@@ -97,12 +99,13 @@ function fieldsEqual(mine: Record<string, unknown> | undefined, theirs: Record<s
 
 /**
  * §4.5 "unchanged": title, team (as sets), properties and relations equal the stored entity's.
- * `icon` is not compared; a field the mapping does not define is not compared.
+ * `icon` is not compared; a field the mapping does not define is not compared; with `declared`, neither is
+ * a property the blueprint does not declare (Port does not store it).
  */
-export function isUnchanged(entity: Entity, stored: PortEntity): boolean {
+export function isUnchanged(entity: Entity, stored: PortEntity, declared?: ReadonlySet<string>): boolean {
   if ('title' in entity && canonicalJson(entity.title ?? null) !== canonicalJson(stored.title ?? null)) return false;
   if ('team' in entity && canonicalJson(teamSet(entity.team)) !== canonicalJson(teamSet(stored.team))) return false;
-  if (!fieldsEqual(entity.properties, stored.properties)) return false;
+  if (!fieldsEqual(declaredOnly(entity.properties, declared), stored.properties)) return false;
   if (!fieldsEqual(entity.relations, stored.relations)) return false;
   return true;
 }
@@ -114,13 +117,14 @@ export function diffApplies(entities: readonly Entity[]): boolean {
 
 /**
  * Split a resync batch into entities to send and entities to skip. Small batches, search-based
- * batches and failed lookups send everything.
+ * batches and failed lookups send everything. `declared`: the blueprints' declared property keys.
  */
 export async function skipUnchanged<T extends { entity: Entity }>(
   port: Pick<SyncPort, 'searchEntities' | 'ownershipRules'>,
   items: readonly T[],
   context: CallContext,
   onLookupError: (error: unknown) => void,
+  declared: DeclaredProperties = new Map(),
 ): Promise<{ changed: T[]; unchanged: T[] }> {
   if (!diffApplies(items.map((i) => i.entity))) return { changed: [...items], unchanged: [] };
   let found: LookupResult;
@@ -133,8 +137,9 @@ export async function skipUnchanged<T extends { entity: Entity }>(
   const changed: T[] = [];
   const unchanged: T[] = [];
   for (const item of items) {
-    const stored = found.get(normaliseIdentifier(item.entity.blueprint))?.get(normaliseIdentifier(item.entity.identifier));
-    if (stored && isUnchanged(item.entity, stored)) unchanged.push(item);
+    const blueprint = normaliseIdentifier(item.entity.blueprint);
+    const stored = found.get(blueprint)?.get(normaliseIdentifier(item.entity.identifier));
+    if (stored && isUnchanged(item.entity, stored, declared.get(blueprint))) unchanged.push(item);
     else changed.push(item);
   }
   return { changed, unchanged };

@@ -31,6 +31,8 @@ export function createDryRunPort(port: SyncPort): DryRunPort {
     searchEntities: (query, options) => port.searchEntities(query, options),
     ownedEntities: (options) => port.ownedEntities(options),
     getBlueprint: (identifier, options) => port.getBlueprint(identifier, options),
+    listBlueprints: (options) => port.listBlueprints(options),
+    clockOffset: () => port.clockOffset?.(),
     clearBlueprintCache: () => port.clearBlueprintCache(),
     ownershipRules: (feature) => port.ownershipRules(feature),
     async patchResyncState(identifier) {

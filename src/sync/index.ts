@@ -30,6 +30,7 @@ export { DIFF_MIN_BATCH, LOOKUP_CHUNK, diffApplies, includeFor, isUnchanged, loo
 export type { LookupResult } from './diff.ts';
 export { BULK_DELETE_MAX, deleteCandidates } from './delete.ts';
 export type { DeleteCandidate, DeleteRunOptions, DeleteStatus } from './delete.ts';
+export { onPortClock } from './port-clock.ts';
 export { dependencyOrder, hasSearchValue, isSearchQuery, relationTargets } from './entity-values.ts';
 export { MAX_EXAMPLES, createExamplesCollector, createMasker, maskDeep } from './examples.ts';
 export type { ExamplesCollector, ExamplesOptions } from './examples.ts';
@@ -42,13 +43,14 @@ export type { BlueprintPlan, Plan } from './plan.ts';
 export type { SyncPort } from './port.ts';
 export { reconcile } from './reconcile.ts';
 export type { ReconcileFlags, ReconcileInput, ReconcileResult } from './reconcile.ts';
-export { CANDIDATE_REASON, MAX_DELETION_ROWS, RESYNC_ENGINE, summariseDeletion } from './report.ts';
+export { CANDIDATE_REASON, MAX_DELETION_ROWS, RESYNC_ENGINE, describeOutcome, resyncOutcome, summariseDeletion } from './report.ts';
 export type {
   DeletionAction,
   DeletionOutcome,
   DeletionReport,
   DeletionRow,
   DeletionSkipReason,
+  EntityKey,
   KindReport,
   ResyncReport,
   ResyncStatus,
@@ -67,7 +69,7 @@ export { runResource } from './resource.ts';
 export type { ResourceOutcome, ResourceRunShared, ResourceStep } from './resource.ts';
 export { keyOf, plainRelationValues } from './entity-values.ts';
 export { groupByBlueprint, upsertEntities } from './upsert.ts';
-export type { FailedEntity, UpsertCounts, UpsertFlags } from './upsert.ts';
+export type { FailedEntity, UpsertCounts, UpsertFlags, UpsertOutcome } from './upsert.ts';
 
 /** Options of {@link createResyncRunner}. */
 export interface ResyncRunnerOptions {

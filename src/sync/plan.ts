@@ -8,7 +8,7 @@
 import { mappingForPort } from '../defaults/index.ts';
 import type { Entity } from '../mapping/index.ts';
 import { normaliseIdentifier } from '../mapping/index.ts';
-import type { BatchWriterOptions } from './batch-writer.ts';
+import type { BatchSink, BatchWriterOptions } from './batch-writer.ts';
 import type { ResyncDeps } from './deps.ts';
 import { isUnchanged, lookupOwned } from './diff.ts';
 import { createDryRunPort } from './dry-run-port.ts';
@@ -19,6 +19,8 @@ import type { DeletionReport, KindReport } from './report.ts';
 import { RESYNC_ENGINE } from './report.ts';
 import { runResync } from './resync.ts';
 import type { EngineMode } from './steps.ts';
+import type { DeclaredProperties } from './undeclared.ts';
+import { declaredProperties, warnUndeclared } from './undeclared.ts';
 
 /** How many identifiers each list of a blueprint plan holds; the counts cover all. */
 export const MAX_PLAN_IDS = 1000;
@@ -58,7 +60,7 @@ function createPlanRecorder() {
     (blueprints[bp] ??= { creates: [], updates: [], deletes: [], counts: { creates: 0, updates: 0, unchanged: 0, unresolved: 0, deletes: 0 } });
   const classified = new Set<string>();
 
-  const classify = (entity: Entity, stored: Parameters<typeof isUnchanged>[1] | undefined, kind: KindReport): void => {
+  const classify = (entity: Entity, stored: Parameters<typeof isUnchanged>[1] | undefined, kind: KindReport, declared: DeclaredProperties): void => {
     const bp = normaliseIdentifier(entity.blueprint);
     const id = normaliseIdentifier(entity.identifier);
     const key = keyOf(bp, id);
@@ -68,7 +70,7 @@ function createPlanRecorder() {
     if (!stored) {
       target.counts.creates += 1;
       push(target.creates, id);
-    } else if (hasSearchValue(entity) || !isUnchanged(entity, stored)) {
+    } else if (hasSearchValue(entity) || !isUnchanged(entity, stored, declared.get(bp))) {
       target.counts.updates += 1;
       push(target.updates, id);
     } else {
@@ -79,18 +81,26 @@ function createPlanRecorder() {
 
   return {
     blueprints,
-    sink: (o: BatchWriterOptions) => async (entities: Entity[], kind: KindReport) => {
-      const found = await lookupOwned(o.port, entities, o.context);
-      for (const entity of entities) {
-        if (isSearchQuery(entity.identifier)) {
-          blueprint(normaliseIdentifier(entity.blueprint)).counts.unresolved += 1;
-          continue;
+    sink: (o: BatchWriterOptions): BatchSink => ({
+      async write(entities: Entity[], kind: KindReport) {
+        const declared = await declaredProperties(o.port, entities, o.context);
+        warnUndeclared(entities, declared, (o.cp.undeclared ??= {}), o.logger);
+        const found = await lookupOwned(o.port, entities, o.context);
+        for (const entity of entities) {
+          if (isSearchQuery(entity.identifier)) {
+            blueprint(normaliseIdentifier(entity.blueprint)).counts.unresolved += 1;
+            continue;
+          }
+          const bp = normaliseIdentifier(entity.blueprint);
+          const id = normaliseIdentifier(entity.identifier);
+          const stored = found.get(bp)?.get(id);
+          o.seen.add(bp, id, entity.relations);
+          // What the resync's write would answer: an owned entity Port has is an update (§4.9 step 7).
+          o.seen.noteExisted(bp, id, stored !== undefined);
+          classify(entity, stored, kind, declared);
         }
-        const bp = normaliseIdentifier(entity.blueprint);
-        o.seen.add(bp, normaliseIdentifier(entity.identifier), entity.relations);
-        classify(entity, found.get(bp)?.get(normaliseIdentifier(entity.identifier)), kind);
-      }
-    },
+      },
+    }),
     reconciled(result: ReconcileResult) {
       for (const c of result.toDelete) {
         const target = blueprint(c.blueprint);

@@ -5,6 +5,7 @@
  */
 import type {
   CallContext,
+  ClockOffset,
   DeleteOptions,
   DeleteResult,
   OwnedEntitiesOptions,
@@ -24,6 +25,7 @@ import type {
 
 export type {
   CallContext,
+  ClockOffset,
   DeleteResult,
   PortBlueprint,
   PortEntity,
@@ -48,7 +50,11 @@ export interface SyncPort {
   /** Pages of `datasource-entities`, following `next`. */
   ownedEntities(options?: OwnedEntitiesOptions): AsyncIterable<PortEntity[]>;
   getBlueprint(identifier: string, options?: CallContext): Promise<PortBlueprint | undefined>;
+  /** Every blueprint (which ones relate to a candidate's blueprint, §4.9 step 9). */
+  listBlueprints(options?: CallContext): Promise<PortBlueprint[]>;
   clearBlueprintCache(): void;
+  /** Port's clock minus ours, as its answers tell (undefined: nothing known; Tide's clock is used). */
+  clockOffset?(): ClockOffset | undefined;
   /** The two `$datasource` rules restricting a search to this integration's entities. */
   ownershipRules(feature?: OwnershipFeature): SearchRule[];
 }

@@ -1,13 +1,14 @@
 /**
  * Reconciliation (§4.9): the failed-upsert retry, the guards, the owned snapshot taken with `before`
- * = the resync start, the candidates, the threshold (computed before protection), related-entity
- * protection and the deletes. Every way out produces a deletion report (§4.10). With `dryRun` it
- * computes the same decisions and writes nothing (plan()).
+ * = the resync start on Port's clock, the candidates, the threshold over what was owned at the start
+ * (computed before protection), related-entity protection, foreign dependents and the deletes. Every way
+ * out produces a deletion report (§4.10). With `dryRun` it computes the same decisions and writes nothing
+ * (plan()).
  */
 import type { Logger } from '../logging/logger.ts';
 import { normaliseIdentifier } from '../mapping/index.ts';
 import type { DeleteCandidate } from './delete.ts';
-import { deleteCandidates } from './delete.ts';
+import { deleteAndRecord, withoutForeignDependents } from './delete.ts';
 import { dependencyOrder, isSearchQuery, keyOf, relationTargets } from './entity-values.ts';
 import type { CallContext, PortEntity, SyncPort } from './port.ts';
 import type { DeletionReport, KindReport } from './report.ts';
@@ -24,10 +25,10 @@ export interface ReconcileFlags {
 }
 
 export interface ReconcileInput {
-  port: Pick<SyncPort, 'upsertEntity' | 'ownedEntities' | 'getBlueprint' | 'deleteEntities'>;
+  port: Pick<SyncPort, 'upsertEntity' | 'ownedEntities' | 'getBlueprint' | 'deleteEntities' | 'listBlueprints' | 'searchEntities' | 'ownershipRules'>;
   resyncId: string;
-  /** The resync start, sent as `before`. */
-  startedAt: string;
+  /** The resync's start on Port's clock, sent as `before` (§4.9 step 5). */
+  before: string;
   flags: ReconcileFlags;
   seen: SeenKeys;
   /** Failed upserts of every kind, for the retry (only kept when createMissingRelatedEntities is false). */
@@ -92,7 +93,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
   deletion.counts.candidates = candidates.length;
   if (candidates.length === 0) return { deletion, reingested, failed: false, toDelete: [] };
 
-  const rate = candidates.length / owned;
+  const rate = owned === 0 ? 0 : candidates.length / owned;
   deletion.rate = rate;
   deletion.threshold = flags.entityDeletionThreshold;
   if (rate > flags.entityDeletionThreshold) {
@@ -104,41 +105,61 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     return { deletion, reingested, failed: false, toDelete: [] };
   }
 
-  const protectedBy = flags.createMissingRelatedEntities ? await relatedTargets(input) : undefined;
-  const toDelete: DeleteCandidate[] = [];
-  const kept: Array<[DeleteCandidate, string]> = [];
-  for (const c of candidates) {
-    const via = protectedBy?.(c.blueprint, c.identifier);
-    if (via) kept.push([c, via]);
-    else toDelete.push(c);
-  }
-  deletion.counts.protected = kept.length;
-  for (const [c, via] of kept) {
-    addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'kept-related-target', reason: `${CANDIDATE_REASON}; kept: ${via}` });
-  }
+  const unprotected = await withoutRelatedTargets(input, candidates, deletion);
+  const { toDelete, dependents } = flags.deleteDependentEntities ? await withoutForeignDependents(input, unprotected, deletion) : { toDelete: unprotected, dependents: undefined };
   if (toDelete.length === 0) return { deletion, reingested, failed: false, toDelete };
 
   if (input.dryRun) {
     deletion.outcome = 'planned';
     deletion.skipReason = 'dry-run';
-    for (const c of toDelete) addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'not-deleted', reason: `${CANDIDATE_REASON}; dry run: would be deleted` });
+    for (const c of toDelete) {
+      const cascade = dependents?.get(keyOf(c.blueprint, c.identifier))?.owned.length ?? 0;
+      const more = cascade > 0 ? `, with ${cascade} of this integration's entities that depend on it (Port's cascade)` : '';
+      addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'not-deleted', reason: `${CANDIDATE_REASON}; dry run: would be deleted${more}` });
+    }
     return { deletion, reingested, failed: false, toDelete };
   }
 
   deletion.outcome = 'deleted';
-  await deleteAndRecord(input, toDelete, deletion);
+  await deleteAndRecord(input, toDelete, deletion, dependents);
   return { deletion, reingested, failed: false, toDelete };
 }
 
-/** The owned snapshot (entities older than the resync's start); only the candidates (owned and not seen) are kept. */
+/** §4.9 step 8: the candidates that are not relation targets of a seen entity; the others get a row. */
+async function withoutRelatedTargets(input: ReconcileInput, candidates: DeleteCandidate[], deletion: DeletionReport): Promise<DeleteCandidate[]> {
+  if (!input.flags.createMissingRelatedEntities) return candidates;
+  const protectedBy = await relatedTargets(input);
+  const toDelete: DeleteCandidate[] = [];
+  for (const c of candidates) {
+    const via = protectedBy(c.blueprint, c.identifier);
+    if (!via) {
+      toDelete.push(c);
+      continue;
+    }
+    deletion.counts.protected += 1;
+    addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'kept-related-target', reason: `${CANDIDATE_REASON}; kept: ${via}` });
+  }
+  return toDelete;
+}
+
+/**
+ * The owned snapshot (entities older than the resync's start); only the candidates (owned and not seen)
+ * are kept. `owned` is what the integration owned at the start (§4.9 step 7): the snapshot, plus the
+ * entities this resync wrote that Port already had, which the snapshot leaves out since the writes made
+ * them newer than `before` (those it still holds, a write that changed nothing, count once).
+ */
 async function ownedCandidates(input: ReconcileInput): Promise<{ owned: number; candidates: DeleteCandidate[] }> {
-  let owned = 0;
+  let snapshot = 0;
+  let existedAndInSnapshot = 0;
   const candidates: DeleteCandidate[] = [];
   const take = (step: IteratorResult<PortEntity[]>): boolean => {
     if (step.done) return false;
     for (const e of step.value) {
-      owned += 1;
-      if (input.seen.has(e.blueprint, e.identifier)) continue;
+      snapshot += 1;
+      if (input.seen.has(e.blueprint, e.identifier)) {
+        if (input.seen.existed(e.blueprint, e.identifier)) existedAndInSnapshot += 1;
+        continue;
+      }
       candidates.push({
         blueprint: e.blueprint,
         identifier: e.identifier,
@@ -151,33 +172,9 @@ async function ownedCandidates(input: ReconcileInput): Promise<{ owned: number; 
   // Not `for await`: its loop binding (a local of this suspended frame) would keep the previous
   // page of up to 5000 full entities alive while the next one is fetched and parsed. Each page goes
   // straight into `take` and is garbage once it returns.
-  const pages = input.port.ownedEntities({ ...input.context, before: input.startedAt })[Symbol.asyncIterator]();
+  const pages = input.port.ownedEntities({ ...input.context, before: input.before })[Symbol.asyncIterator]();
   while (take(await pages.next()));
-  return { owned, candidates };
-}
-
-/** Delete `toDelete` (§4.9 step 9) and record each one's outcome in `deletion`. */
-async function deleteAndRecord(input: ReconcileInput, toDelete: DeleteCandidate[], deletion: DeletionReport): Promise<void> {
-  const statuses = await deleteCandidates(input.port, toDelete, {
-    deleteDependents: input.flags.deleteDependentEntities,
-    batchSize: input.deleteBatchSize,
-    context: input.context,
-    signal: input.signal,
-    logger: input.logger,
-  });
-  for (const c of toDelete) {
-    const status = statuses.get(keyOf(c.blueprint, c.identifier)) ?? { action: 'not-deleted' as const, reason: 'no delete was sent' };
-    if (status.action === 'deleted') {
-      deletion.counts.deleted += 1;
-      deletion.deletedByBlueprint[c.blueprint] = (deletion.deletedByBlueprint[c.blueprint] ?? 0) + 1;
-      addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'deleted', reason: CANDIDATE_REASON });
-    } else if (status.action === 'delete-failed') {
-      deletion.counts.failed += 1;
-      addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'delete-failed', reason: `${CANDIDATE_REASON}; delete failed: ${status.error}` });
-    } else {
-      addRow(deletion, { blueprint: c.blueprint, identifier: c.identifier, action: 'not-deleted', reason: `${CANDIDATE_REASON}; ${status.reason}` });
-    }
-  }
+  return { owned: snapshot + input.seen.existedCount - existedAndInSnapshot, candidates };
 }
 
 /**
@@ -203,6 +200,7 @@ async function retryFailed(input: ReconcileInput): Promise<number> {
     if (result.status === 'upserted') {
       reingested += 1;
       input.seen.add(blueprint, result.identifier, entity.relations);
+      if (result.created !== undefined) input.seen.noteExisted(blueprint, result.identifier, !result.created);
     }
   }
   if (reingested > 0) input.logger.info('[tide] failed upserts re-sent in dependency order', { reingested, of: input.failed.length });

@@ -24,6 +24,11 @@ export interface KindReport {
   unchanged: number;
   /** Kind errors: no handler, throwing handler, invalid raw items, selector errors. Any blocks deletions. */
   errors: string[];
+  /**
+   * Mapping fields that evaluated to `null`, by path, summed over the resource's pages; logged once when the
+   * resource ends. Absent when none did.
+   */
+  nulls?: Record<string, { program: string; count: number; required: boolean }>;
 }
 
 export type DeletionOutcome = 'deleted' | 'nothing-to-delete' | 'skipped' | 'planned';
@@ -39,14 +44,25 @@ export type DeletionSkipReason =
   | 'threshold-exceeded'
   | 'dry-run'
   | 'resync-error';
-export type DeletionAction = 'deleted' | 'kept-related-target' | 'not-deleted' | 'delete-failed';
+export type DeletionAction = 'deleted' | 'deleted-by-cascade' | 'kept-related-target' | 'kept-foreign-dependents' | 'not-deleted' | 'delete-failed';
 
-/** One delete candidate: owned by this integration and not produced by this resync. */
+/** An entity by its key. */
+export interface EntityKey {
+  blueprint: string;
+  identifier: string;
+}
+
+/**
+ * One delete candidate (owned by this integration and not produced by this resync), or, with action
+ * `deleted-by-cascade`, an entity of this integration that Port's cascade removed with one.
+ */
 export interface DeletionRow {
   blueprint: string;
   identifier: string;
   action: DeletionAction;
   reason: string;
+  /** With `kept-foreign-dependents`: the entities, not this integration's, that depend on it. */
+  dependents?: EntityKey[];
 }
 
 /** The deletion report of §4.10. */
@@ -61,7 +77,11 @@ export interface DeletionReport {
   threshold?: number;
   /** Why the snapshot could not be read (`previous-state-unknown`), or why the resync failed early (`resync-error`). */
   error?: string;
-  counts: { owned: number; seen: number; candidates: number; protected: number; deleted: number; failed: number };
+  /**
+   * `owned`: what the integration owned when the resync started (§4.9 step 7); `protected` also counts the
+   * candidates kept for foreign dependents; `cascaded`: entities of this integration Port's cascade removed.
+   */
+  counts: { owned: number; seen: number; candidates: number; protected: number; deleted: number; cascaded: number; failed: number };
   /** Deleted ids per blueprint (counts). */
   deletedByBlueprint: Record<string, number>;
   /** The first {@link MAX_DELETION_ROWS} candidate rows. */
@@ -93,6 +113,13 @@ export interface ResyncReport {
   kinds: KindReport[];
   /** Failed upserts that succeeded on the reconciliation retry (§4.9 step 1). */
   reingested: number;
+  /** Entities that in the end failed to upsert (after every retry) or to delete. */
+  failures: { upserts: number; deletes: number };
+  /**
+   * The one-shot exit status (§4.11): 0 completed with no entity failure, 1 failed or aborted, 2 completed
+   * with entity failures. `tide sail --once` exits with it; on Workers it is the report's.
+   */
+  exitCode: 0 | 1 | 2;
   deletion: DeletionReport;
 }
 
@@ -121,7 +148,7 @@ export function emptyDeletionReport(resyncId: string, outcome: DeletionOutcome, 
     resyncId,
     outcome,
     ...(skipReason ? { skipReason } : {}),
-    counts: { owned: 0, seen: 0, candidates: 0, protected: 0, deleted: 0, failed: 0 },
+    counts: { owned: 0, seen: 0, candidates: 0, protected: 0, deleted: 0, cascaded: 0, failed: 0 },
     deletedByBlueprint: {},
     rows: [],
     rowsOmitted: 0,
@@ -139,5 +166,27 @@ export function summariseDeletion(report: DeletionReport): string {
   const c = report.counts;
   const head = report.skipReason ? `${report.outcome} (${report.skipReason})` : report.outcome;
   const rate = report.rate === undefined ? '' : `, rate ${report.rate.toFixed(3)} vs threshold ${report.threshold}`;
-  return `deletions ${head}: owned ${c.owned}, seen ${c.seen}, candidates ${c.candidates}, protected ${c.protected}, deleted ${c.deleted}, failed ${c.failed}${rate}`;
+  const cascaded = c.cascaded ? ` (+${c.cascaded} by cascade)` : '';
+  return `deletions ${head}: owned ${c.owned}, seen ${c.seen}, candidates ${c.candidates}, protected ${c.protected}, deleted ${c.deleted}${cascaded}, failed ${c.failed}${rate}`;
+}
+
+/** Entity failures and the exit status of a resync that ended with `status` (§4.11). */
+export function resyncOutcome(
+  status: ResyncStatus,
+  kinds: readonly KindReport[],
+  reingested: number,
+  deletion: DeletionReport,
+): Pick<ResyncReport, 'failures' | 'exitCode'> {
+  const upserts = Math.max(0, kinds.reduce((n, k) => n + k.failed, 0) - reingested);
+  const failures = { upserts, deletes: deletion.counts.failed };
+  if (status !== 'completed') return { failures, exitCode: 1 };
+  return { failures, exitCode: upserts + failures.deletes > 0 ? 2 : 0 };
+}
+
+/** What the exit status means, with the counts: the last line of a one-shot run and of the resync's log. */
+export function describeOutcome(report: Pick<ResyncReport, 'status' | 'failures' | 'exitCode'>): string {
+  const { upserts, deletes } = report.failures;
+  if (report.exitCode === 2) return `the resync completed, but ${upserts} ${upserts === 1 ? 'entity' : 'entities'} failed to upsert and ${deletes} to delete`;
+  if (report.exitCode === 0) return 'the resync completed; every entity write and delete succeeded';
+  return `the resync ${report.status}`;
 }

@@ -33,6 +33,8 @@ export interface ResourceRunShared {
   examples?: ExamplesCollector;
   /** Receives each batch's entities that passed the selector (dropped ones already removed). */
   onEntities(entities: Entity[], report: KindReport): Promise<void>;
+  /** The resource ended (`stopped`: by an abort); not called when a step pauses inside it. */
+  onResourceEnd?(report: KindReport, stopped: boolean): Promise<void>;
   /** Called with the live counters after each page and when the resource ends (a CLI's progress display). */
   onProgress?: (report: Readonly<KindReport>) => void;
 }
@@ -94,30 +96,64 @@ export async function runResource(shared: ResourceRunShared, resource: ResourceC
   };
   const examples = shared.examples?.forResource(resource.kind);
   let status: ResourceOutcome['status'] = 'done';
+  let ended = false;
   try {
-    for await (const event of extractUnits(handlers, ctx, cp, onError)) {
-      if (event.type === 'page') {
-        try {
-          await examples?.offer(event.items);
-          if (!(await processPage(shared, resource, index, report, event.items, logger))) return { status: (status = 'aborted'), report };
-        } catch (error) {
-          onError(`unexpected error: ${message(error)}`);
-          return { status, report };
-        }
-        shared.onProgress?.(report);
-        if (shared.signal.aborted) return { status: (status = 'aborted'), report };
-        await step.afterPage(resource.kind, event.items.length);
-        if (!event.resumable) continue;
-      }
-      await step.save();
-      if (step.overBudget()) return { status: (status = 'paused'), report };
-    }
-    if (shared.signal.aborted) status = 'aborted';
-    return { status, report };
+    status = await walk({ shared, resource, index, step, ctx, handlers, report, logger, onError, examples });
+    ended = status !== 'paused';
   } finally {
     // A stopped resync sends nothing more; a paused one goes on filling its examples in the next step.
     if (status === 'done') await examples?.flush();
+    if (ended) {
+      await shared.onResourceEnd?.(report, status === 'aborted');
+      logNulls(report, logger);
+    }
     shared.onProgress?.(report);
+  }
+  return { status, report };
+}
+
+/** One resource run, as `walk` sees it. */
+interface Walk {
+  shared: ResourceRunShared;
+  resource: ResourceConfig;
+  index: number;
+  step: ResourceStep;
+  ctx: KindContext;
+  handlers: Exclude<ReturnType<typeof resolveHandlers>, string>;
+  report: KindReport;
+  logger: Logger;
+  onError: (text: string) => void;
+  examples: ReturnType<ExamplesCollector['forResource']> | undefined;
+}
+
+/** The resource's pages from where its checkpoint stands; `paused` at a resumable point over budget. */
+async function walk({ shared, resource, index, step, ctx, handlers, report, logger, onError, examples }: Walk): Promise<ResourceOutcome['status']> {
+  for await (const event of extractUnits(handlers, ctx, step.cp, onError)) {
+    if (event.type === 'page') {
+      try {
+        await examples?.offer(event.items);
+        if (!(await processPage(shared, resource, index, report, event.items, logger))) return 'aborted';
+      } catch (error) {
+        onError(`unexpected error: ${message(error)}`);
+        return 'done';
+      }
+      shared.onProgress?.(report);
+      if (shared.signal.aborted) return 'aborted';
+      await step.afterPage(resource.kind, event.items.length);
+      if (!event.resumable) continue;
+    }
+    await step.save();
+    if (step.overBudget()) return 'paused';
+  }
+  return shared.signal.aborted ? 'aborted' : 'done';
+}
+
+/** Fields that evaluated to `null` on the resource's pages: one line per path, with the count (§3). */
+function logNulls(report: KindReport, logger: Logger): void {
+  for (const [path, n] of Object.entries(report.nulls ?? {})) {
+    const required = n.required ? ' (required by the blueprint)' : '';
+    const line = `[${report.label}] mapping evaluated to null for ${n.count} ${n.count === 1 ? 'entity' : 'entities'}: ${path} = ${n.program}${required}`;
+    logger[n.required ? 'error' : 'warn'](line, { resource: report.label, path, program: n.program, count: n.count });
   }
 }
 
@@ -144,7 +180,15 @@ export async function processPage(
   }
   for (const [b, batch] of batches.entries()) {
     if (shared.signal.aborted) return false;
-    for (const line of formatBatchReport(batch, { label: report.label, skipped: b === 0 ? skipped : undefined })) logger[line.level === 'error' ? 'error' : 'warn'](line.message);
+    // Null fields are summed per path and logged once when the resource ends (logNulls).
+    for (const m of batch.misconfigurations) {
+      const nulls = (report.nulls ??= {});
+      const known = nulls[m.path];
+      if (known) known.count += m.count;
+      else nulls[m.path] = { program: m.program, count: m.count, required: m.severity === 'ERROR' };
+    }
+    const lines = formatBatchReport({ ...batch, misconfigurations: [] }, { label: report.label, skipped: b === 0 ? skipped : undefined });
+    for (const line of lines) logger[line.level === 'error' ? 'error' : 'warn'](line.message);
     for (const s of batch.selectorErrors) addKindError(report, s.message);
     const passedItems = batch.dropped.of / mappingCount;
     report.filtered += batch.itemCount - batch.selectorErrors.length - passedItems;

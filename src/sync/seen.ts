@@ -17,7 +17,22 @@ export interface SeenKeys {
   has(blueprint: string, identifier: string): boolean;
   readonly size: number;
   relationValues(): Iterable<[string, string, ReadonlySet<string>]>;
+  /**
+   * Whether Port already had this entity when this resync first wrote it (a bulk result's `created:
+   * false`, an update on the single route, or an owned entity the skip-unchanged lookup found). Only the
+   * first answer per key counts: a later write of an entity this resync created answers `created: false`
+   * too. Adds the key if absent. Feeds `ownedAtStart` (§4.9 step 7).
+   */
+  noteExisted(blueprint: string, identifier: string, existed: boolean): void;
+  /** True when the first answer noted for this key was "it existed". */
+  existed(blueprint: string, identifier: string): boolean;
+  /** Keys noted as existing. */
+  readonly existedCount: number;
 }
+
+/** The flag of a key whose first noted answer was "created by this resync" / "existed before it". */
+const CREATED = 1;
+const EXISTED = 2;
 
 /**
  * A set of strings packed into typed arrays (off the JS heap) instead of a `Set<string>`.
@@ -39,21 +54,47 @@ export class CompactStringSet {
   private slots = new Int32Array(256);
   /** The hash of the entry in the same slot, to skip most byte comparisons. */
   private hashes = new Int32Array(256);
+  /** A small flag per entry (0 until `setFlag`), one byte per slot. */
+  private flags = new Uint8Array(256);
   private narrowCount = 0;
   private readonly wide = new Set<string>();
+  private readonly wideFlags = new Map<string, number>();
 
   get size(): number {
     return this.narrowCount + this.wide.size;
   }
 
   add(value: string): void {
+    this.slotOf(value, true);
+  }
+
+  /** Set `flag` on `value` (added if absent) unless it already has one; returns the flag it had (0: none). */
+  setFlag(value: string, flag: number): number {
+    const slot = this.slotOf(value, true);
+    const had = slot === undefined ? (this.wideFlags.get(value) ?? 0) : this.flags[slot]!;
+    if (had !== 0) return had;
+    if (slot === undefined) this.wideFlags.set(value, flag);
+    else this.flags[slot] = flag;
+    return 0;
+  }
+
+  /** The flag of `value` (0: none, or absent). */
+  flagOf(value: string): number {
+    const hash = narrowHash(value);
+    if (hash === undefined) return this.wideFlags.get(value) ?? 0;
+    const slot = this.find(value, hash);
+    return this.slots[slot] === 0 ? 0 : this.flags[slot]!;
+  }
+
+  /** The slot of `value`, adding it when `add` (undefined for a wide string, kept in the plain set). */
+  private slotOf(value: string, add: boolean): number | undefined {
     const hash = narrowHash(value);
     if (hash === undefined) {
-      this.wide.add(value);
-      return;
+      if (add) this.wide.add(value);
+      return undefined;
     }
     let slot = this.find(value, hash);
-    if (this.slots[slot] !== 0) return;
+    if (this.slots[slot] !== 0 || !add) return slot;
     if ((this.narrowCount + 1) * 2 > this.slots.length) {
       this.rehash(this.slots.length * 2);
       slot = this.find(value, hash);
@@ -71,6 +112,7 @@ export class CompactStringSet {
     this.slots[slot] = at + 1;
     this.hashes[slot] = hash;
     this.narrowCount += 1;
+    return slot;
   }
 
   has(value: string): boolean {
@@ -99,8 +141,10 @@ export class CompactStringSet {
   private rehash(capacity: number): void {
     const oldSlots = this.slots;
     const oldHashes = this.hashes;
+    const oldFlags = this.flags;
     const slots = new Int32Array(capacity);
     const hashes = new Int32Array(capacity);
+    const flags = new Uint8Array(capacity);
     const mask = capacity - 1;
     for (let s = 0; s < oldSlots.length; s++) {
       const entry = oldSlots[s]!;
@@ -109,9 +153,11 @@ export class CompactStringSet {
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = entry;
       hashes[slot] = oldHashes[s]!;
+      flags[slot] = oldFlags[s]!;
     }
     this.slots = slots;
     this.hashes = hashes;
+    this.flags = flags;
   }
 
   private reserve(bytes: number): void {
@@ -142,15 +188,13 @@ export class SeenSet implements SeenKeys {
    */
   private readonly keys = new Map<string, CompactStringSet>();
   private count = 0;
+  private existing = 0;
   /** blueprint → relation name → target identifiers. */
   private readonly relations = new Map<string, Map<string, Set<string>>>();
 
   /** Record a seen entity under the identifier Port resolved (or the plain mapped one). */
   add(blueprint: string, identifier: string, relations?: Record<string, unknown>): void {
-    // Normalised as `keyOf` does, so a numeric identifier at run time is its decimal string.
-    const bp = normaliseIdentifier(blueprint);
-    let ids = this.keys.get(bp);
-    if (!ids) this.keys.set(bp, (ids = new CompactStringSet()));
+    const ids = this.idsOf(blueprint);
     const before = ids.size;
     ids.add(normaliseIdentifier(identifier));
     this.count += ids.size - before;
@@ -172,6 +216,30 @@ export class SeenSet implements SeenKeys {
 
   get size(): number {
     return this.count;
+  }
+
+  noteExisted(blueprint: string, identifier: string, existed: boolean): void {
+    const ids = this.idsOf(blueprint);
+    const before = ids.size;
+    const had = ids.setFlag(normaliseIdentifier(identifier), existed ? EXISTED : CREATED);
+    this.count += ids.size - before;
+    if (had === 0 && existed) this.existing += 1;
+  }
+
+  existed(blueprint: string, identifier: string): boolean {
+    return this.keys.get(normaliseIdentifier(blueprint))?.flagOf(normaliseIdentifier(identifier)) === EXISTED;
+  }
+
+  get existedCount(): number {
+    return this.existing;
+  }
+
+  /** The identifiers of a blueprint, normalised as `keyOf` does (a numeric identifier at run time is its decimal string). */
+  private idsOf(blueprint: string): CompactStringSet {
+    const bp = normaliseIdentifier(blueprint);
+    let ids = this.keys.get(bp);
+    if (!ids) this.keys.set(bp, (ids = new CompactStringSet()));
+    return ids;
   }
 
   /** `[blueprint, relationName, values]` for every relation a seen entity set to a plain identifier. */

@@ -17,14 +17,15 @@ import type { Entity, PortAppConfig } from '../mapping/index.ts';
 import type { ResyncCheckpoint, ResyncCheckpointStore } from './checkpoint.ts';
 import { newCheckpoint } from './checkpoint.ts';
 import { createBatchWriter } from './batch-writer.ts';
-import type { BatchWriterOptions } from './batch-writer.ts';
+import type { BatchSink, BatchWriterOptions } from './batch-writer.ts';
 import type { AbortReason } from './coordinator.ts';
 import { createExamplesCollector } from './examples.ts';
 import type { CallContext } from './port.ts';
 import { reconcile } from './reconcile.ts';
 import type { ReconcileResult } from './reconcile.ts';
 import type { DeletionReport, KindReport, ResyncReport } from './report.ts';
-import { RESYNC_ENGINE, emptyDeletionReport, summariseDeletion } from './report.ts';
+import { RESYNC_ENGINE, emptyDeletionReport, resyncOutcome, summariseDeletion } from './report.ts';
+import { onPortClock } from './port-clock.ts';
 import { runResource } from './resource.ts';
 import type { ResyncStateOptions } from './resync-state.ts';
 import { finishedPatch, reportResyncState, runningPatch, stateOptionsFor } from './resync-state.ts';
@@ -72,7 +73,7 @@ export interface EngineMode {
   /** Compute only: no hook runs and reconciliation deletes nothing (the port given writes nothing either). */
   dryRun?: boolean;
   /** What receives each batch's selector-passing entities; default: the batch writer (diff, upsert, seen). */
-  sink?: (options: BatchWriterOptions) => (entities: Entity[], kind: KindReport) => Promise<void>;
+  sink?: (options: BatchWriterOptions) => BatchSink;
   /** Where the mapping comes from; default: the integration's config in Port. */
   mapping?: (deps: ResyncDeps, context: CallContext) => Promise<{ raw: unknown; source: string }>;
   /** Receives reconciliation's result (plan lists the would-be deletions). */
@@ -147,15 +148,23 @@ function reportOf(run: Run, status: ResyncReport['status'], deletion: DeletionRe
     errors: cp.errors,
     kinds: cp.kinds,
     reingested,
+    ...resyncOutcome(status, cp.kinds, reingested, deletion),
     deletion,
   };
 }
 
-/** Stopped by a newer resync or shutdown: no reconciliation, no hook, no resync state (§4.8). */
-function aborted(run: Run): StepResult {
-  const report = reportOf(run, 'aborted', emptyDeletionReport(run.cp.resyncId, 'skipped', 'aborted'), 0);
+/**
+ * Stopped by a newer resync or shutdown: no (further) reconciliation, no hook, no resync state (§4.8).
+ * Stopped during its delete phase, it reports the deletions it made (§4.10): `deletion` is what
+ * reconciliation recorded before it stopped.
+ */
+function aborted(run: Run, deletion?: DeletionReport): StepResult {
+  const made = deletion !== undefined && deletion.counts.deleted + deletion.counts.cascaded > 0;
+  const report = reportOf(run, 'aborted', made ? { ...deletion, skipReason: 'aborted' } : emptyDeletionReport(run.cp.resyncId, 'skipped', 'aborted'), 0);
   report.abortReason = run.options.abortReason?.() ?? 'superseded';
-  run.logger.info(`resync aborted (${report.abortReason}); nothing deleted`, { deletion: report.deletion });
+  const c = report.deletion.counts;
+  const what = made ? `${c.deleted + c.cascaded} deleted before it stopped` : 'nothing deleted';
+  run.logger.info(`resync aborted (${report.abortReason}); ${what}`, { deletion: report.deletion });
   return { status: 'aborted', resyncId: run.cp.resyncId, report };
 }
 
@@ -167,8 +176,10 @@ async function finish(run: Run, status: 'completed' | 'failed', deletion: Deleti
   const report = reportOf(run, status, deletion, reingested);
   await reportResyncState(run.stateOptions, finishedPatch(run.stateOptions, status, deps.now()), run.context);
   const outcome = `after ${cp.steps} step(s), ${cp.pages} page(s); ${summariseDeletion(deletion)}`;
+  const { upserts, deletes } = report.failures;
+  const head = report.exitCode === 2 ? `completed with failures: ${upserts} entities failed to upsert, ${deletes} to delete (exit code 2)` : status;
   if (run.mode.dryRun) run.logger.info(`plan computed ${outcome}`, { deletion });
-  else run.logger[status === 'completed' ? 'info' : 'error'](`resync ${status} ${outcome}`, { deletion });
+  else run.logger[report.exitCode === 0 ? 'info' : 'error'](`resync ${head} ${outcome}`, { deletion, failures: report.failures, exitCode: report.exitCode });
   const current = await run.store.load();
   if (current?.resyncId === cp.resyncId) await run.store.clear();
   return { status: 'done', report };
@@ -180,6 +191,18 @@ function failEarly(run: Run, error: string): Promise<StepResult> {
   const deletion = emptyDeletionReport(run.cp.resyncId, 'skipped', 'resync-error');
   deletion.error = error;
   return finish(run, 'failed', deletion);
+}
+
+/**
+ * The resync's start on Port's clock (the owned snapshot's `before`, §4.9 step 5), once Port has answered
+ * this resync at least once (the resync-state PATCH, the mapping read).
+ */
+function portStart(deps: ResyncDeps, cp: ResyncCheckpoint, logger: Logger): string {
+  const local = Date.parse(cp.startedAt);
+  const offset = deps.port.clockOffset?.();
+  const before = onPortClock(local, offset);
+  if (before !== local) logger.info('[tide] Port’s clock differs from this host’s; the resync’s start is taken on Port’s clock', { startedAt: cp.startedAt, onPortClock: new Date(before).toISOString(), offsetMs: offset });
+  return new Date(before).toISOString();
 }
 
 /** State `running`, the mapping snapshot, hook `onResyncStart`. Returns a result when the resync ends here. */
@@ -197,6 +220,7 @@ async function startPhase(run: Run): Promise<StepResult | undefined> {
     logger.error(`[tide] ${text}; the resync writes nothing`);
     return failEarly(run, text);
   }
+  cp.before = portStart(deps, cp, logger);
   deps.port.clearBlueprintCache();
   if (deps.integration.onResyncStart && !run.mode.dryRun) {
     try {
@@ -221,12 +245,21 @@ async function resourcesPhase(run: Run, config: PortAppConfig, budget: StepBudge
   const { deps, cp, logger, context, signal } = run;
   const { settings, port } = deps;
   const flags = { merge: config.enableMergeEntity, createMissingRelatedEntities: config.createMissingRelatedEntities };
-  const sink = (run.mode.sink ?? createBatchWriter)({ port, context, logger, flags, seen: run.store.seen(), failed: cp.failed });
+  const sink = (run.mode.sink ?? createBatchWriter)({ port, context, logger, flags, seen: run.store.seen(), failed: cp.failed, cp });
   const examples = createExamplesCollector(
     { enabled: settings.sendRawDataExamples !== false, port, identifier: settings.integration.identifier, context, logger, sensitiveValues: deps.sensitiveValues },
     cp,
   );
-  const shared = { ...deps, config: settings.integration.config ?? {}, logger, attributes: cp.attributes, signal, examples, onEntities: sink };
+  const shared = {
+    ...deps,
+    config: settings.integration.config ?? {},
+    logger,
+    attributes: cp.attributes,
+    signal,
+    examples,
+    onEntities: (entities: Entity[], kind: KindReport) => sink.write(entities, kind),
+    onResourceEnd: sink.end && ((kind: KindReport, stopped: boolean) => sink.end!(kind, stopped)),
+  };
   let items = 0;
   let last = 0;
   const step = {
@@ -259,7 +292,7 @@ async function reconcilePhase(run: Run, config: PortAppConfig): Promise<StepResu
   const result = await reconcile({
     port: deps.port,
     resyncId: cp.resyncId,
-    startedAt: cp.startedAt,
+    before: cp.before ?? cp.startedAt,
     flags: config,
     seen: run.store.seen(),
     failed: cp.failed,
@@ -272,7 +305,7 @@ async function reconcilePhase(run: Run, config: PortAppConfig): Promise<StepResu
     deleteBatchSize: deps.settings.deleteEntitiesMaxBatchSize ?? 1000,
     dryRun: run.mode.dryRun,
   });
-  if (run.signal.aborted) return aborted(run);
+  if (run.signal.aborted) return aborted(run, result.deletion);
   run.mode.onReconciled?.(result);
   if (result.deletion.error) cp.errors.push(`reconciliation: ${result.deletion.error}`);
   let status: 'completed' | 'failed' = result.failed ? 'failed' : 'completed';

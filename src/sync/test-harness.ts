@@ -7,6 +7,7 @@ import { createMemoryLogger } from '../logging/logger.ts';
 import { createMapper } from '../mapping/index.ts';
 import { createPortClient } from '../port/index.ts';
 import type { PortClient } from '../port/index.ts';
+import { emulatorClient } from '../testing/emulator-client.ts';
 import type { ResyncRunner, ResyncRunnerOptions, SyncPort } from './index.ts';
 import { createResyncRunner } from './index.ts';
 
@@ -42,46 +43,14 @@ export interface EmulatorHandle {
   fetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export interface LoggedRequest {
-  seq: number;
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  body: any;
-  status: number;
-  response: any;
-  userAgent: string | null;
-  oceanInfo: Record<string, string>;
-}
+export type { EmulatorLoggedRequest as LoggedRequest } from '../testing/emulator-client.ts';
 
-/** Admin and observation calls against the emulator. */
+/** Admin and observation calls against the emulator: the one test client, plus this harness's integration. */
 export function emulatorControls(emu: EmulatorHandle) {
-  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const response = await emu.fetch(`/_emulator${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`emulator ${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const client = emulatorClient({ baseUrl: emu.baseUrl, fetch: (url, init) => emu.fetch(url.slice(emu.baseUrl.length), init) });
   return {
-    admin,
-    seed: (seed: Record<string, unknown>) => admin('POST', '/seed', seed),
-    /** Full rows, including `datasource`. */
-    entities: async (blueprint: string): Promise<Array<Record<string, any>>> => (await admin('GET', `/entities?blueprint=${encodeURIComponent(blueprint)}`)).entities,
-    ids: async (blueprint: string): Promise<string[]> =>
-      (await admin('GET', `/entities?blueprint=${encodeURIComponent(blueprint)}`)).entities.map((e: { identifier: string }) => e.identifier).sort(),
-    requests: async (filter: { method?: string; path?: string; since?: number } = {}): Promise<LoggedRequest[]> => {
-      const q = new URLSearchParams({ limit: '100000' });
-      if (filter.method) q.set('method', filter.method);
-      if (filter.path) q.set('path', filter.path);
-      if (filter.since !== undefined) q.set('since', String(filter.since));
-      return (await admin('GET', `/requests?${q}`)).requests;
-    },
-    clearRequests: () => admin('DELETE', '/requests'),
-    examples: async (): Promise<any> => admin('GET', `/integrations/${IDENTIFIER}/examples`),
+    ...client,
+    examples: (): Promise<any> => client.admin('GET', `/integrations/${IDENTIFIER}/examples`),
   };
 }
 
@@ -91,6 +60,8 @@ export interface HarnessOptions {
   settings?: Partial<ResyncRunnerOptions['settings']>;
   sensitiveValues?: string[];
   blueprints?: object[];
+  /** Sees every Port request the runner sends, before it is sent (tests act at a precise point of a resync). */
+  observe?: (method: string, path: string, body: string | undefined) => void;
 }
 
 /** Seed blueprints and the integration with its mapping, and build a runner on the real Port client. */
@@ -106,6 +77,8 @@ export async function createHarness(emu: EmulatorHandle, options: HarnessOptions
     userAgent: { type: TYPE, version: VERSION, identifier: IDENTIFIER },
     fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+      const body = typeof init?.body === 'string' ? init.body : undefined;
+      options.observe?.((init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase(), url.pathname, body);
       return emu.fetch(`${url.pathname}${url.search}`, init);
     }) as typeof fetch,
     sleep: async () => {},

@@ -158,12 +158,16 @@ describe('coordinator', () => {
 /** An in-memory Port with owned entities and a log of deletes. */
 function memoryPort(owned: Array<{ blueprint: string; identifier: string; relations?: Record<string, unknown> }>) {
   const deletes: Array<{ blueprint: string; ids: string[]; dependents: boolean | undefined }> = [];
-  const port: Pick<SyncPort, 'upsertEntity' | 'ownedEntities' | 'getBlueprint' | 'deleteEntities'> = {
+  const port: Pick<SyncPort, 'upsertEntity' | 'ownedEntities' | 'getBlueprint' | 'deleteEntities' | 'listBlueprints' | 'searchEntities' | 'ownershipRules'> = {
     upsertEntity: async (_bp, e) => ({ status: 'upserted', identifier: String(e.identifier) }),
     async *ownedEntities() {
       yield owned.map((o) => ({ relations: {}, ...o }));
     },
     getBlueprint: async () => ({ identifier: 'svc', relations: { owner: { target: 'team' } } }),
+    // No blueprint relates to another, so nothing depends on a candidate.
+    listBlueprints: async () => [],
+    searchEntities: async () => ({ entities: [], matchingBlueprints: [], failedBlueprints: [] }),
+    ownershipRules: () => [],
     deleteEntities: async (blueprint, ids, o) => {
       deletes.push({ blueprint, ids, dependents: o?.deleteDependents });
       return { deleted: ids, failed: [] };
@@ -175,7 +179,7 @@ function memoryPort(owned: Array<{ blueprint: string; identifier: string; relati
 const baseInput = (port: ReturnType<typeof memoryPort>['port'], seen: SeenSet, threshold: number) => ({
   port,
   resyncId: 'r',
-  startedAt: new Date(0).toISOString(),
+  before: new Date(0).toISOString(),
   flags: { deleteDependentEntities: true, createMissingRelatedEntities: true, enableMergeEntity: true, entityDeletionThreshold: threshold },
   seen,
   failed: [],

@@ -28,6 +28,11 @@ export interface UpsertCounts {
   failed: number;
 }
 
+/** What one call wrote: the counts, and every failed entity (`transient`: its request got no answer, §4.6). */
+export interface UpsertOutcome extends UpsertCounts {
+  failures: Array<FailedEntity & { transient: boolean }>;
+}
+
 /** Group entities by normalised blueprint, in order of first appearance. */
 export function groupByBlueprint<T extends { blueprint: unknown }>(entities: readonly T[]): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -41,9 +46,10 @@ export function groupByBlueprint<T extends { blueprint: unknown }>(entities: rea
 }
 
 /**
- * Upsert the entities and record the outcome: successes are seen under Port's identifier; failures
- * are seen under their own (plain) identifier so a transient write error never causes a deletion,
- * and are pushed to `failedOut` when given; dropped ones (unresolved search identifier) are neither.
+ * Upsert the entities and record the outcome: successes are seen under Port's identifier, with whether Port
+ * already had them (`created: false`, §4.9 step 7); failures are seen under their own (plain) identifier so
+ * a transient write error never causes a deletion, and returned; dropped ones (unresolved search
+ * identifier) are neither.
  */
 export async function upsertEntities(
   port: Pick<SyncPort, 'upsertEntities'>,
@@ -51,9 +57,8 @@ export async function upsertEntities(
   flags: UpsertFlags,
   context: CallContext,
   seen: SeenKeys,
-  failedOut?: FailedEntity[],
-): Promise<UpsertCounts> {
-  const counts: UpsertCounts = { upserted: 0, dropped: 0, failed: 0 };
+): Promise<UpsertOutcome> {
+  const outcome: UpsertOutcome = { upserted: 0, dropped: 0, failed: 0, failures: [] };
   for (const [blueprint, group] of groupByBlueprint(entities)) {
     const results = await port.upsertEntities(blueprint, group, {
       ...context,
@@ -63,17 +68,18 @@ export async function upsertEntities(
     group.forEach((entity, i) => {
       const result = results[i] ?? { status: 'failed' as const };
       if (result.status === 'upserted') {
-        counts.upserted += 1;
+        outcome.upserted += 1;
         seen.add(blueprint, result.identifier, entity.relations);
+        if (result.created !== undefined) seen.noteExisted(blueprint, result.identifier, !result.created);
       } else if (result.status === 'dropped') {
-        counts.dropped += 1;
+        outcome.dropped += 1;
       } else {
-        counts.failed += 1;
+        outcome.failed += 1;
         // A failed search-identified entity has no known key, so it adds nothing to the seen set (§3.7).
         if (!isSearchQuery(entity.identifier)) seen.add(blueprint, normaliseIdentifier(entity.identifier), entity.relations);
-        failedOut?.push({ blueprint, entity });
+        outcome.failures.push({ blueprint, entity, transient: 'transient' in result && result.transient === true });
       }
     });
   }
-  return counts;
+  return outcome;
 }

@@ -44,6 +44,7 @@ export function sampleCheckpoint(resyncId: string): ResyncCheckpoint {
   return {
     resyncId,
     startedAt: '2024-05-01T12:00:00.000Z',
+    before: '2024-05-01T11:55:00.000Z',
     phase: 'resources',
     mapping: { resources: [{ kind: 'service', selector: { query: '.name | test("^a\\\\d+")' }, port: { entity: { mappings: { identifier: '.id', blueprint: '"service"' } } } }] },
     mappingSource: 'Port integration config',
@@ -58,6 +59,8 @@ export function sampleCheckpoint(resyncId: string): ResyncCheckpoint {
       { blueprint: 'service', entity: { identifier: 'svc-1', blueprint: 'service', title: 'Sërvice 1', properties: { tags: ['a', 'b'], n: 0 }, relations: { owner: 'team-a', deps: [] } } },
       { blueprint: 'service', entity: { identifier: { combinator: 'and', rules: [{ property: 'name', operator: '=', value: 'x' }] }, blueprint: 'service', properties: {}, relations: {} } },
     ],
+    requeue: [{ blueprint: 'service', entity: { identifier: 'svc-9', blueprint: 'service', title: 'Nine', properties: { n: 9 }, relations: {} } }],
+    undeclared: { service: ['nickname', 'ünïcödé'] },
     attributes: { cache: { 'ключ': [1, 2, 3] }, empty: {} },
     examplesSent: ['team', 'service'],
     examples: { kind: 'service', items: [{ id: 'svc-1', secret: '[REDACTED]' }] },
@@ -72,6 +75,7 @@ function assertSeenEmpty(seen: SeenKeys, what: string): void {
   assertEqual(seen.size, 0, `${what}: seen().size`);
   assertEqual(seen.has('service', 'svc-1'), false, `${what}: seen().has(service, svc-1)`);
   assertEqual([...seen.relationValues()].length, 0, `${what}: seen().relationValues()`);
+  assertEqual(seen.existedCount, 0, `${what}: seen().existedCount`);
 }
 
 /** Register the checkpoint store contract cases through `options.test`; test names start with `name`. */
@@ -118,6 +122,7 @@ export function testCheckpointStore(
   it('clear forgets the checkpoint, every seen key and every relation value; the next resync starts empty', async ({ store }) => {
     await store.save(sampleCheckpoint('resync-1'));
     for (let i = 0; i < 50; i++) store.seen().add('service', `svc-${i}`, { owner: `team-${i % 3}` });
+    for (let i = 0; i < 10; i++) store.seen().noteExisted('service', `svc-${i}`, i % 2 === 0);
     await store.clear();
     assertEqual(await store.load(), undefined, 'load() after clear');
     assertSeenEmpty(store.seen(), 'after clear');

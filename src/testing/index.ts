@@ -39,6 +39,8 @@ export type { CheckpointStoreContractOptions, CheckpointStoreSubject } from './c
 export { AWKWARD_SEEN_KEYS, testSeenKeys } from './seen-keys-contract.ts';
 export type { SeenKeysContractOptions, SeenKeysSubject } from './seen-keys-contract.ts';
 export { runtimeContract } from './runtime-contract.ts';
+export { emulatorClient } from './emulator-client.ts';
+export type { EmulatorAnswer, EmulatorClient, EmulatorClientOptions, EmulatorEntity, EmulatorLoggedRequest, RequestFilter, SendOptions } from './emulator-client.ts';
 export { resyncInto } from './resync.ts';
 export type { ResyncIntoOptions, ResyncIntoResult } from './resync.ts';
 export type { RuntimeContractOptions, RuntimeHarness, RuntimeInstance, RuntimeResyncReport } from './runtime-contract.ts';

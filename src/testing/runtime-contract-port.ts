@@ -3,77 +3,36 @@
  * through `/_emulator`, the integration through Port's API, plus the suite's assertions and a bounded wait.
  */
 
-export interface CatalogEntity {
-  blueprint: string;
-  identifier: string;
-  title: string | null;
-  properties: Record<string, unknown>;
-  relations: Record<string, unknown>;
-  datasource: string | null;
-  updatedAt: string;
-}
+import { emulatorClient, type EmulatorEntity, type EmulatorLoggedRequest } from './emulator-client.ts';
 
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  status: number;
-  body: any;
-}
+export type CatalogEntity = EmulatorEntity;
+export type LoggedRequest = EmulatorLoggedRequest;
 
 interface ProbeTarget {
   emulatorUrl: string;
   credentials: { clientId: string; clientSecret: string };
-  adminFetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
-async function json(res: Response, what: string): Promise<any> {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-/** The emulator as the suite sees it. */
+/** The emulator as the suite sees it: the one test client (emulator-client.ts) plus the integration's routes. */
 export function createPortProbe(h: ProbeTarget) {
-  let token: string | undefined;
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
-    token ??= (
-      await json(
-        await fetch(`${h.emulatorUrl}/v1/auth/access_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(h.credentials) }),
-        'access token',
-      )
-    ).accessToken as string;
-    return fetch(`${h.emulatorUrl}/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const client = emulatorClient({ baseUrl: h.emulatorUrl, credentials: h.credentials });
+  const ok = <T>(answer: { status: number; body: T }, what: string): T => {
+    if (answer.status < 200 || answer.status >= 300) throw new Error(`${what}: HTTP ${answer.status} ${JSON.stringify(answer.body)?.slice(0, 300)}`);
+    return answer.body;
   };
   return {
-    /** A fresh org: no blueprints, entities, integrations or logged requests (credentials stay). */
-    async reset(): Promise<void> {
-      await json(await h.adminFetch('/reset', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 'POST /_emulator/reset');
-      token = undefined;
-    },
-    async entities(blueprint: string, datasource?: string): Promise<CatalogEntity[]> {
-      const q = new URLSearchParams({ blueprint, ...(datasource === undefined ? {} : { datasource }) });
-      return (await json(await h.adminFetch(`/entities?${q}`), 'GET /_emulator/entities')).entities as CatalogEntity[];
-    },
+    reset: () => client.reset(),
+    entities: (blueprint: string, datasource?: string) => client.entities(blueprint, datasource),
     /** The request log (Port API calls only), filtered by method and path glob. */
-    async requests(method: string, path?: string): Promise<LoggedRequest[]> {
-      const q = new URLSearchParams({ method, ...(path === undefined ? {} : { path }) });
-      return (await json(await h.adminFetch(`/requests?${q}`), 'GET /_emulator/requests')).requests as LoggedRequest[];
-    },
+    requests: (method: string, path?: string) => client.requests({ method, path }),
     async integration(identifier: string): Promise<Record<string, any> | undefined> {
-      const res = await api('GET', `/integration/${encodeURIComponent(identifier)}`);
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return undefined;
-      }
-      return (await json(res, `GET /v1/integration/${identifier}`)).integration;
+      const answer = await client.api('GET', `/v1/integration/${encodeURIComponent(identifier)}`);
+      if (answer.status === 404) return undefined;
+      return ok(answer, `GET /v1/integration/${identifier}`).integration;
     },
     /** Change the mapping as a user would, without the resync request Port would create. */
     async patchConfig(identifier: string, config: unknown): Promise<void> {
-      await json(await api('PATCH', `/integration/${encodeURIComponent(identifier)}/config`, { config }, { 'x-skip-resync': 'true' }), 'PATCH integration config');
+      ok(await client.api('PATCH', `/v1/integration/${encodeURIComponent(identifier)}/config`, { config }, { headers: { 'x-skip-resync': 'true' } }), 'PATCH integration config');
     },
   };
 }

@@ -20,6 +20,11 @@ export interface RuntimeResyncReport {
   status: 'completed' | 'failed' | 'aborted';
   /** The engine that ran it: the same step engine on every runtime (`RESYNC_ENGINE`). */
   engine: string;
+  /**
+   * The one-shot exit status (docs/behaviour.md §4.11): 0 clean, 1 failed or aborted, 2 completed with entity
+   * failures. The process's own on Node and Deno (`--once`), the report's on Workers.
+   */
+  exitCode: number;
 }
 
 /** One configured integration instance on the runtime under test. */
@@ -38,8 +43,6 @@ export interface RuntimeHarness {
   emulatorUrl: string;
   /** Machine credentials the emulator accepts (the suite reads and patches the integration with them). */
   credentials: { clientId: string; clientSecret: string };
-  /** The emulator's `/_emulator` controls: `adminFetch('/reset', { method: 'POST' })`. */
-  adminFetch(path: string, init?: RequestInit): Promise<Response>;
   /**
    * Build an instance from `OCEAN__…` settings (the harness adds the Port URL and credentials). Invalid
    * settings must reject, with a message naming the offending `OCEAN__…` variable.
@@ -74,7 +77,7 @@ export function runtimeContract(harnessFactory: () => RuntimeHarness | Promise<R
   let harness: Promise<RuntimeHarness> | undefined;
   let registered = 0;
   let finished = 0;
-  const total = 8;
+  const total = 9;
   const persons = (n: number) => fake.departments.flatMap((d) => Array.from({ length: n }, (_, i) => `${d}-${i}`)).sort();
 
   const check = (title: string, body: (h: RuntimeHarness, ctx: CheckContext) => Promise<void>) => {
@@ -97,10 +100,11 @@ export function runtimeContract(harnessFactory: () => RuntimeHarness | Promise<R
           instances.push(instance);
           return instance;
         },
-        async resync(instance, expected) {
+        async resync(instance, expected, exitCode = expected === 'completed' ? 0 : 1) {
           const report = await instance.resync();
           assertEqual(report.status, expected, `${h.name}: resync status`);
           assertEqual(report.engine, RESYNC_ENGINE, `${h.name}: the engine that ran the resync`);
+          assertEqual(report.exitCode, exitCode, `${h.name}: the exit status of the resync`);
         },
       };
       try {
@@ -176,6 +180,21 @@ export function runtimeContract(harnessFactory: () => RuntimeHarness | Promise<R
     assertEqual((await ctx.port.integration(ctx.identifier))?.resyncState?.status, 'failed', 'resyncState.status');
   });
 
+  check('a string mapped into a number property fails every person: completed, exit status 2, nothing deleted', async (_h, ctx) => {
+    const first = await ctx.configure(ctx.env());
+    await ctx.resync(first, 'completed');
+    await first.stop();
+    const mapping = (await ctx.port.integration(ctx.identifier))?.config as { resources: Array<any> } | undefined;
+    const personResource = mapping?.resources?.find((r) => r.kind === 'fake-person');
+    assertOk(personResource?.port?.entity?.mappings?.properties, 'the mapping has a fake-person resource with properties');
+    personResource.port.entity.mappings.properties.age = '"old"';
+    await ctx.port.patchConfig(ctx.identifier, mapping);
+    const second = await ctx.configure(ctx.env());
+    await ctx.resync(second, 'completed', 2);
+    assertEqual(ids(await ctx.port.entities('fake-person')), persons(AMOUNT), 'persons after the failed writes');
+    assertEqual((await ctx.port.requests('POST', '/v1/blueprints/*/bulk/entities/delete')).length, 0, 'bulk delete requests');
+  });
+
   check('a live event POSTed to /integration/webhook updates an entity in Port', async (_h, ctx) => {
     const instance = await ctx.configure(ctx.env({ OCEAN__BASE_URL: 'https://tide-contract.example.test' }));
     await ctx.resync(instance, 'completed');
@@ -226,7 +245,8 @@ interface CheckContext {
   port: ReturnType<typeof createPortProbe>;
   env(extra?: Record<string, string>): Record<string, string>;
   configure(env: Record<string, string>): Promise<RuntimeInstance>;
-  resync(instance: RuntimeInstance, expected: 'completed' | 'failed'): Promise<void>;
+  /** Run a resync and check its status and exit status (default: 0 when completed, 1 when failed). */
+  resync(instance: RuntimeInstance, expected: 'completed' | 'failed', exitCode?: number): Promise<void>;
 }
 
 const ids = (entities: CatalogEntity[]) => entities.map((e) => e.identifier).sort();

@@ -124,6 +124,29 @@ export function testSeenKeys(name: string, factory: () => SeenKeysSubject | Prom
     );
   });
 
+  it('existed: the first answer per key counts, and the key is seen', async ({ seen }) => {
+    assertEqual([seen.existedCount, seen.existed('service', 'svc-1')], [0, false], 'an empty set');
+    seen.noteExisted('service', 'svc-1', true);
+    seen.noteExisted('service', 'svc-1', false);
+    seen.noteExisted('service', 'svc-2', false);
+    seen.noteExisted('service', 'svc-2', true); // created by this resync, written again: still not "existed"
+    seen.add('service', 'svc-3');
+    seen.noteExisted('service', 'svc-3', true);
+    for (const [bp, id] of AWKWARD_SEEN_KEYS) seen.noteExisted(bp, id, id.length % 2 === 0);
+    const awkward = AWKWARD_SEEN_KEYS.filter(([, id]) => id.length % 2 === 0 && id !== 'svc-1');
+    assertEqual(seen.existedCount, 2 + awkward.length, 'existedCount');
+    assertEqual(
+      [seen.existed('service', 'svc-1'), seen.existed('service', 'svc-2'), seen.existed('service', 'svc-3'), seen.existed('team', 'svc-3')],
+      [true, false, true, false],
+      'existed() of svc-1, svc-2, svc-3 and a key never noted',
+    );
+    for (const [bp, id] of AWKWARD_SEEN_KEYS) {
+      assertOk(seen.has(bp, id), `has(${JSON.stringify(bp)}, ${JSON.stringify(id.slice(0, 40))}) once noted`);
+      if (!(bp === 'service' && id === 'svc-1')) assertEqual(seen.existed(bp, id), id.length % 2 === 0, `existed(${JSON.stringify(bp)}, ${JSON.stringify(id.slice(0, 40))})`);
+    }
+    assertEqual(seen.size, AWKWARD_SEEN_KEYS.length + 2, 'size');
+  });
+
   if (options.persistent) {
     it('persists: a reopened instance has every key and relation value added before', async (subject) => {
       if (!subject.reopen) throw new Error('a persistent seen set must provide reopen()');

@@ -1,34 +1,23 @@
 /** Test helpers inside workerd: the emulator's admin and Port API over loopback, the Durable Object, bounded waits. */
 import { env } from 'cloudflare:test';
+import { emulatorClient, type EmulatorClient } from 'port-tide/testing';
 import { inject } from 'vitest';
 import type { ResyncObjectRpc, ResyncObjectStatus, TideEnv } from '../types.ts';
 import { CLIENT_ID, CLIENT_SECRET, IDENTIFIER } from './constants.ts';
 
-const url = (): string => inject('emulatorUrl');
-let token: string | undefined;
+let client: EmulatorClient | undefined;
+/** The one test client of the emulator (`port-tide/testing`), over loopback, signed in as the Worker's client. */
+export const emulator = (): EmulatorClient =>
+  (client ??= emulatorClient({ baseUrl: inject('emulatorUrl'), credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } }));
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${url()}${path}`, {
-    method,
-    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+/** A `/_emulator` control call (`path` after `/_emulator`), whatever its status. */
+export const admin = (method: string, path: string, body?: unknown) => emulator().control(method, path, body);
 
-export const admin = (method: string, path: string, body?: unknown) => call(method, `/_emulator${path}`, body);
-
-export async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  token ??= (await call('POST', '/v1/auth/access_token', { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET })).body.accessToken;
-  return call(method, `/v1${path}`, body, { authorization: `Bearer ${token}` });
-}
+/** Port's API as the Worker's client; `path` after `/v1`. */
+export const api = (method: string, path: string, body?: unknown) => emulator().api(method, `/v1${path}`, body);
 
 /** Identifiers of a blueprint's entities, sorted. */
-export async function ids(blueprint: string): Promise<string[]> {
-  const r = await admin('GET', `/entities?blueprint=${encodeURIComponent(blueprint)}`);
-  return (r.body.entities as Array<{ identifier: string }>).map((e) => e.identifier).sort();
-}
+export const ids = (blueprint: string): Promise<string[]> => emulator().ids(blueprint);
 
 export const DATASOURCE = `port-ocean/fake/0.1.0/${IDENTIFIER}/exporter`;
 

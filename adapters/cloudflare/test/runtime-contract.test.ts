@@ -26,7 +26,6 @@ function workersHarness(): RuntimeHarness {
     name: 'workerd',
     emulatorUrl,
     credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
-    adminFetch: (path, init) => fetch(`${emulatorUrl}/_emulator${path}`, init),
     async configure(vars): Promise<RuntimeInstance> {
       const queued: LiveEventMessage[] = [];
       const bindings: Record<string, string> = {

@@ -126,7 +126,7 @@ OCEAN__INTEGRATION__CONFIG__API_TOKEN=
 import { fileURLToPath } from 'node:url';
 import { createPortEmulator } from 'port-tide/emulator';
 import { loadIntegrationFolder } from 'port-tide/node';
-import { fakeFetch, resyncInto, syncKind } from 'port-tide/testing';
+import { emulatorClient, fakeFetch, resyncInto, syncKind } from 'port-tide/testing';
 import { describe, expect, it } from 'vitest';
 import integration from './index.ts';
 
@@ -175,8 +175,7 @@ describe('${t.name}', () => {
         fetch: vendor(),
       });
       expect(report.status).toBe('completed');
-      const response = await port.fetch('http://port.local/_emulator/entities?blueprint=${blueprint}');
-      const { entities } = (await response.json()) as { entities: Array<{ identifier: string; title: string }> };
+      const entities = await emulatorClient({ baseUrl: 'http://port.local', fetch: port.fetch }).entities('${blueprint}');
       expect(entities.map((e) => [e.identifier, e.title])).toEqual([['p-1', 'First']]);
     } finally {
       await port.close();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
+import { emulatorClient } from 'port-tide/testing';
 import { BROWSE_LINE } from '../../../src/runtime/index.ts';
 import { sail } from '../sail.ts';
 import { harness, tempCwd } from '../test-support.ts';
@@ -160,13 +161,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the web UI on a large or hostile catalog, and b
     const emulator = createPortEmulator(options);
     emulators.push(emulator);
     const url = await emulator.listen(0);
-    const headers = { 'content-type': 'application/json', ...(options?.adminToken ? { 'x-emulator-admin-token': options.adminToken } : {}) };
     const { entities = [], ...rest } = seed as { entities?: object[] };
     // The emulator takes bodies of at most 1 MiB, as Port does: seed large catalogs in chunks.
     for (let i = 0; i === 0 || i < entities.length; i += 2000) {
       const body = { ...(i === 0 ? rest : {}), entities: entities.slice(i, i + 2000) };
-      const res = await fetch(`${url}/_emulator/seed`, { method: 'POST', headers, body: JSON.stringify(body) });
-      expect(res.status).toBe(200);
+      await emulatorClient({ baseUrl: url, adminToken: options?.adminToken }).seed(body);
     }
     return url;
   }
