@@ -10,43 +10,17 @@
  *
  *   npx tsx bench/mapping-workerd.ts [--tries 5]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
-import { Miniflare } from 'miniflare';
+import { startJqWorker } from '../scripts/jq-worker.ts';
 import { WORKLOADS } from './mapping-workloads.ts';
 
 const { values } = parseArgs({ options: { tries: { type: 'string', default: '5' } } });
 const tries = Number(values.tries);
 const here = dirname(fileURLToPath(import.meta.url));
 
-const dir = mkdtempSync(join(tmpdir(), 'tide-bench-workerd-'));
-const result = await build({
-  entryPoints: [join(here, 'mapping-workerd-worker.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  conditions: ['workerd', 'worker', 'import'],
-  mainFields: ['module', 'main'],
-  external: ['*.wasm'],
-  write: false,
-  outfile: join(dir, 'worker.mjs'),
-});
-// The bundle keeps jq-wasm's `import … from "./build/jq.wasm"`; the module sits at that path next to it.
-const wasmPath = join(dirname(createRequire(import.meta.url).resolve('jq-wasm/package.json')), 'dist/build/jq.wasm');
-const mf = new Miniflare({
-  modules: [
-    { type: 'ESModule', path: join(dir, 'worker.mjs'), contents: result.outputFiles[0]!.text },
-    { type: 'CompiledWasm', path: join(dir, 'build/jq.wasm'), contents: readFileSync(wasmPath) },
-  ],
-  modulesRoot: dir,
-  compatibilityDate: '2026-05-01',
-  cf: false,
-});
+const mf = await startJqWorker(join(here, 'mapping-workerd-worker.ts'));
 
 async function request(workload: string, engine: string, pages: number): Promise<{ ms: number; entities: number }> {
   const t0 = performance.now();
@@ -82,6 +56,5 @@ try {
     console.log(`  ratio:                 ${(jq.ms / fast.ms).toFixed(1)}x less CPU`);
   }
 } finally {
-  await mf.dispose();
-  rmSync(dir, { recursive: true, force: true });
+  await mf.close();
 }

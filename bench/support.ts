@@ -26,9 +26,14 @@ export async function startEmulatorProcess(db: string, nodeArgs: string[] = []):
 
 /**
  * The fake integration as a Tide instance writing into the emulator at `baseUrl` (the `port-local`
- * default credentials): `size` persons in all, `kb` KB each, raw examples off.
+ * default credentials): `size` persons in all, `kb` KB each, raw examples off; `env` adds settings.
  */
-export function createFakeTide(baseUrl: string, size: number, kb: string, options: Pick<CreateTideOptions, 'onProgress'> = {}): Tide {
+export function createFakeTide(
+  baseUrl: string,
+  size: number,
+  kb: string,
+  options: Pick<CreateTideOptions, 'onProgress'> & { env?: Record<string, string> } = {},
+): Tide {
   const folder = loadIntegrationFolder('integrations/fake');
   const { settings } = loadSettingsOrThrow({
     env: {
@@ -39,9 +44,10 @@ export function createFakeTide(baseUrl: string, size: number, kb: string, option
       OCEAN__SEND_RAW_DATA_EXAMPLES: 'false',
       OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(Math.ceil(size / 5)),
       OCEAN__INTEGRATION__CONFIG__ENTITY_KB_SIZE: kb,
+      ...options.env,
     },
     spec: folder.spec,
     integrationDefaults: { type: fake.type, version: fake.version },
   });
-  return createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings, ...options });
+  return createTide({ integration: { ...fake, spec: folder.spec, resources: folder.resources }, settings, onProgress: options.onProgress });
 }

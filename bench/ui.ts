@@ -1,6 +1,7 @@
 /**
  * The web UI at catalog scale: the blueprint table's first page, a page deep in the catalog, searches and
- * a sort without an index, and the mapping playground evaluating 50 items, at 10,000 and 200,000 entities.
+ * a sort without an index, and the mapping playground evaluating 50 items (all programs compiled, and with one program
+ * on jq-wasm), at 10,000 and 200,000 entities.
  * Paging walks the (blueprint, identifier) index from a cursor, so a page should cost the same at both sizes.
  *
  *   npm run bench:ui -- [--sizes 10000,200000] [--runs 15]
@@ -100,6 +101,18 @@ for (const n of sizes) {
     (text) => {
       const body = JSON.parse(text) as { preview: { items: unknown[] } };
       if (body.preview.items.length !== 50) throw new Error('the playground did not evaluate 50 items');
+    },
+  );
+  // The same with one program outside the compiled subset (`..`), which runs on jq-wasm.
+  const onJq = { ...resource, port: { entity: { mappings: { ...resource.port.entity.mappings, properties: { ...resource.port.entity.mappings.properties, strings: '[.. | strings] | length' } } } } };
+  await time(
+    'playground: evaluate 50 items, one program on jq',
+    '/_ui/api/evaluate',
+    { method: 'POST', headers: { 'content-type': 'application/json', 'x-tide-ui': '1' }, body: JSON.stringify({ integration: 'bench', index: 0, resource: onJq, items }) },
+    (text) => {
+      const body = JSON.parse(text) as { preview: { items: Array<{ fields: Array<{ path: string; value: unknown }> }> } };
+      if (body.preview.items.length !== 50) throw new Error('the playground did not evaluate 50 items');
+      if (body.preview.items[0]!.fields.find((f) => f.path === 'properties.strings')?.value !== 4) throw new Error('the jq program gave a wrong value');
     },
   );
   console.error(`seeded ${n.toLocaleString('en')} entities in ${(seeded / 1000).toFixed(1)} s`);

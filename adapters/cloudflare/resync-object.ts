@@ -54,7 +54,11 @@ export function createResyncObject(integration: IntegrationDefinition<any>): Tid
     startResync(trigger: string) {
       return this.host.startResync(trigger);
     }
-    /** The cron tick: the POLLING check and the scheduled resync. */
+    /** One incremental run now (docs/behaviour.md §4.12), unless a resync or another run is in progress. */
+    startIncremental(trigger: string) {
+      return this.host.startIncremental(trigger);
+    }
+    /** The cron tick: the POLLING check, the scheduled resync and a due incremental run. */
     poll() {
       return this.host.tick();
     }

@@ -49,6 +49,7 @@ export interface ScheduledControllerLike {
 /** The RPC surface of the resync Durable Object (see resync-object.ts). */
 export interface ResyncObjectRpc {
   startResync(trigger: string): Promise<{ resyncId: string }>;
+  startIncremental(trigger: string): Promise<{ runId: string } | { skipped: string }>;
   poll(): Promise<PollResult>;
   liveEvent(message: LiveEventMessage): Promise<LiveEventOutcome>;
   status(): Promise<ResyncObjectStatus>;

@@ -1,8 +1,8 @@
 /**
  * The Worker's handlers: `fetch` serves the core Hono app (health, metrics, live events at
  * `/integration/…`) with live events handed to a Cloudflare Queue, and `POST /resync` starting a resync in
- * the Durable Object; `scheduled` (cron) runs the core's tick there (the POLLING check and the scheduled
- * resync); `queue` feeds live events to the Durable Object one at a time, in delivery order.
+ * the Durable Object; `scheduled` (cron) runs the core's tick there (the POLLING check, the scheduled
+ * resync and a due incremental run); `queue` feeds live events to the Durable Object one at a time, in delivery order.
  */
 import type { IntegrationDefinition, Tide } from '../../src/index.ts';
 import { createUnconfiguredApp, folderFromPortFiles, TIDE_VERSION, toLiveEventMessage, withFolder, type Logger, type PortFiles } from '../../src/runtime/index.ts';
@@ -73,6 +73,7 @@ export function createWorker<C>(definition: IntegrationDefinition<C>, options: C
       if (reason !== undefined) return console.error(`[tide] the cron did nothing: ${reason}`);
       const result = await objectOf(env).poll();
       if (result.started) tideFor(env).logger.info('[tide] cron started a resync', result.started);
+      if (result.incremental) tideFor(env).logger.info('[tide] cron started an incremental run', result.incremental);
     },
     async queue(batch, env) {
       const reason = missing(env);

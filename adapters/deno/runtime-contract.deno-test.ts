@@ -51,6 +51,12 @@ const harness: RuntimeHarness = {
         if (!once.report) throw new Error(`serve() ONCE ran no resync (exit ${once.exitCode}):\n${lines.join('\n')}`);
         return { ...once.report, exitCode: once.exitCode ?? -1 };
       },
+      async incremental() {
+        // ONCE with incrementalSyncEnabled: one incremental run, its cursors in the same Deno KV.
+        const once = await serve(fake, { ...common, env: { ...settings('ONCE'), OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED: 'true' } });
+        if (!once.incrementalReport) throw new Error(`serve() ONCE ran no incremental run (exit ${once.exitCode}):\n${lines.join('\n')}`);
+        return once.incrementalReport;
+      },
       fetch(request) {
         const url = new URL(request.url);
         return fetch(new Request(`${server.url}${url.pathname}${url.search}`, request));

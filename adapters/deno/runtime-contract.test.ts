@@ -10,7 +10,7 @@ const CREDENTIALS = { clientId: 'deno-contract-client', clientSecret: 'deno-cont
 /** A bound on the deno process (loading the core on a loaded 2-core machine takes a while). */
 const PROCESS_TIMEOUT_MS = 240_000;
 /** The checks of src/testing/runtime-contract.ts. */
-const CHECKS = 9;
+const CHECKS = 11;
 
 let emulator: PortEmulator;
 let url: string;

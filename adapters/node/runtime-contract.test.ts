@@ -2,7 +2,8 @@
  * The runtime contract (src/testing/runtime-contract.ts) on Node: `sail()` of the bundled fake
  * integration against a real emulator on loopback. An instance is a long-running `sail()`
  * (WEBHOOKS_ONLY, its HTTP server on a free port); `resync()` is `sail()` with the ONCE listener in the
- * same working directory (the `tide sail fake --once` path).
+ * same working directory (the `tide sail fake --once` path), and `incremental()` the same with
+ * `incrementalSyncEnabled` (cursors in the working directory's `.tide/state`).
  */
 import { afterAll, describe, it } from 'vitest';
 import { createPortEmulator } from 'port-tide/emulator';
@@ -43,6 +44,14 @@ async function nodeHarness(): Promise<RuntimeHarness> {
           const once = await sail({ ...common, env: { ...settings('ONCE'), OCEAN__EVENT_LISTENER__TYPE: 'ONCE' } });
           if (!once.report) throw new Error(`sail() ONCE ran no resync (exit ${once.exitCode}):\n${lines.join('\n')}`);
           return { ...once.report, exitCode: once.exitCode ?? -1 };
+        },
+        async incremental() {
+          // `tide sail --once` with incrementalSyncEnabled: one incremental run instead of the resync.
+          const once = await sail({ ...common, env: { ...settings('ONCE'), OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED: 'true' } });
+          if (!once.incrementalReport) throw new Error(`sail() ONCE ran no incremental run (exit ${once.exitCode}):\n${lines.join('\n')}`);
+          const expected = once.incrementalReport.outcome === 'completed' || once.incrementalReport.outcome === 'no-op' ? 0 : 1;
+          if (once.exitCode !== expected) throw new Error(`sail() ONCE exited ${once.exitCode} after an incremental run ${once.incrementalReport.outcome}`);
+          return once.incrementalReport;
         },
         async fetch(request) {
           const url = new URL(request.url);

@@ -123,6 +123,44 @@ describe('sail: the fake webhook with a shared secret', () => {
   });
 });
 
+describe('sail: ONCE with incrementalSyncEnabled (docs/behaviour.md §4.12)', () => {
+  const incremental = (extra: Record<string, string> = {}) =>
+    run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED: 'true', ...extra }));
+
+  it('makes one incremental run instead of a resync, prints its summary, keeps the cursor for the next process, and exits 1 when it fails', async () => {
+    expect((await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE' }))).exitCode).toBe(0);
+    const resyncState = (await port.integration('fake-node')).resyncState;
+
+    const first = await incremental({ OCEAN__INTEGRATION__CONFIG__CHANGED_PERSONS: '3' });
+    expect(first.exitCode).toBe(0);
+    expect(first.report).toBeUndefined();
+    expect(first.incrementalReport?.outcome).toBe('completed');
+    const [person] = first.incrementalReport!.resources;
+    expect(person).toMatchObject({ kind: 'fake-person', index: 1, upserted: 3, deleted: 0, advanced: true });
+    expect(h.lines).toContain(`incremental run ${first.incrementalReport!.runId}: completed`);
+    expect(h.lines.some((l) => l.includes(`kind fake-person`) && l.includes(`cursor advanced to ${person.cursor}`))).toBe(true);
+    expect(h.lines).toContain('exit 0: the incremental run completed');
+    // An incremental run writes no resync state.
+    expect((await port.integration('fake-node')).resyncState).toEqual(resyncState);
+
+    // A later process reads the cursor the first one stored (in .tide/state), less the 60 s overlap.
+    const second = await incremental();
+    expect(second.exitCode).toBe(0);
+    expect(second.incrementalReport?.resources[0]).toMatchObject({ since: new Date(Date.parse(person.cursor!) - 60_000).toISOString(), upserted: 0 });
+
+    // A selector that errors on every person is a kind error: the run fails, the cursor stays, exit 1.
+    const config = (await port.integration('fake-node')).config;
+    config.resources[1].selector.query = '.name | tonumber';
+    expect((await port.api('PATCH', '/v1/integration/fake-node', { config })).status).toBeLessThan(300);
+    const failed = await incremental({ OCEAN__INTEGRATION__CONFIG__CHANGED_PERSONS: '2' });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.incrementalReport?.outcome).toBe('failed');
+    expect(h.lines).toContain('exit 1: the incremental run failed');
+    expect(failed.incrementalReport?.resources[0]).toMatchObject({ advanced: false, cursor: second.incrementalReport!.resources[0].cursor });
+    expectNoSecretPrinted();
+  });
+});
+
 describe('sail: dry run', () => {
   it('on a fresh organisation, lists the provisioning, plans every entity as a create, and writes nothing', async () => {
     const result = await run(port.env(), { dryRun: true });

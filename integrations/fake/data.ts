@@ -15,6 +15,8 @@ export interface FakeConfig {
   thirdPartyBatchSize: number;
   /** Milliseconds of simulated API latency before each page. */
   thirdPartyLatencyMs: number;
+  /** Persons an incremental run reports changed: the first N, in resync order (Tide's own setting). */
+  changedPersons: number;
 }
 
 /** The spec defaults, used when a value is missing. */
@@ -23,6 +25,7 @@ export const FAKE_DEFAULTS: Readonly<FakeConfig> = Object.freeze({
   entityKbSize: 1,
   thirdPartyBatchSize: 1000,
   thirdPartyLatencyMs: 0,
+  changedPersons: 0,
 });
 
 export type FakeDepartment = { id: string; name: string };
@@ -66,6 +69,7 @@ export const fakeDataConfigSchema = z.object({
   entityKbSize: whole(1, 'KB per person').default(FAKE_DEFAULTS.entityKbSize),
   thirdPartyBatchSize: whole(1, 'persons per page').default(FAKE_DEFAULTS.thirdPartyBatchSize),
   thirdPartyLatencyMs: whole(0, 'milliseconds per page').default(FAKE_DEFAULTS.thirdPartyLatencyMs),
+  changedPersons: whole(0, 'persons an incremental run reports changed').default(FAKE_DEFAULTS.changedPersons),
 });
 
 /**
@@ -242,5 +246,33 @@ export async function* fakePersons(config: Partial<FakeConfig> = {}, signal?: Ab
     if (signal?.aborted) throw abortReason(signal);
     if (thirdPartyLatencyMs > 0) await sleep(thirdPartyLatencyMs, signal);
     yield fakePersonPage(range, entityKbSize);
+  }
+}
+
+/**
+ * The persons an incremental run reports changed: the first `changedPersons` of a resync, in the same order and
+ * pages (the last page cut short). Resumable like the resync: `resume.cursor` is the page to start at, and each
+ * page is declared with `resume.checkpoint` before it is yielded.
+ */
+export async function* fakeChangedPersons(
+  config: Partial<FakeConfig>,
+  resume: { cursor?: unknown; checkpoint?: (cursor: unknown) => void } = {},
+  signal?: AbortSignal,
+): AsyncGenerator<FakePerson[]> {
+  const { changedPersons } = resolveFakeConfig(config);
+  let page = typeof resume.cursor === 'number' ? resume.cursor : 0;
+  // Persons on the pages a resumed run already has.
+  let left = changedPersons;
+  let skipped = 0;
+  for (const range of fakePageRanges(config)) {
+    if (skipped++ >= page) break;
+    left -= range.end - range.start;
+  }
+  for await (const persons of fakePersons(config, signal, page)) {
+    if (left <= 0) return;
+    const changed = persons.slice(0, left);
+    left -= changed.length;
+    resume.checkpoint?.((page += 1));
+    yield changed;
   }
 }

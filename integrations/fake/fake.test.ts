@@ -116,11 +116,13 @@ describe('generated data', () => {
   });
 
   it('fills in missing config values, and refuses bad ones naming the setting (Ocean silently used the default)', () => {
-    expect(resolveFakeConfig(undefined)).toEqual({ entityAmount: 20, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 0 });
-    expect(resolveFakeConfig({ entityAmount: '7', thirdPartyBatchSize: 50 })).toEqual({ entityAmount: 7, entityKbSize: 1, thirdPartyBatchSize: 50, thirdPartyLatencyMs: 0 });
+    expect(resolveFakeConfig(undefined)).toEqual({ entityAmount: 20, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 0, changedPersons: 0 });
+    expect(resolveFakeConfig({ entityAmount: '7', thirdPartyBatchSize: 50 })).toEqual({ entityAmount: 7, entityKbSize: 1, thirdPartyBatchSize: 50, thirdPartyLatencyMs: 0, changedPersons: 0 });
     expect(() => resolveFakeConfig({ entityAmount: -5 })).toThrow(/entityAmount: expected an integer of 0 or more \(persons per department\)/);
     expect(() => resolveFakeConfig({ entityKbSize: 0, thirdPartyLatencyMs: 'x' })).toThrow(/entityKbSize: .*; thirdPartyLatencyMs: expected an integer of 0 or more/);
     expect(() => resolveFakeConfig({ entityKbSize: 2.9 })).toThrow(/entityKbSize/);
+    expect(resolveFakeConfig({ changedPersons: '10' }).changedPersons).toBe(10);
+    expect(() => resolveFakeConfig({ changedPersons: -3 })).toThrow(/changedPersons: expected an integer of 0 or more/);
   });
 });
 
@@ -214,7 +216,7 @@ describe('the integration definition', () => {
 describe('.port/spec.yaml', () => {
   const spec = parseSpecText(read('spec.yaml'));
 
-  it("parses, with Ocean's four configurations and their defaults, and the optional webhook secret", () => {
+  it("parses, with Ocean's four configurations, Tide's changedPersons and the optional webhook secret, and their defaults", () => {
     expect(spec.type).toBe('fake');
     expect(spec.configurations.map(({ name, type, required, default: d, sensitive }) => ({ name, type, required, default: d, sensitive }))).toEqual([
       { name: 'entityAmount', type: 'integer', required: false, default: 20, sensitive: false },
@@ -222,6 +224,7 @@ describe('.port/spec.yaml', () => {
       { name: 'thirdPartyBatchSize', type: 'integer', required: false, default: 1000, sensitive: false },
       { name: 'thirdPartyLatencyMs', type: 'integer', required: false, default: 0, sensitive: false },
       { name: 'webhookSecret', type: 'string', required: false, default: undefined, sensitive: true },
+      { name: 'changedPersons', type: 'integer', required: false, default: 0, sensitive: false },
     ]);
     expect(spec.configurations[0].description).toMatch(/per department/);
   });
@@ -234,7 +237,7 @@ describe('.port/spec.yaml', () => {
     });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.settings.integration.type).toBe('fake');
-    expect(result.settings.integration.config).toEqual({ entityAmount: 7, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 25 });
+    expect(result.settings.integration.config).toEqual({ entityAmount: 7, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 25, changedPersons: 0 });
   });
 });
 

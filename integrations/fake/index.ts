@@ -6,13 +6,14 @@
  * projects). `.port/spec.yaml` and `.port/resources/` ship beside this file.
  */
 import { defineIntegration, z } from 'port-tide';
-import { fakeDataConfigSchema, fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
+import { fakeChangedPersons, fakeDataConfigSchema, fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
 import { fakeOffices, fakeProjects, fakeTeams } from './org.ts';
 import { fakePersonWebhook, verifyFakeDelivery } from './webhook.ts';
 
 export {
   FAKE_DEFAULTS,
   FAKE_DEPARTMENTS,
+  fakeChangedPersons,
   fakeDepartments,
   fakePageRanges,
   fakePerson,
@@ -31,8 +32,8 @@ export const FAKE_INTEGRATION_TYPE = 'fake';
 export const FAKE_INTEGRATION_VERSION = '0.1.0';
 
 /**
- * `integration.config`: Ocean's four settings, checked (a bad value stops startup naming
- * `OCEAN__INTEGRATION__CONFIG__<NAME>`), and Tide's optional `webhookSecret` for signed live events.
+ * `integration.config`: Ocean's four settings and Tide's `changedPersons`, checked (a bad value stops startup
+ * naming `OCEAN__INTEGRATION__CONFIG__<NAME>`), and Tide's optional `webhookSecret` for signed live events.
  */
 export const fakeConfigSchema = fakeDataConfigSchema.extend({ webhookSecret: z.string().optional() });
 
@@ -57,6 +58,11 @@ export default defineIntegration({
           ctx.checkpoint?.((page += 1));
           yield persons;
         }
+      },
+      // The first `changedPersons` persons, in resync order: "N of the catalog changed" (docs/behaviour.md §4.12).
+      async *incremental(ctx) {
+        const config = resolveFakeConfig(ctx.config);
+        yield* fakeChangedPersons(config, ctx, ctx.signal);
       },
     },
     'fake-office': { resync: () => fakeOffices() },

@@ -139,6 +139,37 @@ describe('GitHub integration against the emulator', () => {
     expect(await ids('githubPullRequest')).toEqual(['hello-world-1348', 'spoon-knife-7']);
   });
 
+  it('an incremental run writes the issues and pull requests changed since its cursor, and removes those that left the selected state', async () => {
+    // A stand-in of its own: this test changes GitHub's data.
+    const gh = createGithubStandIn({ token: TOKEN });
+    server.use(...gh.handlers);
+    try {
+      await tide.provision();
+      await tide.resync();
+      const first = await tide.incremental();
+      expect(first?.outcome).toBe('completed');
+      expect(first!.resources.map((r) => [r.kind, r.fetched, r.advanced])).toEqual([
+        ['pull-request', 0, true],
+        ['issue', 0, true],
+      ]);
+      const now = new Date().toISOString();
+      gh.update('pulls', 'hello-world', 1348, { title: 'Renamed since', updated_at: now });
+      gh.update('issues', 'spoon-knife', 9, { state: 'closed', closed_at: now, updated_at: now });
+      const second = await tide.incremental();
+      expect(second!.resources.map((r) => [r.kind, r.upserted, r.deleted, r.since])).toEqual([
+        ['pull-request', 1, 0, new Date(Date.parse(first!.resources[0].cursor!) - 60_000).toISOString()],
+        ['issue', 0, 1, new Date(Date.parse(first!.resources[1].cursor!) - 60_000).toISOString()],
+      ]);
+      expect((await entities('githubPullRequest')).find((p) => p.identifier === 'hello-world-1348')?.title).toBe('Renamed since');
+      expect(await ids('githubIssue')).toEqual(['hello-world-1350']);
+      // Nothing else went: the other pull requests and every repository are still there.
+      expect(await ids('githubPullRequest')).toEqual(['hello-world-1347', 'hello-world-1348', 'spoon-knife-7']);
+      expect(await ids('githubRepository')).toEqual(['docs-site', 'hello-world', 'legacy-tool', 'spoon-knife']);
+    } finally {
+      server.resetHandlers();
+    }
+  });
+
   it('verify knows the secret from the processor context, before start() or any resync', async () => {
     await tide.provision();
     expect((await deliver('repository', repoCreated, 'wrong')).status).toBe(401);

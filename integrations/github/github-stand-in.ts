@@ -28,11 +28,12 @@ const ORG_ID = 9919;
 export const REPO_PAGES: unknown[][] = [reposPage1, reposPage2, reposPage3];
 export const ALL_REPOS = REPO_PAGES.flat() as Array<{ name: string; has_issues: boolean }>;
 
-const PULLS: Record<string, Record<string, unknown[]>> = {
-  'hello-world': { open: pullsHelloWorldOpen, closed: pullsHelloWorldClosed },
-  'spoon-knife': { open: pullsSpoonKnifeOpen, closed: [] },
+type Item = Record<string, unknown> & { number: number; state: string; updated_at: string };
+const PULLS: Record<string, Item[]> = {
+  'hello-world': [...pullsHelloWorldOpen, ...pullsHelloWorldClosed] as Item[],
+  'spoon-knife': pullsSpoonKnifeOpen as Item[],
 };
-const ISSUES: Record<string, unknown[]> = { 'hello-world': issuesHelloWorld, 'spoon-knife': issuesSpoonKnife };
+const ISSUES: Record<string, Item[]> = { 'hello-world': issuesHelloWorld as Item[], 'spoon-knife': issuesSpoonKnife as Item[] };
 const RUNS: Record<string, { total_count: number; workflow_runs: unknown[] }> = { 'hello-world': runsHelloWorld, 'spoon-knife': runsSpoonKnife };
 
 /** A one-off answer for the next request whose path matches, sent with its own headers only. */
@@ -54,6 +55,8 @@ export interface GithubStandIn {
   accepted: Set<string>;
   /** Answers served once, in order, to the first request on their path. */
   inject(answer: Injected): void;
+  /** Change an issue or pull request of a repository, as GitHub would (a new `updated_at`, a `state`…). */
+  update(list: 'issues' | 'pulls', repo: string, number: number, fields: Record<string, unknown>): void;
   /** Serve on 127.0.0.1 (a free port); resolves with the URL to use as `githubHost`. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -76,6 +79,8 @@ export function createGithubStandIn(options: GithubStandInOptions = {}): GithubS
   const injected: Injected[] = [];
   const reset = options.rateLimitReset ?? (() => Math.floor(Date.now() / 1000) + 3600);
   const app = prefix ? new Hono().basePath(prefix) : new Hono();
+  // This stand-in's own copies: `update` changes them, never the fixtures.
+  const lists = { issues: structuredClone(ISSUES), pulls: structuredClone(PULLS) };
 
   app.use('*', async (c, next) => {
     const url = new URL(c.req.url);
@@ -127,17 +132,22 @@ export function createGithubStandIn(options: GithubStandInOptions = {}): GithubS
   app.get(`/orgs/${ORG}/repos`, repos);
   app.get(`/organizations/${ORG_ID}/repos`, repos);
   app.get(`/orgs/${ORG}/teams`, (c) => paged(c, teams, `${prefix}/organizations/${ORG_ID}/teams`));
-  app.get('/repos/:owner/:repo/pulls', (c) => {
+  /**
+   * GitHub's list filters: `state` (open, closed, all), `since` (issues only: updated at or after), and `sort=updated`
+   * with `direction` (default desc for issues, asc for pull requests when sort is given). Equal times keep the list order.
+   */
+  const listed = (c: Context, items: Item[], directionDefault: 'asc' | 'desc', since: boolean): Item[] => {
     const state = c.req.query('state') ?? 'open';
-    const byState = PULLS[c.req.param('repo')] ?? { open: [], closed: [] };
-    const items = state === 'all' ? [...byState.open, ...byState.closed] : (byState[state] ?? []);
-    return paged(c, items, c.req.path);
-  });
-  app.get('/repos/:owner/:repo/issues', (c) => {
-    const state = c.req.query('state') ?? 'open';
-    const items = (ISSUES[c.req.param('repo')] ?? []).filter((i) => state === 'all' || (i as { state: string }).state === state);
-    return paged(c, items, c.req.path);
-  });
+    const after = since ? c.req.query('since') : undefined;
+    let out = items.filter((i) => (state === 'all' || i.state === state) && (after === undefined || Date.parse(i.updated_at) >= Date.parse(after)));
+    if (c.req.query('sort') === 'updated') {
+      const sign = (c.req.query('direction') ?? directionDefault) === 'asc' ? 1 : -1;
+      out = [...out].sort((a, b) => sign * (Date.parse(a.updated_at) - Date.parse(b.updated_at)));
+    }
+    return out;
+  };
+  app.get('/repos/:owner/:repo/pulls', (c) => paged(c, listed(c, lists.pulls[c.req.param('repo')] ?? [], 'asc', false), c.req.path));
+  app.get('/repos/:owner/:repo/issues', (c) => paged(c, listed(c, lists.issues[c.req.param('repo')] ?? [], 'desc', true), c.req.path));
   app.get('/repos/:owner/:repo/actions/runs', (c) => c.json(RUNS[c.req.param('repo')] ?? { total_count: 0, workflow_runs: [] }));
   app.notFound((c) => c.json({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }, 404));
 
@@ -150,6 +160,11 @@ export function createGithubStandIn(options: GithubStandInOptions = {}): GithubS
     requests,
     accepted,
     inject: (injection) => void injected.push(injection),
+    update(list, repo, number, fields) {
+      const item = lists[list][repo]?.find((i) => i.number === number);
+      if (!item) throw new Error(`the GitHub stand-in has no ${list} #${number} in ${repo}`);
+      Object.assign(item, fields);
+    },
     listen: () =>
       new Promise((resolve) => {
         server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}${prefix}`));

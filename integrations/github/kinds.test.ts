@@ -1,8 +1,8 @@
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient, HttpError } from '../../src/http/index.ts';
 import type { HttpClient } from '../../src/http/index.ts';
-import type { KindContext, KindDefinition, Logger, RawItem } from 'port-tide';
+import type { IncrementalContext, KindContext, KindDefinition, Logger, RawItem } from 'port-tide';
 import { createAuthCache } from './auth.ts';
 import type { GithubConfig } from './config.ts';
 import { createKinds } from './kinds.ts';
@@ -199,5 +199,53 @@ describe('a 200 answer that is not the list GitHub documents fails the kind, so 
     mock.inject({ path: '/orgs/octo-org/repos', status: 200, headers: {}, body: [{ id: 1296269, full_name: null, private: false }] });
     await expect(run('pull-request')).rejects.toThrow('GitHub listed a repository without a name or owner login (id 1296269)');
     expect(paths().some((p) => p.includes('undefined'))).toBe(false);
+  });
+});
+
+// docs/behaviour.md §4.12: issues through GitHub's `since`, pull requests newest first with a client-side cutoff.
+describe('incremental handlers', () => {
+  // A stand-in of its own, since these tests change issues and pull requests.
+  let gh: ReturnType<typeof createGithubStandIn>;
+  beforeEach(() => {
+    gh = createGithubStandIn({ token: TOKEN, rateLimitReset: () => NOW / 1000 + 3600 });
+    server.use(...gh.handlers);
+  });
+  afterEach(() => server.resetHandlers());
+  const seen = () => gh.requests.map((r) => r.url);
+
+  async function changed(kind: 'issue' | 'pull-request', since: string, selector: Record<string, unknown> = {}) {
+    const { http } = toolkit();
+    const def = githubKinds()[kind];
+    const deleted: RawItem[] = [];
+    const ctx = {
+      ...context(kind, def.selector!.parse({ query: 'true', ...selector }) as Record<string, unknown>, http),
+      since: new Date(since),
+      advance: () => {},
+      deleted: (items: RawItem[]) => void deleted.push(...items),
+    } as unknown as IncrementalContext<GithubConfig>;
+    const items: RawItem[] = [];
+    for await (const page of def.incremental!(ctx) as AsyncIterable<RawItem[]>) items.push(...page);
+    const key = (i: RawItem) => `${i.__repository}#${i.number}`;
+    return { items: items.map(key), deleted: deleted.map(key) };
+  }
+
+  it('issue: asks GitHub for every state changed since the cursor; those that left the selected state are reported deleted', async () => {
+    gh.update('issues', 'spoon-knife', 9, { state: 'closed', updated_at: '2024-05-06T11:00:00Z' });
+    gh.update('issues', 'hello-world', 1350, { updated_at: '2024-05-06T10:30:00Z' });
+    const result = await changed('issue', '2024-05-06T10:00:00.250Z');
+    expect(result).toEqual({ items: ['hello-world#1350'], deleted: ['spoon-knife#9'] });
+    expect(seen()).toContain('/repos/octo-org/spoon-knife/issues?per_page=100&state=all&sort=updated&direction=desc&since=2024-05-06T10%3A00%3A00Z');
+    // The pull request the issues endpoint also lists is neither an issue nor a deletion.
+    expect(await changed('issue', '2024-01-01T00:00:00Z', { state: 'all' })).toEqual({ items: ['hello-world#1350', 'spoon-knife#9'], deleted: [] });
+  });
+
+  it('pull-request: newest first, stops paging at the first pull request older than the cursor', async () => {
+    gh.update('pulls', 'hello-world', 1340, { updated_at: '2024-05-06T11:00:00Z' });
+    gh.update('pulls', 'hello-world', 1348, { updated_at: '2024-05-06T10:30:00Z' });
+    const result = await changed('pull-request', '2024-05-06T10:00:00Z', { states: ['open'] });
+    // 1340 is closed: no longer an open pull request, so its entity goes.
+    expect(result).toEqual({ items: ['hello-world#1348'], deleted: ['hello-world#1340'] });
+    expect(seen()).toContain('/repos/octo-org/hello-world/pulls?per_page=100&state=all&sort=updated&direction=desc');
+    expect(seen().filter((p) => p.includes('/pulls') && p.includes('page=2'))).toEqual([]);
   });
 });

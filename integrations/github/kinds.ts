@@ -2,9 +2,10 @@
  * The GitHub kinds: repository, pull-request, issue, team and workflow-run. Each resync handler yields raw
  * pages as GitHub returns them (Link-header pagination); repository-scoped kinds add `__repository` (the
  * repository name, which is the repository entity's identifier in the default mapping), as Ocean does.
+ * Pull requests and issues also read only what changed since a cursor (docs/behaviour.md §4.12).
  */
-import { z } from 'port-tide';
-import type { KindContext, KindDefinition, RawItem } from 'port-tide';
+import { clientSideCutoff, serverSideFilter, z } from 'port-tide';
+import type { IncrementalContext, KindContext, KindDefinition, RawItem } from 'port-tide';
 import type { AuthCache } from './auth.ts';
 import { createGithubClient, PER_PAGE, repoPath } from './client.ts';
 import type { GithubClient } from './client.ts';
@@ -81,12 +82,22 @@ function repositories(ctx: Ctx, client: GithubClient, type: string): Promise<Rep
   return listing;
 }
 
+/** One repository's request: the path, its query, and how to read and filter its pages. */
+interface RepoRequest {
+  path: string;
+  params: Record<string, string>;
+  itemsPath?: string;
+  keep?: (item: RawItem) => boolean;
+  /** Applied to the repository's pages before anything else (an incremental cutoff). */
+  pages?: (source: AsyncIterable<RawItem[]>) => AsyncIterable<RawItem[]>;
+}
+
 /** Pages of `path` per repository, each item tagged with its repository, at most `max` items per repository. */
 async function* perRepository(
   ctx: Ctx,
   client: GithubClient,
   type: string,
-  page: (repo: RepoRef) => { path: string; params: Record<string, string>; itemsPath?: string; keep?: (item: RawItem) => boolean } | undefined,
+  page: (repo: RepoRef) => RepoRequest | undefined,
   max?: number,
 ): AsyncGenerator<RawItem[]> {
   for (const repo of await repositories(ctx, client, type)) {
@@ -94,8 +105,9 @@ async function* perRepository(
     if (!request) continue;
     let taken = 0;
     // Smaller pages when only a few items are wanted; filtered endpoints keep full pages.
-    const params = max !== undefined && !request.keep ? { per_page: String(Math.min(max, PER_PAGE)), ...request.params } : request.params;
-    for await (const items of client.paginate(request.path, params, request.itemsPath)) {
+    const params = max !== undefined && !request.keep && !request.pages ? { per_page: String(Math.min(max, PER_PAGE)), ...request.params } : request.params;
+    const source = client.paginate(request.path, params, request.itemsPath);
+    for await (const items of request.pages ? request.pages(source) : source) {
       let kept = request.keep ? items.filter(request.keep) : items;
       if (max !== undefined) kept = kept.slice(0, max - taken);
       taken += kept.length;
@@ -105,9 +117,72 @@ async function* perRepository(
   }
 }
 
+/** GitHub's `since` format: ISO 8601 to the second (the dropped milliseconds only widen the window). */
+const githubTime = (at: Date): string => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * What changed since `ctx.since`, in every state, split by the selector: items in the selected states are
+ * yielded, the others (closed since, reopened since) are reported deleted, so the incremental run ends as the
+ * next full resync would, which no longer lists them.
+ */
+async function* changed(ctx: IncrementalContext<GithubConfig, unknown>, pages: AsyncIterable<RawItem[]>, selected: (item: RawItem) => boolean): AsyncGenerator<RawItem[]> {
+  for await (const page of pages) {
+    const gone = page.filter((item) => !selected(item));
+    if (gone.length > 0) ctx.deleted(gone);
+    const kept = page.filter(selected);
+    if (kept.length > 0) yield kept;
+  }
+}
+
+/** The issues in `state` of every repository that has them, newest first; `params` adds to the query. */
+function issuePages(ctx: Ctx, deps: KindDeps, selector: z.output<typeof issueSelector>, state: string, params: Record<string, string> = {}): AsyncGenerator<RawItem[]> {
+  const client = clientFor(ctx, deps);
+  return perRepository(
+    ctx,
+    client,
+    selector.repositoryType,
+    (repo) =>
+      repo.has_issues === false
+        ? undefined
+        : {
+            path: `${repoPath(repo)}/issues`,
+            params: { state, sort: 'updated', direction: 'desc', ...params },
+            // The issues endpoint also lists pull requests; those carry a `pull_request` key.
+            keep: (item) => item.pull_request === undefined,
+          },
+    selector.maxResultsPerRepository,
+  );
+}
+
+/** Issues: GitHub's `since` filter (server side), every state, newest first. */
+function changedIssues(ctx: IncrementalContext<GithubConfig, z.output<typeof issueSelector>>, deps: KindDeps): AsyncGenerator<RawItem[]> {
+  const { selector } = ctx;
+  const pages = issuePages(ctx, deps, selector, 'all', serverSideFilter(ctx.since, 'since', { format: githubTime }));
+  return changed(ctx, pages, (item) => selector.state === 'all' || item.state === selector.state);
+}
+
+/** Pull requests: no `since` on this endpoint, so newest first with a client-side cutoff at `ctx.since`. */
+function changedPullRequests(ctx: IncrementalContext<GithubConfig, z.output<typeof pullRequestSelector>>, deps: KindDeps): AsyncGenerator<RawItem[]> {
+  const { selector } = ctx;
+  const client = clientFor(ctx, deps);
+  const cutoff = clientSideCutoff(ctx.since, { field: 'updated_at', newestFirst: { sort: 'updated', direction: 'desc' } });
+  const pages = perRepository(
+    ctx,
+    client,
+    selector.repositoryType,
+    (repo) => ({ path: `${repoPath(repo)}/pulls`, params: { state: 'all', ...cutoff.params }, pages: (source) => cutoff.pages(source) }),
+    selector.maxResultsPerRepository,
+  );
+  return changed(ctx, pages, (item) => selector.states.includes(item.state as 'open' | 'closed'));
+}
+
 /** One kind: `ctx.selector` arrives parsed by `selector` (defaults filled in) and typed as its output. */
-function kind<S extends z.ZodType>(selector: S, resync: KindDefinition<GithubConfig, S>['resync']): KindDefinition<GithubConfig, S> {
-  return { selector, resync };
+function kind<S extends z.ZodType>(
+  selector: S,
+  resync: KindDefinition<GithubConfig, S>['resync'],
+  incremental?: KindDefinition<GithubConfig, S>['incremental'],
+): KindDefinition<GithubConfig, S> {
+  return incremental ? { selector, resync, incremental } : { selector, resync };
 }
 
 /** The five kinds. */
@@ -129,26 +204,12 @@ export function createKinds(deps: KindDeps) {
         (repo) => ({ path: `${repoPath(repo)}/pulls`, params: { state, sort: 'updated', direction: 'desc' } }),
         selector.maxResultsPerRepository,
       );
-    }),
-    issue: kind(issueSelector, async function* (ctx) {
-      const { selector } = ctx;
-      const client = clientFor(ctx, deps);
-      yield* perRepository(
-        ctx,
-        client,
-        selector.repositoryType,
-        (repo) =>
-          repo.has_issues === false
-            ? undefined
-            : {
-                path: `${repoPath(repo)}/issues`,
-                params: { state: selector.state, sort: 'updated', direction: 'desc' },
-                // The issues endpoint also lists pull requests; those carry a `pull_request` key.
-                keep: (item) => item.pull_request === undefined,
-              },
-        selector.maxResultsPerRepository,
-      );
-    }),
+    }, (ctx) => changedPullRequests(ctx, deps)),
+    issue: kind(
+      issueSelector,
+      (ctx) => issuePages(ctx, deps, ctx.selector, ctx.selector.state),
+      (ctx) => changedIssues(ctx, deps),
+    ),
     team: kind(teamSelector, async function* (ctx) {
       const client = clientFor(ctx, deps);
       yield* client.paginate(`orgs/${encodeURIComponent(client.organization)}/teams`);

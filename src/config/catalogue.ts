@@ -41,7 +41,14 @@ export type CatalogueNode = 'leaf' | 'config' | { readonly [key: string]: Catalo
 /** Every option of OCEAN-BEHAVIOUR.md §2.4 (plus the server's `application` group), in canonical spelling. */
 export const OPTIONS: { readonly [key: string]: CatalogueNode } = {
   port: { clientId: 'leaf', clientSecret: 'leaf', baseUrl: 'leaf' },
-  integration: { identifier: 'leaf', type: 'leaf', config: 'config' },
+  integration: {
+    identifier: 'leaf',
+    type: 'leaf',
+    config: 'config',
+    incrementalSyncEnabled: 'leaf',
+    incrementalSyncInterval: 'leaf',
+    incrementalSyncCursorStore: 'leaf',
+  },
   eventListener: {
     type: 'leaf',
     resyncOnStart: 'leaf',

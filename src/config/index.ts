@@ -18,3 +18,5 @@ export type { IntegrationSpec, SpecConfiguration } from './spec.ts';
 export { SettingsError, formatSettingsErrors, loadSettings, loadSettingsOrThrow } from './settings.ts';
 export type { LoadSettingsOptions, SettingsOverrides, SettingsResult, TideSettings } from './settings.ts';
 export { REDACTED, createRedactor, redactSettings, sensitivePaths, sensitiveValues } from './redact.ts';
+export { INCREMENTAL_CURSOR_STORES, INCREMENTAL_SYNC_INTERVALS, incrementalIntervalKind } from './incremental.ts';
+export type { IncrementalCursorStoreKind } from './incremental.ts';

@@ -15,6 +15,7 @@ import {
   urlKind,
 } from './coerce.ts';
 import type { ValueKind } from './coerce.ts';
+import { INCREMENTAL_CURSOR_STORES, incrementalIntervalKind } from './incremental.ts';
 import type { IntegrationSpec } from './spec.ts';
 
 export const EVENT_LISTENER_TYPES = ['POLLING', 'WEBHOOK', 'KAFKA', 'ONCE', 'WEBHOOKS_ONLY'] as const;
@@ -36,7 +37,7 @@ const KAFKA_BROKERS = [1, 2, 3]
 /** The defaults of OCEAN-BEHAVIOUR.md §2.4 and §5.4, in canonical option form. */
 export const DEFAULT_OPTIONS = {
   port: { baseUrl: 'https://api.getport.io' },
-  integration: { config: {} },
+  integration: { config: {}, incrementalSyncEnabled: false, incrementalSyncInterval: 15, incrementalSyncCursorStore: 'state' },
   eventListener: {
     type: 'POLLING',
     resyncOnStart: true,
@@ -66,7 +67,7 @@ export function defaultsLayer(spec: IntegrationSpec | undefined, integrationType
   const type = integrationType ?? spec?.type ?? packageJsonType;
   layer.values = structuredClone({
     ...DEFAULT_OPTIONS,
-    integration: type === undefined ? { config } : { type, config },
+    integration: { ...DEFAULT_OPTIONS.integration, ...(type === undefined ? {} : { type }), config },
   }) as Record<string, unknown>;
   layer.origins.set(pathKey([]), { source: 'default', label: 'default' });
   return layer;
@@ -132,6 +133,9 @@ export function buildSettingsSchema(spec: IntegrationSpec | undefined) {
         hint: ' (set OCEAN__INTEGRATION__TYPE, or declare the type in defineIntegration or .port/spec.yaml)',
       }),
       config,
+      incrementalSyncEnabled: leaf(booleanKind),
+      incrementalSyncInterval: leaf(incrementalIntervalKind),
+      incrementalSyncCursorStore: leaf(enumKind(INCREMENTAL_CURSOR_STORES)),
     }),
     eventListener: group({
       type: leaf(enumKind(EVENT_LISTENER_TYPES)),

@@ -37,7 +37,15 @@ describe('defaults', () => {
     const s = ok({});
     expect(s).toEqual({
       port: { baseUrl: 'https://api.getport.io', mode: 'embedded' },
-      integration: { identifier: 'my-jira-integration', type: 'jira', version: '1.2.3', config: {} },
+      integration: {
+        identifier: 'my-jira-integration',
+        type: 'jira',
+        version: '1.2.3',
+        config: {},
+        incrementalSyncEnabled: false,
+        incrementalSyncInterval: 15,
+        incrementalSyncCursorStore: 'state',
+      },
       eventListener: {
         type: 'POLLING',
         resyncOnStart: true,

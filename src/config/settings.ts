@@ -8,6 +8,7 @@ import type { MergedOptions } from './merge.ts';
 import { createRedactor, sensitivePaths } from './redact.ts';
 import { EVENT_LISTENER_TYPES, PORT_BULK_DELETE_LIMIT, PORT_BULK_UPSERT_LIMIT, buildSettingsSchema, defaultsLayer } from './schema.ts';
 import type { EventListenerType, LogLevel, ParsedOptions } from './schema.ts';
+import type { IncrementalCursorStoreKind } from './incremental.ts';
 import type { IntegrationSpec } from './spec.ts';
 import { parseConfigYaml } from './yaml-config.ts';
 
@@ -20,7 +21,18 @@ export interface TideSettings {
     /** `remote` with both credentials; `embedded` with neither (the caller starts the local emulator). */
     mode: 'remote' | 'embedded';
   };
-  integration: { identifier: string; type: string; version?: string; config: Record<string, unknown> };
+  integration: {
+    identifier: string;
+    type: string;
+    version?: string;
+    config: Record<string, unknown>;
+    /** Incremental syncs on (§4.12); also sent to Port as the integration's `incrementalSyncEnabled` (§7.1). */
+    incrementalSyncEnabled?: boolean;
+    /** Minutes between incremental syncs: 15, 30 or 60. */
+    incrementalSyncInterval?: number;
+    /** Where incremental cursors are kept (default `state`). */
+    incrementalSyncCursorStore?: IncrementalCursorStoreKind;
+  };
   eventListener: {
     type: EventListenerType;
     resyncOnStart: boolean;
@@ -240,6 +252,9 @@ function finalize(d: ParsedOptions, merged: MergedOptions, version: string | und
     identifier: d.integration.identifier ?? `my-${d.integration.type}-integration`.toLowerCase(),
     type: d.integration.type,
     config: stripUndefined(d.integration.config),
+    incrementalSyncEnabled: d.integration.incrementalSyncEnabled,
+    incrementalSyncInterval: d.integration.incrementalSyncInterval,
+    incrementalSyncCursorStore: d.integration.incrementalSyncCursorStore,
   };
   if (version !== undefined) integration.version = version;
 

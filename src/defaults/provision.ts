@@ -17,6 +17,8 @@ export interface ProvisionOptions {
   changelogDestination: Record<string, unknown>;
   resources: PortResources;
   initializePortResources: boolean;
+  /** `integration.incrementalSyncEnabled` (§4.12), sent as the integration's `incrementalSyncEnabled`. */
+  incrementalSyncEnabled?: boolean;
   /** Reads only, and report what would be done. */
   dryRun?: boolean;
   /** After setup: how the integration's files relate to what Port holds (docs/behaviour.md §7.4). */
@@ -87,7 +89,7 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
     version: o.integration.version,
     changelogDestination: o.changelogDestination,
     actionsProcessingEnabled: false,
-    incrementalSyncEnabled: false,
+    incrementalSyncEnabled: o.incrementalSyncEnabled ?? false,
     processingMode: 'ocean-core',
   };
   const mapping = mappingForPort(o.resources.portAppConfig);
@@ -105,7 +107,7 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
       version: o.integration.version,
       changelogDestination: o.changelogDestination,
       actionsProcessingEnabled: false,
-      incrementalSyncEnabled: false,
+      incrementalSyncEnabled: o.incrementalSyncEnabled ?? false,
       createPortResourcesOrigin: 'Default',
       config: mapping,
     };

@@ -2,15 +2,26 @@ import type { Hono } from 'hono';
 import { createRedactor, sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
 import { defaultsPortFor, emptyResources, mappingForPort, provisionDefaults, SHIPPED_MAPPING, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
-import { createListener, type Listener, type ScheduleTimers } from '../listeners/index.ts';
+import { createListener, listenerUsesSchedule, type Listener, type ScheduleTimers } from '../listeners/index.ts';
 import { createLiveEvents, liveEventsEnablement, type LiveEvents, type WebhookEvent } from '../live/index.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import { createMapper, type Mapper } from '../mapping/index.ts';
 import { createPortClient, type PortClient } from '../port/index.ts';
 import { createServerApp } from '../server/app.ts';
 import { createMetrics, type Metrics } from '../server/metrics.ts';
-import { createMemoryStateStore, type StateStore } from '../state/index.ts';
-import { createResyncRunner, describeOutcome, selectorSchemas, type KindReport, type Plan, type ResyncReport, type ResyncRunner } from '../sync/index.ts';
+import { createMemoryStateStore, isMemoryStateStore, type StateStore } from '../state/index.ts';
+import {
+  createPortCursorStore,
+  createResyncRunner,
+  describeOutcome,
+  hasIncrementalHandlers,
+  selectorSchemas,
+  type IncrementalReport,
+  type KindReport,
+  type Plan,
+  type ResyncReport,
+  type ResyncRunner,
+} from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import { parseIntegrationConfig } from './config.ts';
 import type { HookContext, IntegrationDefinition } from './define.ts';
@@ -36,6 +47,8 @@ export interface CreateTideOptions<Config = Record<string, unknown>> {
   onProgress?: (report: Readonly<KindReport>) => void;
   /** Receives every resync's report, whoever triggered it (adapters print the deletion report). */
   onResyncReport?: (report: ResyncReport) => void;
+  /** Receives every incremental run's report (§4.12), whoever triggered it. */
+  onIncrementalReport?: (report: IncrementalReport) => void;
   /**
    * Hand accepted live events to an external queue (e.g. a Cloudflare Queue) instead of the in-memory one;
    * its consumer calls `live.processEvent(path, event)`.
@@ -59,6 +72,18 @@ export interface Tide {
   resync(): Promise<ResyncReport>;
   /** A resync carried across invocations in a checkpoint store (see `ResyncRunner.resumable`). */
   readonly resumable: ResyncRunner['resumable'];
+  /**
+   * One incremental run now (§4.12), whatever `incrementalSyncEnabled` says; resolves `undefined` when it is
+   * skipped because a resync or another incremental run is in progress.
+   */
+  incremental(): Promise<IncrementalReport | undefined>;
+  /** An incremental run carried across invocations (see `ResyncRunner.incrementalResumable`). */
+  readonly incrementalResumable: ResyncRunner['incrementalResumable'];
+  /**
+   * Whether incremental runs are scheduled (`incrementalSyncEnabled`, an incremental handler, and a listener that
+   * schedules: POLLING, WEBHOOK, KAFKA), and how often: a runtime without timers (Workers) decides with it.
+   */
+  readonly incrementalSync: { scheduled: boolean; intervalMinutes: number };
   /**
    * The same pipeline with no writes. `mapping` is the run's own (`--mapping FILE`); without it, the embedded
    * Port plans with the shipped mapping (which its start pushes) and a real Port with the mapping it stores.
@@ -147,6 +172,11 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     sensitiveValues: secrets,
     processStartedAt,
     onProgress: o.onProgress,
+    // Ocean's store, so cursors carry over from an Ocean deployment (§4.12); the StateStore otherwise.
+    cursors:
+      settings.integration.incrementalSyncCursorStore === 'port'
+        ? createPortCursorStore(port, identifier, { event: { type: 'incremental_resync' } })
+        : undefined,
   });
   const resync = async (): Promise<ResyncReport> => {
     const started = Date.now();
@@ -155,6 +185,20 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     o.onResyncReport?.(report);
     return report;
   };
+
+  const recordIncremental = (report: IncrementalReport, durationMs: number): void => {
+    metrics.recordIncremental(report, durationMs);
+    o.onIncrementalReport?.(report);
+  };
+  const incremental = async (): Promise<IncrementalReport | undefined> => {
+    const started = Date.now();
+    const report = await runner.incremental();
+    if (!report) logger.info('[tide] incremental sync skipped: a resync or another incremental run is in progress', { syncType: 'incremental' });
+    else recordIncremental(report, Date.now() - started);
+    return report;
+  };
+  const incrementalEnabled = settings.integration.incrementalSyncEnabled === true;
+  const incrementalHandlers = hasIncrementalHandlers(integration);
 
   const listener = createListener(settings.eventListener.type, {
     identifier,
@@ -171,6 +215,14 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
     processStartedAt,
     logger: logger.child({ component: 'listener' }),
     timers: o.timers,
+    incremental: incrementalEnabled
+      ? {
+          // A skipped tick (another sync in progress) is no failure.
+          trigger: { resync: async () => ({ status: outcomeStatus(await incremental()) }) },
+          intervalMinutes: settings.integration.incrementalSyncInterval ?? 15,
+          scheduled: incrementalHandlers,
+        }
+      : undefined,
   });
   const live = createLiveEvents({
     processors: integration.webhooks ?? {},
@@ -215,6 +267,20 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
       },
       abandon: (store, reason) => runner.resumable.abandon(store, reason),
     },
+    incremental,
+    incrementalSync: {
+      scheduled: incrementalEnabled && incrementalHandlers && listenerUsesSchedule(settings.eventListener.type),
+      intervalMinutes: settings.integration.incrementalSyncInterval ?? 15,
+    },
+    incrementalResumable: {
+      begin: (store) => runner.incrementalResumable.begin(store),
+      async step(store, budget, options) {
+        const result = await runner.incrementalResumable.step(store, budget, options);
+        if (result.status === 'done') recordIncremental(result.report, Date.parse(result.report.finishedAt) - Date.parse(result.report.startedAt));
+        return result;
+      },
+      abandon: (store, reason) => runner.incrementalResumable.abandon(store, reason),
+    },
     plan(options = {}) {
       const shipped = integration.resources?.portAppConfig;
       // With the embedded Port the files are the source of truth: its start pushes the shipped mapping (§7.4).
@@ -228,6 +294,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
         changelogDestination: listener.changelogDestination as Record<string, unknown>,
         resources: integration.resources ?? emptyResources(),
         initializePortResources: settings.initializePortResources,
+        incrementalSyncEnabled: incrementalEnabled,
         dryRun: options.dryRun,
         files: {
           pushMapping: embedded || options.update === true || options.mapping !== undefined,
@@ -238,6 +305,7 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
         logger: logger.child({ component: 'defaults' }),
       }),
     async start() {
+      if (incrementalEnabled) warnIncremental(settings, state, incrementalHandlers, logger);
       if (integration.onStart) {
         // onStart runs in the background; its errors are logged, never fatal (§4.1).
         Promise.resolve()
@@ -254,4 +322,35 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
       await live.drain(5000);
     },
   };
+}
+
+/** How an incremental run's outcome reads to a listener (ONCE's exit status): nothing to do is success. */
+function outcomeStatus(report: IncrementalReport | undefined): 'completed' | 'failed' | 'aborted' {
+  if (!report || report.outcome === 'no-op') return 'completed';
+  return report.outcome;
+}
+
+/** §4.12: what makes incrementalSyncEnabled do less than a user expects, said once at startup. */
+function warnIncremental(settings: TideSettings, state: StateStore, handlers: boolean, logger: Logger): void {
+  const type = settings.eventListener.type;
+  if (!listenerRunsIncremental(type)) {
+    logger.warn(`[tide] incrementalSyncEnabled is set, but the ${type} listener never runs incremental syncs`);
+    return;
+  }
+  if (!handlers) {
+    logger.warn(
+      type === 'ONCE'
+        ? '[tide] incrementalSyncEnabled is set, but no kind declares an incremental handler: this run does nothing'
+        : '[tide] incrementalSyncEnabled is set, but no kind declares an incremental handler: no incremental sync is scheduled',
+    );
+    return;
+  }
+  if (settings.integration.incrementalSyncCursorStore !== 'port' && isMemoryStateStore(state)) {
+    logger.warn('[tide] incremental cursors are kept in memory and lost on a restart: give Tide a lasting StateStore, or set incrementalSyncCursorStore to port');
+  }
+}
+
+/** ONCE makes one incremental run; POLLING, WEBHOOK and KAFKA schedule them; the others never run one (§4.12). */
+function listenerRunsIncremental(type: TideSettings['eventListener']['type']): boolean {
+  return type === 'ONCE' || type === 'POLLING' || type === 'WEBHOOK' || type === 'KAFKA';
 }

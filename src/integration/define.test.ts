@@ -40,6 +40,15 @@ const tracker = defineIntegration({
         void ctx.config.trackerToken;
         yield [{ id: ctx.selector.state }];
       },
+      async *incremental(ctx) {
+        // The same typed selector and config, plus the run's cursor.
+        expectTypeOf(ctx.selector.state).toEqualTypeOf<'open' | 'closed' | 'all'>();
+        expectTypeOf(ctx.config.pageSize).toEqualTypeOf<number>();
+        expectTypeOf(ctx.since).toEqualTypeOf<Date>();
+        expectTypeOf(ctx.advance).toEqualTypeOf<(at: Date) => void>();
+        ctx.deleted([{ id: 'gone' }]);
+        yield [{ id: ctx.since.toISOString() }];
+      },
     },
     // A kind without a selector schema: any fields beside `query`.
     project: {
@@ -119,6 +128,8 @@ describe('defineIntegration types', () => {
     expect(() => defineIntegration({ kinds: { a: { selector: { state: 'open' }, resync: () => [] } } })).toThrow(/kind "a": selector must be a zod schema/);
     // @ts-expect-error config must be a zod schema
     expect(() => defineIntegration({ config: { url: 'x' }, kinds: {} })).toThrow(/config must be a zod schema/);
+    // @ts-expect-error incremental must be a function
+    expect(() => defineIntegration({ kinds: { a: { resync: () => [], incremental: [] } } })).toThrow(/kind "a": incremental must be a function/);
   });
 
   it('mapped entities carry a typed key and go to Port as they are', () => {

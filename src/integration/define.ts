@@ -6,6 +6,7 @@ import type { WebhookRegistrations } from '../live/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ResourceConfig } from '../mapping/index.ts';
 import type { StateStore } from '../state/index.ts';
+import type { IncrementalContext } from './incremental.ts';
 
 /** One raw third-party object, as the vendor API returned it. */
 export type RawItem = Record<string, unknown>;
@@ -43,6 +44,8 @@ export interface KindContext<Config = Record<string, unknown>, Selector = Record
    * restarts from its first page when a resync is resumed (safe: upserts are idempotent, the seen set a set).
    */
   checkpoint?: (cursor: unknown) => void;
+  /** Set in an incremental run only (§4.12): what changed since this instant is wanted. A full resync leaves it unset. */
+  since?: Date;
 }
 
 /**
@@ -66,6 +69,11 @@ export interface KindDefinition<Config = Record<string, unknown>, S = ZodType | 
   /** Schema of the kind's selector fields beside `query` (e.g. `z.object({ state: z.enum(['open', 'all']).default('open') })`). */
   selector?: S;
   resync(ctx: KindContext<Config, SchemaOutput<S>>): ResyncResult;
+  /**
+   * What changed since `ctx.since` (docs/behaviour.md §4.12): run between full resyncs when `incrementalSyncEnabled`
+   * is set. Same contract as `resync`; the resource's cursor moves forward only when it succeeds. Optional.
+   */
+  incremental?(ctx: IncrementalContext<Config, SchemaOutput<S>>): ResyncResult;
 }
 
 /** Context for the start and resync lifecycle hooks. */
@@ -150,6 +158,7 @@ export function defineIntegration<C = undefined, Kinds extends Record<string, un
   if (!def.kinds || typeof def.kinds !== 'object') throw new TypeError('defineIntegration: `kinds` must be an object of kind definitions');
   for (const [name, kind] of Object.entries(def.kinds as Record<string, KindDefinition | undefined>)) {
     if (!kind || typeof kind.resync !== 'function') throw new TypeError(`defineIntegration: kind "${name}" needs a resync(ctx) function`);
+    if (kind.incremental !== undefined && typeof kind.incremental !== 'function') throw new TypeError(`defineIntegration: kind "${name}": incremental must be a function (ctx) => pages`);
     if (kind.selector !== undefined && !isSchema(kind.selector)) throw new TypeError(`defineIntegration: kind "${name}": selector must be a zod schema`);
   }
   if (def.config !== undefined && !isSchema(def.config)) throw new TypeError('defineIntegration: config must be a zod schema (e.g. z.object({ … }))');

@@ -15,3 +15,4 @@ export {
 } from './define.ts';
 export { IntegrationConfigError, parseIntegrationConfig, type IntegrationConfigIssue } from './config.ts';
 export { createTide, type CreateTideOptions, type RunMapping, type Tide } from './create-tide.ts';
+export { clientSideCutoff, serverSideFilter, type CutoffOptions, type IncrementalContext } from './incremental.ts';

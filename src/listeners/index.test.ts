@@ -119,3 +119,58 @@ describe('createListener', () => {
     expect(fake.calls).toHaveLength(2);
   });
 });
+
+// docs/behaviour.md §4.12 "Scheduling": the incremental timer and ONCE's one incremental run.
+describe('incremental runs', () => {
+  const incremental = () => {
+    const inc = createCountingTrigger();
+    return { inc, config: { trigger: inc.trigger, intervalMinutes: 15, scheduled: true } };
+  };
+
+  it.each(['WEBHOOK', 'KAFKA', 'POLLING'] as const)('%s runs one every interval, the first one interval after start, and stops with the listener', async (type) => {
+    vi.useFakeTimers();
+    const { inc, config } = incremental();
+    const clock = createSteppedSleep();
+    const { fake, deps: d } = deps({ incremental: config, port: noRequest, sleep: clock.sleep, eventListener: { appHost: 'https://h.example', resyncOnStart: false } });
+    const listener = createListener(type, d);
+    await listener.start();
+    await vi.advanceTimersByTimeAsync(15 * MIN - 1);
+    expect(inc.calls).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(inc.calls).toEqual(['schedule']);
+    await vi.advanceTimersByTimeAsync(15 * MIN);
+    expect(inc.calls).toEqual(['schedule', 'schedule']);
+    await listener.stop();
+    await vi.advanceTimersByTimeAsync(60 * MIN);
+    expect(inc.calls).toHaveLength(2);
+    // The incremental timer starts no resync.
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('is not scheduled without an incremental handler, nor under WEBHOOKS_ONLY', async () => {
+    vi.useFakeTimers();
+    const { inc, config } = incremental();
+    const polling = createListener('WEBHOOK', deps({ incremental: { ...config, scheduled: false }, eventListener: { appHost: 'https://h.example' } }).deps);
+    const webhooksOnly = createListener('WEBHOOKS_ONLY', deps({ incremental: config }).deps);
+    await polling.start();
+    await webhooksOnly.start();
+    await vi.advanceTimersByTimeAsync(60 * MIN);
+    expect(inc.calls).toEqual([]);
+    await polling.stop();
+    await webhooksOnly.stop();
+  });
+
+  it('ONCE makes the one incremental run instead of a resync, and exits by its outcome', async () => {
+    const { inc, config } = incremental();
+    const { fake, deps: d } = deps({ incremental: config });
+    const listener = createListener('ONCE', d);
+    await listener.start();
+    expect(inc.calls).toEqual(['once']);
+    expect(fake.calls).toEqual([]);
+    expect(listener.onceResult()).toEqual({ status: 'completed', exitCode: 0 });
+
+    const failing = createListener('ONCE', deps({ incremental: { ...config, trigger: { resync: async () => ({ status: 'failed' }) } } }).deps);
+    await failing.start();
+    expect(failing.onceResult()).toEqual({ status: 'failed', exitCode: 1 });
+  });
+});

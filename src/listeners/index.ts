@@ -64,6 +64,11 @@ export interface ListenerDeps {
   scheduledResyncInterval?: number;
   /** Process start (ms): the origin of the timer's ticks, as of `nextResync`. Default: `start()` time. */
   processStartedAt?: number;
+  /**
+   * Incremental runs (§4.12), when `incrementalSyncEnabled`: ONCE runs `trigger` instead of a resync, and with
+   * `scheduled` POLLING, WEBHOOK and KAFKA run it on a timer every `intervalMinutes`.
+   */
+  incremental?: { trigger: ResyncTrigger; intervalMinutes: number; scheduled: boolean };
   logger?: ListenerLogger;
   /** Test seams. */
   sleep?: SleepFn;
@@ -152,6 +157,18 @@ function build(type: EventListenerType, deps: ListenerDeps): AnyListener {
           logger,
         })
       : undefined;
+  const incremental: ResyncSchedule | undefined =
+    deps.incremental?.scheduled && listenerUsesSchedule(type)
+      ? createResyncSchedule({
+          intervalMinutes: deps.incremental.intervalMinutes,
+          trigger: deps.incremental.trigger,
+          startedAt: deps.processStartedAt,
+          now: deps.now,
+          timers: deps.timers,
+          logger,
+          name: 'incremental sync',
+        })
+      : undefined;
   const base = {
     changelogDestination: destination,
     processesLiveEvents: listenerProcessesLiveEvents(type),
@@ -161,9 +178,11 @@ function build(type: EventListenerType, deps: ListenerDeps): AnyListener {
     async start() {
       await start();
       schedule?.start();
+      incremental?.start();
     },
     async stop() {
       schedule?.stop();
+      incremental?.stop();
       await stop();
     },
   });
@@ -207,7 +226,9 @@ function build(type: EventListenerType, deps: ListenerDeps): AnyListener {
       let result: OnceResult | undefined;
       const once: Omit<OnceListener, keyof ListenerBase<'ONCE'>> & { start(): Promise<void>; stop(): Promise<void> } = {
         async start() {
-          result = await runOnce({ trigger: deps.trigger, logger });
+          result = deps.incremental
+            ? await runOnce({ trigger: deps.incremental.trigger, logger, what: 'incremental run' })
+            : await runOnce({ trigger: deps.trigger, logger });
         },
         async stop() {},
         onceResult: () => result,

@@ -1,7 +1,8 @@
 /**
- * The ONCE listener (OCEAN-BEHAVIOUR §5.5, conformance 35): one resync with state reporting, then the
- * caller shuts down with the exit code. **Tide:** a failed resync exits 1; Ocean reported it completed. A
- * resync that completed with entities that failed to upsert or delete exits 2 (§4.11).
+ * The ONCE listener (OCEAN-BEHAVIOUR §5.5, conformance 35): one resync with state reporting (with
+ * `incrementalSyncEnabled`, one incremental run instead, §4.12), then the caller shuts down with the exit code.
+ * **Tide:** a failed resync exits 1; Ocean reported it completed. A resync that completed with entities that
+ * failed to upsert or delete exits 2 (§4.11).
  */
 import { silentLogger } from '../logging/logger.ts';
 import { errorMessage } from './types.ts';
@@ -26,8 +27,9 @@ export function onceExitCode(status: ResyncOutcome): 0 | 1 {
  * const { exitCode } = await runOnce({ trigger });
  * // the Node adapter then sets its exit code from `exitCode`
  */
-export async function runOnce(options: { trigger: ResyncTrigger; logger?: ListenerLogger }): Promise<OnceResult> {
+export async function runOnce(options: { trigger: ResyncTrigger; logger?: ListenerLogger; what?: string }): Promise<OnceResult> {
   const logger = options.logger ?? silentLogger;
+  const what = options.what ?? 'resync';
   let status: ResyncOutcome;
   let exitCode: 0 | 1 | 2;
   let detail: string | undefined;
@@ -38,10 +40,10 @@ export async function runOnce(options: { trigger: ResyncTrigger; logger?: Listen
     exitCode = status === 'completed' && result.exitCode !== undefined ? result.exitCode : onceExitCode(status);
     detail = result.detail;
   } catch (error) {
-    logger.error('[tide] ONCE: the resync threw', { error: errorMessage(error) });
+    logger.error(`[tide] ONCE: the ${what} threw`, { error: errorMessage(error) });
     status = 'failed';
     exitCode = 1;
   }
-  logger[exitCode === 0 ? 'info' : 'error'](`[tide] ONCE: resync ${status}${detail ? ` (${detail})` : ''}; exiting with ${exitCode}`, { status, exitCode });
+  logger[exitCode === 0 ? 'info' : 'error'](`[tide] ONCE: ${what} ${status}${detail ? ` (${detail})` : ''}; exiting with ${exitCode}`, { status, exitCode });
   return { status, exitCode };
 }

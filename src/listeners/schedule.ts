@@ -65,6 +65,8 @@ export interface ResyncScheduleOptions {
   now?: () => number;
   timers?: ScheduleTimers;
   logger?: ListenerLogger;
+  /** What a tick runs, for log lines (default `scheduled resync`; the incremental timer of §4.12 says `incremental sync`). */
+  name?: string;
 }
 
 /** A resync timer. */
@@ -95,6 +97,7 @@ export function createResyncSchedule(options: ResyncScheduleOptions): ResyncSche
     clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
   };
   const logger = options.logger ?? silentLogger;
+  const name = options.name ?? 'scheduled resync';
   let state: ScheduleState | undefined;
   let handle: unknown;
 
@@ -110,10 +113,10 @@ export function createResyncSchedule(options: ResyncScheduleOptions): ResyncSche
     arm();
     // A timer that fires early (some runtimes round), or a capped long wait, re-arms without a tick.
     if (!step.due) return;
-    logger.info('[tide] scheduled resync', { intervalMinutes });
+    logger.info(`[tide] ${name}`, { intervalMinutes });
     trigger.resync({ trigger: 'schedule' }).then(
-      ({ status }) => logger.debug('[tide] scheduled resync ended', { status }),
-      (error: unknown) => logger.error('[tide] scheduled resync threw', { error: errorMessage(error) }),
+      ({ status }) => logger.debug(`[tide] ${name} ended`, { status }),
+      (error: unknown) => logger.error(`[tide] ${name} threw`, { error: errorMessage(error) }),
     );
   }
 

@@ -10,6 +10,7 @@ import { entityKey, formatBatchReport } from '../mapping/index.ts';
 import type {
   CallContext,
   DeleteOptions,
+  EventContext,
   PortEntityInput,
   PortIntegration,
   SearchOptions,
@@ -59,21 +60,8 @@ export interface ApplyContext {
   guard?: WriteGuard;
 }
 
-/** What one event wrote. */
-export interface ApplyReport {
-  upserted: number;
-  /** Search identifiers that matched nothing. */
-  dropped: number;
-  failed: number;
-  deleted: number;
-  /** Candidates with no owned entity in Port (absent, or another integration's). */
-  notOwned: number;
-  /** Candidates with a search identifier, which live events never delete. */
-  searchSkipped: number;
-  /** Writes skipped because a newer event already wrote that entity. */
-  stale: number;
-  deleteErrors: number;
-}
+/** What one event wrote; `stale` counts the writes skipped because a newer event already wrote that entity. */
+export interface ApplyReport extends Omit<UpsertOutcome, 'unanswered'>, DeleteOutcome {}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -106,68 +94,99 @@ async function mapRun(run: ResourceRunResult, ctx: ApplyContext, upserts: Entity
   }
 }
 
+/** Where writes go and how they are attributed: the mapping's flags, the event, the abort signal. */
+export interface WriteContext {
+  port: LivePort;
+  mapping: Pick<PortAppConfig, 'enableMergeEntity' | 'createMissingRelatedEntities' | 'deleteDependentEntities'>;
+  event: EventContext;
+  logger: Logger;
+  signal?: AbortSignal;
+  guard?: WriteGuard;
+  /** Who writes, for log lines: `live event` (default) or `incremental run`. */
+  label?: string;
+}
+
+/** What {@link upsertMapped} did. */
+export interface UpsertOutcome {
+  upserted: number;
+  /** Search identifiers that matched nothing. */
+  dropped: number;
+  failed: number;
+  /** Failed entities whose upsert went unanswered (`transient`: its retries spent), not refused by Port. */
+  unanswered: number;
+  stale: number;
+}
+
 /**
- * Apply the successful resource runs of one event. Writes go through the client's normal upsert path
- * (bulk, per blueprint, no skip-unchanged diff, no reconciliation, no threshold).
+ * Upsert mapped entities through the client's ordinary path (§6.5 step 6): bulk, grouped by blueprint, no
+ * skip-unchanged diff. Entities a newer event already wrote are skipped (`stale`).
  */
-export async function applyResults(runs: readonly ResourceRunResult[], ctx: ApplyContext): Promise<ApplyReport> {
-  const report: ApplyReport = { upserted: 0, dropped: 0, failed: 0, deleted: 0, notOwned: 0, searchSkipped: 0, stale: 0, deleteErrors: 0 };
-  const { port, mapping, logger } = ctx;
-  const event = { type: 'http_request' as const, id: ctx.eventId };
-  const upserts: Entity[] = [];
-  const candidates: Entity[] = [];
-  for (const run of runs) {
-    try {
-      await mapRun(run, ctx, upserts, candidates);
-    } catch (error) {
-      logger.error('[tide] live event: mapping the results failed; nothing of this run is written', {
-        kind: run.resource.kind,
-        resourceIndex: run.resourceIndex,
-        error: errorText(error),
-      });
-    }
-  }
-
-  const fresh = (entity: Entity): boolean => {
-    if (!ctx.guard?.isStale(entityKey(entity))) return true;
-    report.stale += 1;
-    return false;
-  };
-  const upsertKeys = new Set(upserts.map(entityKey));
-  const toUpsert = upserts.filter(fresh);
-
+export async function upsertMapped(entities: readonly Entity[], ctx: WriteContext): Promise<UpsertOutcome> {
+  const outcome: UpsertOutcome = { upserted: 0, dropped: 0, failed: 0, unanswered: 0, stale: 0 };
   const groups = new Map<string, Entity[]>();
-  for (const entity of toUpsert) {
+  for (const entity of entities) {
+    if (ctx.guard?.isStale(entityKey(entity))) {
+      outcome.stale += 1;
+      continue;
+    }
     groups.set(entity.blueprint, [...(groups.get(entity.blueprint) ?? []), entity]);
   }
   for (const [blueprint, group] of groups) {
     ctx.signal?.throwIfAborted();
-    const results = await port.upsertEntities(blueprint, group, {
-      merge: mapping.enableMergeEntity,
-      createMissingRelatedEntities: mapping.createMissingRelatedEntities,
-      event,
+    const results = await ctx.port.upsertEntities(blueprint, group, {
+      merge: ctx.mapping.enableMergeEntity,
+      createMissingRelatedEntities: ctx.mapping.createMissingRelatedEntities,
+      event: ctx.event,
       signal: ctx.signal,
     });
     group.forEach((entity, i) => {
-      const status = results[i]?.status ?? 'failed';
-      if (status === 'upserted') report.upserted += 1;
-      else if (status === 'dropped') report.dropped += 1;
-      else report.failed += 1;
+      const result = results[i] ?? { status: 'failed' as const, transient: true };
+      if (result.status === 'upserted') outcome.upserted += 1;
+      else if (result.status === 'dropped') outcome.dropped += 1;
+      else {
+        outcome.failed += 1;
+        if ('transient' in result && result.transient) outcome.unanswered += 1;
+      }
       ctx.guard?.record(entityKey(entity));
     });
   }
+  return outcome;
+}
 
-  const seen = new Set<string>();
+/** What {@link deleteOwned} did. */
+export interface DeleteOutcome {
+  deleted: number;
+  /** Candidates with no owned entity in Port (absent, or another integration's). */
+  notOwned: number;
+  /** Candidates with a search identifier, which are never deleted this way. */
+  searchSkipped: number;
+  stale: number;
+  deleteErrors: number;
+}
+
+/**
+ * Delete owned entities only (§6.5 step 7): each candidate with a plain identifier is searched with the
+ * ownership rules and deleted, one at a time, only when found. `skip(key)` leaves a candidate out (one the same
+ * event or run upserts); a key is handled once.
+ */
+export async function deleteOwned(candidates: readonly Entity[], skip: (key: string) => boolean, ctx: WriteContext): Promise<DeleteOutcome> {
+  const outcome: DeleteOutcome = { deleted: 0, notOwned: 0, searchSkipped: 0, stale: 0, deleteErrors: 0 };
+  const { port, logger } = ctx;
+  const label = ctx.label ?? 'live event';
+  const handled = new Set<string>();
   for (const entity of candidates) {
     const key = entityKey(entity);
-    if (upsertKeys.has(key) || seen.has(key)) continue;
-    seen.add(key);
+    if (skip(key) || handled.has(key)) continue;
+    handled.add(key);
     if (typeof entity.identifier !== 'string') {
-      report.searchSkipped += 1;
-      logger.info('[tide] live event: not deleting an entity with a search identifier', { blueprint: entity.blueprint, identifier: entity.identifier });
+      outcome.searchSkipped += 1;
+      logger.info(`[tide] ${label}: not deleting an entity with a search identifier`, { blueprint: entity.blueprint, identifier: entity.identifier });
       continue;
     }
-    if (!fresh(entity)) continue;
+    if (ctx.guard?.isStale(key)) {
+      outcome.stale += 1;
+      continue;
+    }
     ctx.signal?.throwIfAborted();
     const identifier = entity.identifier;
     const blueprint = entity.blueprint;
@@ -181,23 +200,58 @@ export async function applyResults(runs: readonly ResourceRunResult[], ctx: Appl
             ...port.ownershipRules(),
           ],
         },
-        { include: ['identifier', 'blueprint'], event, signal: ctx.signal },
+        { include: ['identifier', 'blueprint'], event: ctx.event, signal: ctx.signal },
       );
       const owned = found.entities.some((e) => e.identifier === identifier && e.blueprint === blueprint);
       if (!owned) {
-        report.notOwned += 1;
-        if (found.failedBlueprints.includes(blueprint)) logger.warn('[tide] live event: Port could not search the blueprint; not deleting', { blueprint, identifier });
-        else logger.debug('[tide] live event: no owned entity to delete', { blueprint, identifier });
+        outcome.notOwned += 1;
+        if (found.failedBlueprints.includes(blueprint)) logger.warn(`[tide] ${label}: Port could not search the blueprint; not deleting`, { blueprint, identifier });
+        else logger.debug(`[tide] ${label}: no owned entity to delete`, { blueprint, identifier });
         continue;
       }
-      await port.deleteEntity(blueprint, identifier, { deleteDependents: mapping.deleteDependentEntities, event, signal: ctx.signal });
-      report.deleted += 1;
+      await port.deleteEntity(blueprint, identifier, { deleteDependents: ctx.mapping.deleteDependentEntities, event: ctx.event, signal: ctx.signal });
+      outcome.deleted += 1;
       ctx.guard?.record(key);
     } catch (error) {
       ctx.signal?.throwIfAborted();
-      report.deleteErrors += 1;
-      logger.warn('[tide] live event: delete failed', { blueprint, identifier, error: errorText(error) });
+      outcome.deleteErrors += 1;
+      logger.warn(`[tide] ${label}: delete failed`, { blueprint, identifier, error: errorText(error) });
     }
   }
-  return report;
+  return outcome;
+}
+
+/**
+ * Apply the successful resource runs of one event. Writes go through the client's normal upsert path
+ * (bulk, per blueprint, no skip-unchanged diff, no reconciliation, no threshold).
+ */
+export async function applyResults(runs: readonly ResourceRunResult[], ctx: ApplyContext): Promise<ApplyReport> {
+  const { mapping, logger } = ctx;
+  const upserts: Entity[] = [];
+  const candidates: Entity[] = [];
+  for (const run of runs) {
+    try {
+      await mapRun(run, ctx, upserts, candidates);
+    } catch (error) {
+      logger.error('[tide] live event: mapping the results failed; nothing of this run is written', {
+        kind: run.resource.kind,
+        resourceIndex: run.resourceIndex,
+        error: errorText(error),
+      });
+    }
+  }
+  const write: WriteContext = { port: ctx.port, mapping, event: { type: 'http_request', id: ctx.eventId }, logger, signal: ctx.signal, guard: ctx.guard };
+  const upsertKeys = new Set(upserts.map(entityKey));
+  const up = await upsertMapped(upserts, write);
+  const del = await deleteOwned(candidates, (key) => upsertKeys.has(key), write);
+  return {
+    upserted: up.upserted,
+    dropped: up.dropped,
+    failed: up.failed,
+    deleted: del.deleted,
+    notOwned: del.notOwned,
+    searchSkipped: del.searchSkipped,
+    stale: up.stale + del.stale,
+    deleteErrors: del.deleteErrors,
+  };
 }

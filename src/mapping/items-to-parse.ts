@@ -121,19 +121,21 @@ export function withoutPath(value: unknown, path: JsonPath): unknown {
 /**
  * Expand raw items through `itemsToParse` (one engine call for all of them): each array element `e` gives a
  * shallow copy of its parent with `[itemsToParseName]: e`. Items without `itemsToParse` pass through unchanged.
+ * `origins[i]` is the index of the raw item that `items[i]` came from.
  */
 export async function expandItems(
   ctx: EvalContext,
   cache: ProgramCache,
   resource: ResourceConfig,
   rawItems: readonly unknown[],
-): Promise<{ items: unknown[]; skipped: ItemsToParseSkip[] }> {
+): Promise<{ items: unknown[]; skipped: ItemsToParseSkip[]; origins: number[] }> {
   const { itemsToParse, itemsToParseName, itemsToParseTopLevelTransform } = resource.port;
-  if (itemsToParse === undefined) return { items: [...rawItems], skipped: [] };
+  if (itemsToParse === undefined) return { items: [...rawItems], skipped: [], origins: rawItems.map((_, i) => i) };
   const program = await cache.get(itemsToParse);
   const outcomes = await evaluateColumnFast(ctx, program, rawItems);
   const removed = itemsToParseTopLevelTransform ? deriveTopLevelPath(itemsToParse) : undefined;
   const items: unknown[] = [];
+  const origins: number[] = [];
   const skipped: ItemsToParseSkip[] = [];
   for (const [itemIndex, outcome] of outcomes.entries()) {
     if (outcome.kind !== 'value' || !Array.isArray(outcome.value)) {
@@ -149,9 +151,12 @@ export async function expandItems(
     const raw = rawItems[itemIndex];
     const parent = removed ? withoutPath(raw, removed) : raw;
     const base = parent !== null && typeof parent === 'object' && !Array.isArray(parent) ? parent : {};
-    for (const element of outcome.value) items.push({ ...base, [itemsToParseName]: element });
+    for (const element of outcome.value) {
+      items.push({ ...base, [itemsToParseName]: element });
+      origins.push(itemIndex);
+    }
   }
-  return { items, skipped };
+  return { items, skipped, origins };
 }
 
 /** Split items into chunks of at most `size`. */

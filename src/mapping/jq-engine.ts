@@ -1,4 +1,5 @@
 import { loadJq, JqError } from 'jq-wasm';
+import type { Jq } from 'jq-wasm';
 import type { JqCompilation } from './jq-compile/index.ts';
 import { compileJq } from './jq-compile/index.ts';
 
@@ -42,22 +43,58 @@ export function firstLine(message: string): string {
   return line.replace(/^jq: error(?: \(at [^)]*\))?: /, '').replace(/^jq: error: /, '');
 }
 
+/** What a program that made jq-wasm abort gets as its error (jq-wasm says only `Aborted()`). */
+export const JQ_WASM_ABORTED = 'jq-wasm aborted (the program ran out of memory or stack)';
+
 /**
  * A {@link JqEngine} backed by jq-wasm 3 (real jq 1.8.2 compiled to WebAssembly). Loads the wasm once; the
  * package's export conditions pick the right build for Node, workerd and browsers.
+ *
+ * A program that exhausts jq-wasm's memory or stack does not raise a jq error: the module aborts and keeps what the
+ * run allocated, and a few such runs leave the instance unable to run anything. So an aborted instance is never used
+ * again: the program that aborted gets a runtime {@link JqRunError}, and the next call runs on a fresh instance
+ * (loading one takes about 10-20 ms).
  *
  * @example
  * const engine = await createJqWasmEngine();
  * await engine.run('.a', '{"a":1}') // [1]
  */
 export async function createJqWasmEngine(): Promise<JqEngine> {
-  const jq = await loadJq();
+  let jq: Jq = await loadJq();
+  let replacement: Promise<Jq> | undefined;
+
+  /** The instance to run on: the replacement of an aborted one once it has loaded. */
+  const current = async (): Promise<Jq> => {
+    if (replacement) {
+      // A failed load is retried by the next call rather than remembered.
+      const pending = replacement;
+      jq = await pending.catch((error: unknown) => {
+        if (replacement === pending) replacement = undefined;
+        throw error;
+      });
+      if (replacement === pending) replacement = undefined;
+    }
+    return jq;
+  };
+
+  /** Runs `call` on the current instance; anything but a jq error means the instance aborted. */
+  const onInstance = async <T>(call: (instance: Jq) => T): Promise<T> => {
+    const instance = await current();
+    try {
+      return call(instance);
+    } catch (error) {
+      if (error instanceof JqError) throw error;
+      if (instance === jq) replacement ??= loadJq();
+      throw new JqRunError(JQ_WASM_ABORTED, 'runtime');
+    }
+  };
+
   return {
     name: `jq-wasm ${jq.version}`,
     async run(program, input) {
       try {
         // -c: compact output is markedly cheaper for jq to print and for us to parse.
-        return jq.json(input, program, ['-c']);
+        return await onInstance((instance) => instance.json(input, program, ['-c']));
       } catch (error) {
         if (error instanceof JqError) {
           throw new JqRunError(error.stderr || error.message, error.exitCode === 3 ? 'compile' : 'runtime');
@@ -66,8 +103,12 @@ export async function createJqWasmEngine(): Promise<JqEngine> {
       }
     },
     async compileError(program) {
-      // Empty input text means zero inputs: jq compiles the program and never runs it.
-      const result = jq.raw('', program);
+      // Empty input text means zero inputs: jq compiles the program and never runs it. Compiling can abort too (jq
+      // folds constants such as `"x" * 1e9`): the program then cannot be compiled, and says why.
+      const result = await onInstance((instance) => instance.raw('', program)).catch((error: unknown) => {
+        if (error instanceof JqRunError) return { exitCode: 3, stderr: error.message };
+        throw error;
+      });
       return result.exitCode === 0 ? undefined : result.stderr || `jq exited with code ${result.exitCode}`;
     },
   };

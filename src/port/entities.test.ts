@@ -178,6 +178,8 @@ describe('upsertEntities', () => {
     const { port, stored } = await setup();
     const result = await port.upsertEntity('service', { identifier: 'a', relations: { owner: 'ghost-team' } }, { createMissingRelatedEntities: false });
     expect(result).toMatchObject({ status: 'failed', error: { statusCode: 404, error: 'not_found' } });
+    // Port answered and refused this entity: sending it again would not help.
+    expect(result).not.toHaveProperty('transient');
     expect(await stored()).toEqual([]);
   });
 
@@ -190,7 +192,7 @@ describe('upsertEntities', () => {
 
     await fault({ match: { path: BULK }, action: { type: 'status', status: 500 } });
     const again = await port.upsertEntities('service', services(3));
-    expect(again.every((r) => r.status === 'failed' && r.error.statusCode === 500)).toBe(true);
+    expect(again.every((r) => r.status === 'failed' && r.error.statusCode === 500 && r.transient)).toBe(true);
     expect(await requests(BULK)).toHaveLength(2);
   });
 
@@ -198,7 +200,7 @@ describe('upsertEntities', () => {
     const { port, fault, requests, stored } = await setup();
     await fault({ match: { path: BULK }, times: -1, action: { type: 'drop' } });
     const results = await port.upsertEntities('service', services(2));
-    expect(results.every((r) => r.status === 'failed' && r.error.statusCode === 0 && r.error.error === 'network_error')).toBe(true);
+    expect(results.every((r) => r.status === 'failed' && r.error.statusCode === 0 && r.error.error === 'network_error' && r.transient)).toBe(true);
     expect(await requests(BULK)).toHaveLength(11);
     expect(await stored()).toEqual([]);
   });

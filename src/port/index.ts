@@ -3,6 +3,7 @@
  * cache, the blueprint and feature-flag caches and the upsert in-flight bound. Web standards only.
  */
 import { blueprintApi } from './blueprints.ts';
+import { cursorApi } from './cursors.ts';
 import { createPortTransport } from './client.ts';
 import type { PortTransportOptions } from './client.ts';
 import { entityApi } from './entities.ts';
@@ -17,6 +18,7 @@ export { createInFlightLimiter } from './in-flight.ts';
 export type { DeleteOptions, DeleteResult, EntityError, EntityLimits, UpsertOptions, UpsertResult } from './entities.ts';
 export type { BlueprintSearchBody, OwnedEntitiesOptions, SearchOptions, SearchResult } from './search.ts';
 export type { IntegrationCreate } from './integration.ts';
+export type { PortCursor } from './cursors.ts';
 export type { PortRequest, PortTransport, PortTransportOptions } from './client.ts';
 export type { ClockOffset } from './clock.ts';
 export type * from './types.ts';
@@ -59,6 +61,7 @@ export function createPortClient(options: PortClientOptions) {
     ...blueprintApi(transport),
     ...integrationApi(transport),
     ...orgApi(transport),
+    ...cursorApi(transport),
     /** The User-Agent (and so the `$datasource`) this client writes with. */
     userAgent: (feature?: OwnershipFeature): string => transport.userAgent(feature),
     /** `datasource_prefix` / `datasource_suffix` of this integration's entities. */

@@ -12,12 +12,12 @@ import type { ScheduleTimers } from '../listeners/index.ts';
 import { liveEventsEnablement } from '../live/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { StateStore } from '../state/index.ts';
-import { describeOutcome, type KindReport, type Plan, type ResyncReport } from '../sync/index.ts';
+import { describeOutcome, type IncrementalReport, type KindReport, type Plan, type ResyncReport } from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import { configure, createRuntimeLogger, streamOf, type Configured, type Stream } from './configure.ts';
 import { loadIntegrationFolder, type FolderReader } from './folder.ts';
 import { createProgressLog } from './progress-log.ts';
-import { BROWSE_LINE, planLines, provisionLines, resyncLines } from './report-lines.ts';
+import { BROWSE_LINE, describeIncrementalOutcome, incrementalLines, planLines, provisionLines, resyncLines } from './report-lines.ts';
 import { readRunMapping } from './run-mapping.ts';
 
 /** Where the integration's HTTP server binds unless `APPLICATION__HOST` says otherwise (docs/behaviour.md §8.1). */
@@ -120,6 +120,8 @@ export interface BootResult {
   provision?: ProvisionReport;
   /** ONCE: the report of the one resync. */
   report?: ResyncReport;
+  /** ONCE with `incrementalSyncEnabled`: the report of the one incremental run (§4.12). */
+  incrementalReport?: IncrementalReport;
   /** Graceful shutdown: report aborted, stop accepting, drain live events (≤ 5 s), close state and the local Port. */
   stop(): Promise<void>;
 }
@@ -217,6 +219,7 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
   let tide: Tide;
   // The core logs every resync's outcome; the last report is kept for ONCE's summary.
   let lastReport: ResyncReport | undefined;
+  let lastIncremental: IncrementalReport | undefined;
   try {
     tide = createTide({
       integration: configured.integration,
@@ -231,6 +234,9 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
         lastReport = report;
         embedded?.keepReport?.(identifier, report);
       },
+      onIncrementalReport: (report) => {
+        lastIncremental = report;
+      },
     });
   } catch (error) {
     print.err(bare(error));
@@ -244,7 +250,7 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
     await release();
     return { ...base, ...result };
   }
-  return serve({ tide, settings, o, rt, print, logger, release, base, lastReport: () => lastReport, mapping: runMapping });
+  return serve({ tide, settings, o, rt, print, logger, release, base, lastReport: () => lastReport, lastIncremental: () => lastIncremental, mapping: runMapping });
 }
 
 /**
@@ -298,11 +304,12 @@ interface Started {
   release(): Promise<void>;
   base: Partial<BootResult>;
   lastReport(): ResyncReport | undefined;
+  lastIncremental(): IncrementalReport | undefined;
   mapping?: RunMapping;
 }
 
 /** Defaults, then the HTTP server, then onStart and the listener; ONCE ends with its summary. */
-async function serve({ tide, settings, o, rt, print, logger, release, base, lastReport, mapping }: Started): Promise<BootResult> {
+async function serve({ tide, settings, o, rt, print, logger, release, base, lastReport, lastIncremental, mapping }: Started): Promise<BootResult> {
   let provision: ProvisionReport | undefined;
   try {
     provision = await tide.provision({ mapping, force: o.force });
@@ -368,12 +375,19 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
   if (tide.listener.type === 'ONCE') {
     const exitCode = tide.listener.onceResult()?.exitCode ?? 1;
     const report = lastReport();
+    const incrementalReport = lastIncremental();
     if (report) for (const line of resyncLines(report)) print.out(line);
+    if (incrementalReport) for (const line of incrementalLines(incrementalReport)) print.out(line);
     if (base.embeddedPortUrl) print.out(BROWSE_LINE);
     await stop();
     // The last line says what the exit status means (docs/behaviour.md §4.11).
-    print.out(`exit ${exitCode}: ${report ? describeOutcome({ ...report, exitCode }) : 'the resync did not run to its end'}`);
-    return finished(exitCode, { ...base, tide, url, provision, report });
+    const outcome = report
+      ? describeOutcome({ ...report, exitCode })
+      : incrementalReport
+        ? describeIncrementalOutcome(incrementalReport)
+        : `the ${settings.integration.incrementalSyncEnabled ? 'incremental run' : 'resync'} did not run to its end`;
+    print.out(`exit ${exitCode}: ${outcome}`);
+    return finished(exitCode, { ...base, tide, url, provision, report, incrementalReport });
   }
   return { ...base, tide, url, provision, stop };
 }

@@ -2,7 +2,8 @@
  * Tide on a runtime without a long-lived process (a Worker's Durable Object, driven by cron ticks,
  * alarms and a queue): the same listener and schedule decisions as the in-process listeners
  * (`pollingStep`, `scheduleStep`), resyncs carried across invocations as budgeted steps over a
- * checkpoint, and live events applied at most once and never over a newer write. The runtime supplies
+ * checkpoint, incremental runs likewise (durable-incremental.ts), and live events applied at most once and
+ * never over a newer write. The runtime supplies
  * storage and alarms ({@link DurableStore}); this module decides.
  */
 import type { Tide } from '../integration/index.ts';
@@ -19,6 +20,7 @@ import {
 } from '../listeners/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ResyncCheckpointStore, ResyncReport, StepOptions } from '../sync/index.ts';
+import { createDurableIncremental, type DurableIncrementalStatus } from './durable-incremental.ts';
 import { liveEventFromMessage, type LiveEventMessage } from './live-message.ts';
 
 /** After this many failed steps in a row the resync is abandoned (failed, nothing deleted). */
@@ -46,6 +48,8 @@ export interface LiveLedger {
 export interface PollResult {
   /** What the tick did: nothing, or started a resync (and why). */
   started?: { resyncId: string; trigger: 'start' | 'poll' | 'schedule' };
+  /** An incremental run the tick started (§4.12). */
+  incremental?: { runId: string };
   watermark: string;
 }
 
@@ -62,6 +66,8 @@ export interface DurableStatus {
   steps: StepRecord[];
   lastReport?: unknown;
   stepFailures: number;
+  /** Incremental runs (§4.12): the stored one, and the last report. */
+  incremental: DurableIncrementalStatus;
 }
 
 export type LiveEventOutcome = 'applied' | 'duplicate';
@@ -81,6 +87,8 @@ export interface DurableHostOptions {
 /** What a Durable Object exposes: start a resync, a cron tick, a live event, its status, and the alarm that steps. */
 export interface DurableHost {
   startResync(trigger: string): Promise<{ resyncId: string }>;
+  /** One incremental run now, unless a resync or another run is stored (§4.12). */
+  startIncremental(trigger: string): Promise<{ runId: string } | { skipped: string }>;
   tick(): Promise<PollResult>;
   liveEvent(message: LiveEventMessage): Promise<LiveEventOutcome>;
   status(): Promise<DurableStatus>;
@@ -102,6 +110,7 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
   const { tide, logger, store, ledger } = o;
   const now = o.now ?? Date.now;
   let current: AbortController | undefined;
+  const incremental = createDurableIncremental({ tide, logger, store, budget: o.budget, now, onPage: o.onPage });
 
   // Defaults provisioning (§7.1) once per store: there is no start-up to hang it on.
   async function provisioned(): Promise<void> {
@@ -114,6 +123,8 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
     await provisioned();
     // A newer resync supersedes the stored one (§4.8): its running step stops, it never reconciles.
     current?.abort(new Error('[tide] resync superseded by a newer resync'));
+    // One sync at a time (§4.12): a stored incremental run ends here, at its current resource.
+    await incremental.abort();
     const resyncId = await tide.resumable.begin(store.checkpoints);
     store.set('stepFailures', 0);
     store.set('steps', []);
@@ -147,7 +158,8 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
       store.set('schedule', step.state);
       if (step.due && !started) started = { ...(await startResync('schedule')), trigger: 'schedule' };
     }
-    return { started, watermark: describe(polling.watermark) };
+    const run = await incremental.tick(started !== undefined || (await store.checkpoints.load()) !== undefined);
+    return { started, ...(run ? { incremental: run } : {}), watermark: describe(polling.watermark) };
   }
 
   /** One step of the stored resync; re-arms until the resync is done. Never throws (no blind runtime retries). */
@@ -155,6 +167,8 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
     const controller = new AbortController();
     current = controller;
     try {
+      // With no resync stored, a stored incremental run takes the alarm.
+      if (!(await store.checkpoints.load()) && incremental.stored()) return await incremental.step(controller.signal);
       const budget = { maxItems: o.budget.maxItems, deadlineMs: now() + o.budget.maxMs };
       const result = await tide.resumable.step(store.checkpoints, budget, { signal: controller.signal, onPage: o.onPage });
       store.set('stepFailures', 0);
@@ -185,6 +199,10 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
 
   return {
     startResync,
+    async startIncremental(trigger) {
+      await provisioned();
+      return incremental.start(trigger, (await store.checkpoints.load()) !== undefined);
+    },
     tick,
     alarm,
     /** One live event from the queue, applied at most once and never over a newer event's write. */
@@ -202,6 +220,7 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
         steps: store.get<StepRecord[]>('steps') ?? [],
         lastReport: store.get<ResyncReport>('lastReport'),
         stepFailures: store.get<number>('stepFailures') ?? 0,
+        incremental: await incremental.status(),
       };
     },
   };

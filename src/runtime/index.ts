@@ -11,9 +11,9 @@ export { folderFromPortFiles, loadIntegrationFolder, resolvePosix, withFolder } 
 export type { FolderReader, IntegrationFolder, PortFiles } from './folder.ts';
 export { BUNDLED_INTEGRATION_DESCRIPTIONS, definitionFromModule, ENTRY_FILES, isPathLike, resolveIntegration } from './entry.ts';
 export type { ResolveDeps, ResolvedIntegration } from './entry.ts';
-export { BROWSE_LINE, planLines, provisionLines, resyncLines } from './report-lines.ts';
+export { BROWSE_LINE, describeIncrementalOutcome, incrementalLines, planLines, provisionLines, resyncLines } from './report-lines.ts';
 export { readRunMapping, RunMappingError } from './run-mapping.ts';
-export { MapPreviewError, parseRawItems, previewJson, previewMapping, previewText } from './map.ts';
+export { MapPreviewError, mappingEngines, parseRawItems, previewJson, previewMapping, previewText } from './map.ts';
 export type { FieldPreview, ItemPreview, MapPreview, MapPreviewInput, ResourcePreview } from './map.ts';
 export { createResourcePreviewer, MAX_PLAYGROUND_ITEMS, ResourcePreviewError } from './playground.ts';
 export type { ResourcePreviewInput, ResourcePreviewOutput } from './playground.ts';
@@ -22,6 +22,7 @@ export { startKafkaConsumer } from './kafka.ts';
 export type { KafkaClientOptions, KafkaConnect, KafkaConsumer, KafkaConsumerHandle, KafkaGroupEvents, KafkaMessage, StartKafkaOptions } from './kafka.ts';
 export { createDurableHost, MAX_STEP_FAILURES } from './durable.ts';
 export type { DurableHost, DurableHostOptions, DurableStatus, DurableStore, LiveEventOutcome, LiveLedger, PollResult, StepRecord } from './durable.ts';
+export type { DurableIncrementalStatus } from './durable-incremental.ts';
 export { liveEventFromMessage, toLiveEventMessage } from './live-message.ts';
 export type { LiveEventMessage } from './live-message.ts';
 
@@ -41,3 +42,4 @@ export type { Level, LineLoggerOptions } from '../logging/lines.ts';
 export type { Logger } from '../logging/logger.ts';
 export { keyOf, plainRelationValues } from '../sync/index.ts';
 export type { KindReport, Plan, ResyncCheckpoint, ResyncCheckpointStore, ResyncReport, SeenKeys, StepOptions } from '../sync/index.ts';
+export type { IncrementalCheckpoint, IncrementalCheckpointStore, IncrementalReport, IncrementalResourceReport } from '../sync/index.ts';

@@ -1,12 +1,10 @@
 /**
- * The evaluation behind `tide map` (docs/behaviour.md §8.2). Entities and selector errors come from
- * `mapper.mapItems`, the exact call a resync makes, so `--json` equals what a resync would send. The
- * per-item detail re-evaluates each expanded item through the same mapper: once as the resync would
- * (selector verdict, entities, jq errors, misconfiguration severity) and once through a "probe" resource
- * that holds every leaf program as a property with a constant identifier and blueprint, so that field
- * values are visible even for items whose entity was dropped or whose selector said `false`.
+ * The evaluation behind `tide map` (docs/behaviour.md §8.2) and the playground. Entities and selector errors come
+ * from the mapper's batches, the exact evaluation a resync makes, so `--json` equals what a resync would send. The
+ * per-item detail comes from the same batches (`Mapper.inspectItems`): the selector's outcome, every leaf's value or
+ * error (also for items whose selector said `false`), and the entities, at the cost of mapping, never per item.
  */
-import type { Entity, EntityMapping, ItemsToParseSkip, Mapper, ResourceConfig } from '../mapping/index.ts';
+import type { Entity, ItemInspection, ItemsToParseSkip, Mapper, MappingLeaf, Misconfiguration, ResourceConfig } from '../mapping/index.ts';
 import { normaliseQuotes } from '../mapping/index.ts';
 
 /** One mapping leaf for one item. */
@@ -42,59 +40,61 @@ export interface ResourcePreview {
   itemsToParse?: string;
   itemsToParseName: string;
   skipped: ItemsToParseSkip[];
+  /** Per item; empty when only the entities were asked for. */
   items: ItemPreview[];
-  /** From `mapItems`: what a resync sends for these raw items. */
+  /** What a resync sends for these raw items. */
   entities: Entity[];
   selectorErrors: string[];
-}
-
-interface Leaf {
-  path: string;
-  program: string;
-}
-
-/** Every string at any depth is a program (§3.2); paths as the mapper names them. */
-function leavesOf(resource: ResourceConfig): Leaf[] {
-  const raw = resource.port.entity.mappings;
-  const list = Array.isArray(raw);
-  const out: Leaf[] = [];
-  const walk = (value: unknown, path: string): void => {
-    if (typeof value === 'string') out.push({ path, program: value });
-    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}.${i}`));
-    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`);
-  };
-  (list ? raw : [raw]).forEach((m: EntityMapping, i) => {
-    const prefix = list ? `mappings[${i}].` : '';
-    for (const key of ['identifier', 'title', 'icon', 'blueprint', 'team'] as const) if (m[key] !== undefined) walk(m[key], `${prefix}${key}`);
-    for (const group of ['properties', 'relations'] as const) {
-      for (const [name, value] of Object.entries(m[group] ?? {})) walk(value, `${prefix}${group}.${name}`);
-    }
-  });
-  return out;
-}
-
-/** One mapping whose properties are the leaves (`f0`, `f1`, …), selector `true`: values for every item. */
-function probeOf(resource: ResourceConfig, leaves: Leaf[]): ResourceConfig {
-  const properties = Object.fromEntries(leaves.map((l, i) => [`f${i}`, l.program]));
-  return {
-    kind: resource.kind,
-    selector: { query: 'true' },
-    port: { ...resource.port, itemsToParse: undefined, entity: { mappings: { identifier: '"probe"', blueprint: '"probe"', properties, relations: {} } } },
-  };
 }
 
 function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-/** Preview `resource` (at `index` in the mapping) over `rawItems`. */
-export async function previewResource(mapper: Mapper, resource: ResourceConfig, index: number, rawItems: readonly unknown[]): Promise<ResourcePreview> {
-  const leaves = leavesOf(resource);
-  const probe = probeOf(resource, leaves);
-  const mappingCount = Array.isArray(resource.port.entity.mappings) ? resource.port.entity.mappings.length : 1;
-  const { itemsToParse, itemsToParseName } = resource.port;
+/** One item's rows: its fields, its entities, and why a mapping gave none. */
+function itemPreview(resource: ResourceConfig, leaves: MappingLeaf[], severity: Map<string, Misconfiguration['severity']>, item: ItemInspection): ItemPreview {
+  const { itemsToParseName } = resource.port;
+  const passed = item.selector.kind === 'value' && item.selector.value === true;
+  const fields = leaves.map((leaf, i): FieldPreview => {
+    const outcome = item.leaves[i]!;
+    const field: FieldPreview = { path: leaf.path, program: normaliseQuotes(leaf.program), value: outcome.kind === 'value' ? outcome.value : null };
+    if (outcome.kind === 'error') field.error = outcome.message;
+    else if (outcome.kind === 'none') field.error = 'the program produced no output';
+    const sev = passed && field.value === null ? severity.get(leaf.path) : undefined;
+    if (sev) field.severity = sev;
+    return field;
+  });
+  const dropped: string[] = [];
+  if (passed) {
+    const list = Array.isArray(resource.port.entity.mappings);
+    const count = list ? (resource.port.entity.mappings as unknown[]).length : 1;
+    for (let m = 0; m < count; m++) {
+      if (item.entities.some((x) => x.mappingIndex === m)) continue;
+      const prefix = list ? `mappings[${m}].` : '';
+      const at = (key: string) => fields.find((f) => f.path === `${prefix}${key}`)?.value ?? null;
+      dropped.push(`${prefix || 'entity '}dropped: identifier ${show(at('identifier'))}, blueprint ${show(at('blueprint'))} (an empty, null or missing identifier or blueprint yields no entity)`);
+    }
+  } else if (!item.selectorError) {
+    dropped.push('selector returned false: the item is filtered out');
+  }
+  return {
+    rawIndex: item.rawIndex,
+    element: item.element && { index: item.element.index, value: (item.element.item as Record<string, unknown>)[itemsToParseName] },
+    selector: item.selectorError ? { passed: false, error: item.selectorError.message } : { passed, value: passed },
+    fields,
+    entities: item.entities.filter((x) => x.selectorPassed).map((x) => x.entity),
+    dropped,
+  };
+}
 
-  const whole = await mapper.mapItems(resource, rawItems, { resourceIndex: index });
+/**
+ * Preview `resource` (at `index` in the mapping) over `rawItems`; with `detail` false only the entities and
+ * selector errors (what `--json` prints), which costs exactly what a resync's mapping costs.
+ */
+export async function previewResource(mapper: Mapper, resource: ResourceConfig, index: number, rawItems: readonly unknown[], detail = true): Promise<ResourcePreview> {
+  const { itemsToParse, itemsToParseName } = resource.port;
+  const inspected = detail ? await mapper.inspectItems(resource, rawItems, { resourceIndex: index }) : undefined;
+  const whole = inspected ?? (await mapper.mapItems(resource, rawItems, { resourceIndex: index }));
   const preview: ResourcePreview = {
     index,
     kind: resource.kind,
@@ -106,47 +106,10 @@ export async function previewResource(mapper: Mapper, resource: ResourceConfig, 
     entities: whole.batches.flatMap((b) => b.entities.filter((e) => e.selectorPassed).map((e) => e.entity)),
     selectorErrors: whole.batches.flatMap((b) => b.selectorErrors.map((s) => s.message)),
   };
-
-  for (const [rawIndex, raw] of rawItems.entries()) {
-    const expanded = itemsToParse === undefined ? [raw] : (await mapper.expand(resource, [raw])).items;
-    for (const [e, item] of expanded.entries()) {
-      const [real, values] = await Promise.all([
-        mapper.mapBatch(resource, [item], { resourceIndex: index }),
-        mapper.mapBatch(probe, [item], { parseAll: true }),
-      ]);
-      const selectorError = real.selectorErrors[0];
-      const passed = !selectorError && real.dropped.of > 0;
-      const probed = values.entities[0]?.entity.properties ?? {};
-      const probeErrors = new Map(values.fieldErrors.map((f) => [f.path, f.error]));
-      const severity = new Map(real.misconfigurations.map((m) => [m.path, m.severity]));
-      const fields = leaves.map((leaf, i): FieldPreview => {
-        const field: FieldPreview = { path: leaf.path, program: normaliseQuotes(leaf.program), value: probed[`f${i}`] ?? null };
-        const error = probeErrors.get(`properties.f${i}`);
-        if (error !== undefined) field.error = error;
-        const sev = passed ? severity.get(leaf.path) : undefined;
-        if (sev) field.severity = sev;
-        return field;
-      });
-      const dropped: string[] = [];
-      if (passed) {
-        for (let m = 0; m < mappingCount; m++) {
-          if (real.entities.some((x) => x.mappingIndex === m)) continue;
-          const prefix = mappingCount > 1 || Array.isArray(resource.port.entity.mappings) ? `mappings[${m}].` : '';
-          const at = (key: string) => fields.find((f) => f.path === `${prefix}${key}`)?.value ?? null;
-          dropped.push(`${prefix || 'entity '}dropped: identifier ${show(at('identifier'))}, blueprint ${show(at('blueprint'))} (an empty, null or missing identifier or blueprint yields no entity)`);
-        }
-      } else if (!selectorError) {
-        dropped.push('selector returned false: the item is filtered out');
-      }
-      preview.items.push({
-        rawIndex,
-        element: itemsToParse === undefined ? undefined : { index: e, value: (item as Record<string, unknown>)[itemsToParseName] },
-        selector: selectorError ? { passed: false, error: selectorError.message } : { passed, value: passed },
-        fields,
-        entities: real.entities.filter((x) => x.selectorPassed).map((x) => x.entity),
-        dropped,
-      });
-    }
+  if (inspected) {
+    // A path's severity depends only on its blueprint, so the batches' reports hold it for every item.
+    const severity = new Map(inspected.batches.flatMap((b) => b.misconfigurations).map((m) => [m.path, m.severity]));
+    preview.items = inspected.items.map((item) => itemPreview(resource, inspected.leaves, severity, item));
   }
   return preview;
 }

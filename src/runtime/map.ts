@@ -1,14 +1,16 @@
 /**
- * `tide map` without the command line (docs/behaviour.md §8.2): which resources of the mapping to
- * preview, the raw items (given, or the first page of the kind's own resync handler), the mapper a
- * resync would use (required fields from the shipped blueprints, so no Port), and the printed output.
- * It never writes to Port and never reads a file: the caller hands in texts.
+ * `tide map` without the command line (docs/behaviour.md §8.2): which mapping (`--mapping`, else Port's stored one
+ * when Port credentials are set, as `tide sail` would use, else the shipped file), which of its resources, the raw
+ * items (given, or the first page of the kind's own resync handler), the mapper a resync would use (required
+ * fields from the shipped blueprints), and the printed output. It never writes to Port and never reads a file: the
+ * caller hands in texts.
  */
 import type { TideSettings } from '../config/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY } from '../http/index.ts';
 import { IntegrationConfigError, parseIntegrationConfig, type IntegrationDefinition, type KindContext } from '../integration/index.ts';
 import { silentLogger } from '../logging/logger.ts';
-import { createMapper, MappingConfigError, parsePortAppConfig, type PortAppConfig } from '../mapping/index.ts';
+import { createMapper, MappingConfigError, parsePortAppConfig, programEngines, type PortAppConfig, type ResourceConfig } from '../mapping/index.ts';
+import { createPortClient } from '../port/index.ts';
 import { createMemoryStateStore } from '../state/index.ts';
 import { extractResource, resolveHandlers, selectorSchemas } from '../sync/index.ts';
 import { requiredFieldsOf } from '../testing/index.ts';
@@ -43,6 +45,12 @@ export interface MapPreviewInput {
   settings(): TideSettings;
   /** What JQ's `env` shows when the settings allow it. */
   env: Record<string, string>;
+  /** The shipped mapping's file, for messages; default `<name>/.port/resources/port-app-config`. */
+  shippedSource?: string;
+  /** False: only the entities and selector errors (`--json`), which cost what a resync's mapping costs. Default true. */
+  detail?: boolean;
+  /** The fetch that reads Port's stored mapping (with Port credentials); default the global `fetch`. */
+  fetch?: typeof fetch;
 }
 
 export interface MapPreview {
@@ -50,6 +58,8 @@ export interface MapPreview {
   rawCount: number;
   /** 1 when any selector failed (CI gates mapping changes on it), else 0. */
   exitCode: 0 | 1;
+  /** Which mapping was used, in words: `tide map` says it on stderr so that it and `tide sail` never disagree silently. */
+  mappingSource: string;
 }
 
 /** A JSON array, one JSON value, or NDJSON (one value per line). */
@@ -72,17 +82,64 @@ export function parseRawItems(text: string, source: string): unknown[] {
   });
 }
 
-function readMapping(i: MapPreviewInput): PortAppConfig {
-  const given = i.mapping?.();
-  const source = given?.source ?? `${i.name}/.port/resources/port-app-config`;
-  const input = given ? given.text : i.definition.resources?.portAppConfig;
-  if (input === undefined) throw new MapPreviewError(`[tide] ${i.name} ships no .port/resources/port-app-config: pass --mapping FILE`, 2);
+function parseMapping(i: MapPreviewInput, input: unknown, source: string): PortAppConfig {
   try {
-    return parsePortAppConfig(input, { source, selectorSchemas: selectorSchemas(i.definition) });
+    return parsePortAppConfig(input as Record<string, unknown>, { source, selectorSchemas: selectorSchemas(i.definition) });
   } catch (error) {
     if (error instanceof MappingConfigError) throw new MapPreviewError(`[tide] ${error.message}`, 2);
     throw error;
   }
+}
+
+/** The settings, or undefined when a resync would reject them (a preview from files still runs). */
+function validSettings(i: MapPreviewInput): TideSettings | undefined {
+  try {
+    return i.settings();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Port's stored mapping for the integration (read only), or undefined when Port has none for it yet. */
+async function storedMapping(i: MapPreviewInput, settings: TideSettings): Promise<Record<string, unknown> | undefined> {
+  const { identifier, type, version } = settings.integration;
+  const port = createPortClient({
+    baseUrl: settings.port.baseUrl,
+    clientId: settings.port.clientId!,
+    clientSecret: settings.port.clientSecret!,
+    userAgent: { type, version: version ?? '0.0.0', identifier },
+    fetch: i.fetch ?? ((input, init) => fetch(input, init)),
+    timeoutMs: settings.clientTimeout * 1000,
+  });
+  try {
+    const config = (await port.getIntegration(identifier))?.config;
+    return config !== null && typeof config === 'object' ? config : undefined;
+  } catch (error) {
+    throw new MapPreviewError(`[tide] cannot read Port's stored mapping for integration "${identifier}": ${(error as Error).message}; pass --mapping FILE to preview a file`, 1);
+  }
+}
+
+/**
+ * The mapping `tide sail` would use, and how to name it: `--mapping FILE`; else, with Port credentials, Port's stored
+ * mapping (docs/behaviour.md §7.4: Port's wins), or the shipped file while Port has none; else the shipped file,
+ * which is what the embedded Port is kept in step with.
+ */
+async function readMapping(i: MapPreviewInput): Promise<{ config: PortAppConfig; source: string }> {
+  const given = i.mapping?.();
+  if (given) return { config: parseMapping(i, given.text, given.source), source: `the mapping in --mapping ${given.source}` };
+  const settings = validSettings(i);
+  let note = '';
+  if (settings?.port.mode === 'remote') {
+    const identifier = settings.integration.identifier;
+    const stored = await storedMapping(i, settings);
+    const source = `Port's stored mapping for integration "${identifier}"`;
+    if (stored) return { config: parseMapping(i, stored, source), source: `${source} (${settings.port.baseUrl})` };
+    note = ` (Port has no mapping for integration "${identifier}" yet)`;
+  }
+  const shipped = i.shippedSource ?? `${i.name}/.port/resources/port-app-config`;
+  const input = i.definition.resources?.portAppConfig;
+  if (input === undefined) throw new MapPreviewError(`[tide] ${i.name} ships no .port/resources/port-app-config: pass --mapping FILE`, 2);
+  return { config: parseMapping(i, input, shipped), source: `the mapping in ${shipped}${note}` };
 }
 
 /** The settings through the integration's config schema, as at startup; a bad one is bad input. */
@@ -124,28 +181,45 @@ async function firstPage(i: MapPreviewInput, config: PortAppConfig, resourceInde
   return [];
 }
 
-/** Map the raw items through every chosen resource, as a resync would. */
-export async function previewMapping(i: MapPreviewInput): Promise<MapPreview> {
-  const config = readMapping(i);
+/** The chosen resources' indexes: every resource of the kind, or the one at `index`. */
+function chosen(i: MapPreviewInput, config: PortAppConfig): number[] {
   const indexes = [...config.resources.keys()].filter((n) => config.resources[n]!.kind === i.kind && (i.index === undefined || n === i.index));
   if (indexes.length === 0) {
     const kinds = [...new Set(config.resources.map((r) => r.kind))].join(', ') || 'none';
     const which = i.index === undefined ? `kind "${i.kind}"` : `resources[${i.index}] of kind "${i.kind}"`;
     throw new MapPreviewError(`[tide] the mapping has no ${which} (kinds in it: ${kinds})`, 2);
   }
+  return indexes;
+}
+
+/** Map the raw items through every chosen resource, as a resync would. */
+export async function previewMapping(i: MapPreviewInput): Promise<MapPreview> {
+  const { config, source } = await readMapping(i);
+  const indexes = chosen(i, config);
   const items = i.items ? i.items() : await firstPage(i, config, indexes[0]!);
 
   // Same options as a resync's mapper, except that required fields come from the shipped blueprints (no Port).
-  let allowEnv = true;
-  try {
-    allowEnv = i.settings().allowEnvironmentVariablesJqAccess;
-  } catch {
-    // Settings a resync would reject do not stop a preview from an input file.
-  }
+  const allowEnv = validSettings(i)?.allowEnvironmentVariablesJqAccess ?? true;
   const mapper = createMapper({ allowEnvironmentVariablesJqAccess: allowEnv, env: i.env, requiredFields: requiredFieldsOf(i.definition.resources?.blueprints ?? []) });
   const previews: ResourcePreview[] = [];
-  for (const n of indexes) previews.push(await previewResource(mapper, config.resources[n]!, n, items));
-  return { previews, rawCount: items.length, exitCode: previews.some((p) => p.selectorErrors.length > 0) ? 1 : 0 };
+  for (const n of indexes) previews.push(await previewResource(mapper, config.resources[n]!, n, items, i.detail !== false));
+  return { previews, rawCount: items.length, exitCode: previews.some((p) => p.selectorErrors.length > 0) ? 1 : 0, mappingSource: source };
+}
+
+/**
+ * `--engines`: every distinct program of the chosen resources, as written, and whether it runs as compiled
+ * JavaScript (`fast`) or on jq-wasm (`jq`); with `explain`, the construct that kept each `jq` one from compiling.
+ * Nothing is evaluated and no item is read.
+ */
+export async function mappingEngines(i: MapPreviewInput, explain: boolean): Promise<{ text: string; mappingSource: string }> {
+  const { config, source } = await readMapping(i);
+  const resources: ResourceConfig[] = chosen(i, config).map((n) => config.resources[n]!);
+  const out: Record<string, unknown> = {};
+  for (const [program, engine] of programEngines(resources)) {
+    // Programs are arbitrary text: defineProperty keeps a program named `__proto__` an ordinary key.
+    Object.defineProperty(out, program, { value: explain ? engine : engine.engine, enumerable: true, writable: true, configurable: true });
+  }
+  return { text: `${JSON.stringify(out, null, 2)}\n`, mappingSource: source };
 }
 
 /** `--json`: the entity bodies exactly as a resync would send them. */

@@ -9,7 +9,7 @@ import { requiredFieldsOf } from '../testing/index.ts';
 import { MapPreviewError, parseRawItems, type ItemPreview } from './map.ts';
 import { previewResource } from './map-preview.ts';
 
-/** The playground previews at most this many raw items (each costs two engine calls). */
+/** The playground previews at most this many raw items (the page shows every field of each). */
 export const MAX_PLAYGROUND_ITEMS = 200;
 
 export interface ResourcePreviewInput {

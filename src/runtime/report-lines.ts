@@ -1,9 +1,9 @@
 /**
- * The human lines every runtime prints for a provisioning report, a plan and a resync (the ONCE
- * summary): one format on Node, Deno and in the CLI.
+ * The human lines every runtime prints for a provisioning report, a plan, a resync and an incremental
+ * run (the ONCE summary): one format on Node, Deno and in the CLI.
  */
 import type { ProvisionReport } from '../defaults/index.ts';
-import type { Plan, ResyncReport } from '../sync/index.ts';
+import type { IncrementalReport, Plan, ResyncReport } from '../sync/index.ts';
 import { summariseDeletion } from '../sync/index.ts';
 
 /** Identifiers shown per list; the counts always cover all of them. */
@@ -87,6 +87,27 @@ export function resyncLines(report: ResyncReport): string[] {
   const { upserts, deletes } = report.failures;
   if (upserts + deletes > 0) lines.push(`  entities that failed: ${upserts} to upsert, ${deletes} to delete`);
   return lines;
+}
+
+/** Human lines for one incremental run (the ONCE summary): its outcome, each resource, the deletions. */
+export function incrementalLines(report: IncrementalReport): string[] {
+  const lines = [`incremental run ${report.runId}: ${report.outcome}${report.abortReason ? ` (${report.abortReason})` : ''}`];
+  for (const e of report.errors) lines.push(`  error: ${e}`);
+  for (const r of report.resources) {
+    const cursor = r.advanced ? `cursor advanced to ${r.cursor}` : `cursor kept at ${r.cursor ?? 'none'}`;
+    lines.push(`  kind ${r.label}: since ${r.since || 'unknown'}, fetched ${r.fetched}, upserted ${r.upserted}, failed ${r.failed}, deleted ${r.deleted}; ${cursor}`);
+    if (r.error) lines.push(`    error: ${r.error}`);
+  }
+  const d = report.deletion;
+  lines.push(`  deletions: candidates ${d.candidates}, deleted ${d.deleted}, not owned ${d.notOwned}, search identifiers skipped ${d.searchSkipped}, failed ${d.failed}`);
+  return lines;
+}
+
+/** What an incremental run's outcome means for ONCE's exit status (0 for `completed` and `no-op`, else 1). */
+export function describeIncrementalOutcome(report: IncrementalReport): string {
+  const failed = report.resources.reduce((sum, r) => sum + r.failed, 0) + report.deletion.failed;
+  const entities = failed > 0 ? `; ${failed} entit${failed === 1 ? 'y' : 'ies'} failed to upsert or delete` : '';
+  return `the incremental run ${report.outcome}${entities}`;
 }
 
 function deletionLines(deletion: Plan['deletion']): string[] {

@@ -1,1 +1,1 @@
-export { createMemoryStateStore, type StateStore } from './store.ts';
+export { createMemoryStateStore, isMemoryStateStore, type StateStore } from './store.ts';

@@ -11,10 +11,17 @@ export interface StateStore {
   keys(prefix?: string): Promise<string[]>;
 }
 
+const inMemory = new WeakSet<StateStore>();
+
+/** Whether `store` keeps nothing past the process (what it holds, incremental cursors for one, is lost on a restart). */
+export function isMemoryStateStore(store: StateStore): boolean {
+  return inMemory.has(store);
+}
+
 /** A StateStore in memory: values are deep-copied in and out, as a real store would serialise them. */
 export function createMemoryStateStore(): StateStore {
   const data = new Map<string, string>();
-  return {
+  const store: StateStore = {
     async get<T>(key: string) {
       const raw = data.get(key);
       return raw === undefined ? undefined : (JSON.parse(raw) as T);
@@ -30,4 +37,6 @@ export function createMemoryStateStore(): StateStore {
       return [...data.keys()].filter((k) => k.startsWith(prefix)).sort();
     },
   };
+  inMemory.add(store);
+  return store;
 }

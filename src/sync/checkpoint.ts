@@ -7,6 +7,7 @@ import type { KindReport } from './report.ts';
 import type { SeenKeys } from './seen.ts';
 import { SeenSet } from './seen.ts';
 import type { FailedEntity } from './upsert.ts';
+import { createMemorySlot, type CheckpointSlot } from './run-steps.ts';
 
 /** Everything but the seen set, saved after each page. JSON only. */
 export interface ResyncCheckpoint {
@@ -66,9 +67,7 @@ export interface ResyncCheckpoint {
  * checkpoint and the seen set together. The contract suite (src/testing/checkpoint-store-contract.ts)
  * checks every implementation.
  */
-export interface ResyncCheckpointStore {
-  load(): Promise<ResyncCheckpoint | undefined>;
-  save(checkpoint: ResyncCheckpoint): Promise<void>;
+export interface ResyncCheckpointStore extends CheckpointSlot<ResyncCheckpoint> {
   /** The seen set of the stored resync. */
   seen(): SeenKeys;
   /** Forget the resync: its checkpoint and its seen set. */
@@ -106,20 +105,14 @@ export interface MemoryCheckpointStoreOptions {
 
 /** A checkpoint store in memory (one process; nothing survives it). */
 export function createMemoryCheckpointStore(options: MemoryCheckpointStoreOptions = {}): ResyncCheckpointStore {
-  const copies = options.copies ?? true;
-  let saved: string | ResyncCheckpoint | undefined;
+  const slot = createMemorySlot<ResyncCheckpoint>(options.copies ?? true);
   let seen = new SeenSet();
   return {
-    async load() {
-      if (saved === undefined) return undefined;
-      return typeof saved === 'string' ? (JSON.parse(saved) as ResyncCheckpoint) : saved;
-    },
-    async save(checkpoint) {
-      saved = copies ? JSON.stringify(checkpoint) : checkpoint;
-    },
+    load: () => slot.load(),
+    save: (checkpoint) => slot.save(checkpoint),
     seen: () => seen,
     async clear() {
-      saved = undefined;
+      await slot.clear();
       seen = new SeenSet();
     },
   };

@@ -1,7 +1,8 @@
 /**
  * One running resync per instance (§4.8): starting a resync aborts the one in progress, whatever
  * triggered either; the new one starts once the old one has stopped (it stops at its current kind,
- * so this is short). Shutdown aborts with reason `shutdown`.
+ * so this is short). Shutdown aborts with reason `shutdown`. An incremental run (§4.12) starts only
+ * when nothing runs, and a resync supersedes it like any other.
  */
 
 export type AbortReason = 'superseded' | 'shutdown';
@@ -17,6 +18,7 @@ interface Entry {
   controller: AbortController;
   reason?: AbortReason;
   done: Promise<unknown>;
+  release(): void;
 }
 
 /** Serialises resyncs: the newest wins. */
@@ -31,20 +33,37 @@ export class ResyncCoordinator {
   /** Run `fn` as the instance's resync, superseding the one in progress. */
   async run<T>(fn: (handle: RunHandle) => Promise<T>): Promise<T> {
     const previous = this.current;
-    const controller = new AbortController();
-    let release!: () => void;
-    const entry: Entry = { controller, done: new Promise<void>((resolve) => (release = resolve)) };
-    this.current = entry;
+    const entry = this.enter();
     if (previous) {
       previous.reason ??= 'superseded';
       previous.controller.abort(new Error('[tide] resync superseded by a newer resync'));
       await previous.done;
     }
+    return this.execute(entry, fn);
+  }
+
+  /**
+   * Run `fn` only when nothing runs (an incremental run, §4.12: one sync at a time, and it never supersedes);
+   * resolves `undefined` at once otherwise. A later `run` supersedes it like any resync.
+   */
+  async tryRun<T>(fn: (handle: RunHandle) => Promise<T>): Promise<T | undefined> {
+    if (this.current) return undefined;
+    return this.execute(this.enter(), fn);
+  }
+
+  private enter(): Entry {
+    let release!: () => void;
+    const entry = { controller: new AbortController(), done: new Promise<void>((resolve) => (release = resolve)), release: () => release() };
+    this.current = entry;
+    return entry;
+  }
+
+  private async execute<T>(entry: Entry, fn: (handle: RunHandle) => Promise<T>): Promise<T> {
     try {
-      return await fn({ signal: controller.signal, abortReason: () => entry.reason });
+      return await fn({ signal: entry.controller.signal, abortReason: () => entry.reason });
     } finally {
       if (this.current === entry) this.current = undefined;
-      release();
+      entry.release();
     }
   }
 

@@ -12,7 +12,7 @@ import type { KindReport } from './report.ts';
 
 /** The settings a resync reads; `TideSettings` satisfies it. */
 export interface ResyncSettings {
-  integration: { identifier: string; config?: Record<string, unknown> };
+  integration: { identifier: string; config?: Record<string, unknown>; incrementalSyncInterval?: number };
   /** Default true. */
   sendRawDataExamples?: boolean;
   /** Minutes; feeds `nextResync` and `intervalInMinuets`. */

@@ -8,7 +8,7 @@ import type { SyncPort } from './port.ts';
 
 /** One write the dry run did not send. */
 export interface UnsentWrite {
-  call: 'patchResyncState' | 'postKindExamples' | 'upsertEntities' | 'upsertEntity' | 'deleteEntities';
+  call: 'patchResyncState' | 'postKindExamples' | 'upsertEntities' | 'upsertEntity' | 'deleteEntities' | 'deleteEntity';
   /** The integration, the kind's integration, or the blueprint written to. */
   target: string;
   /** Entities, identifiers or examples it carried. */
@@ -53,6 +53,10 @@ export function createDryRunPort(port: SyncPort): DryRunPort {
     async deleteEntities(blueprint, identifiers) {
       hold('deleteEntities', blueprint, identifiers.length);
       return { deleted: [...identifiers], failed: [] };
+    },
+    async deleteEntity(blueprint) {
+      hold('deleteEntity', blueprint, 1);
+      return true;
     },
   };
 }

@@ -23,6 +23,11 @@ import { runResync } from './resync.ts';
 import type { ResyncCheckpointStore } from './checkpoint.ts';
 import type { StepBudget, StepOptions, StepResult } from './steps.ts';
 import { abandonResumableResync, beginResumableResync, runResyncStep } from './steps.ts';
+import type { IncrementalDeps, IncrementalStepOptions, IncrementalStepResult } from './incremental.ts';
+import { abandonIncrementalRun, beginIncrementalRun, runIncremental, runIncrementalStep } from './incremental.ts';
+import type { IncrementalCursorStore } from './incremental-cursors.ts';
+import { createStateCursorStore } from './incremental-cursors.ts';
+import type { IncrementalCheckpointStore, IncrementalReport } from './incremental-report.ts';
 
 export type { AbortReason, RunHandle } from './coordinator.ts';
 export { ResyncCoordinator } from './coordinator.ts';
@@ -66,6 +71,25 @@ export type { MemoryCheckpointStoreOptions, ResyncCheckpoint, ResyncCheckpointSt
 export { abandonResumableResync, beginResumableResync, runResyncStep } from './steps.ts';
 export type { EngineMode, PageInfo, StepBudget, StepOptions, StepResult } from './steps.ts';
 export { runResource } from './resource.ts';
+export {
+  abandonIncrementalRun,
+  beginIncrementalRun,
+  hasIncrementalHandlers,
+  runIncremental,
+  runIncrementalStep,
+  SINCE_OVERLAP_MS,
+} from './incremental.ts';
+export type { IncrementalDeps, IncrementalStepOptions, IncrementalStepResult } from './incremental.ts';
+export { createPortCursorStore, createStateCursorStore, cursorKey } from './incremental-cursors.ts';
+export type { CursorPort, IncrementalCursorStore, StoredCursor } from './incremental-cursors.ts';
+export { createMemoryIncrementalStore } from './incremental-report.ts';
+export type {
+  IncrementalCheckpoint,
+  IncrementalCheckpointStore,
+  IncrementalOutcome,
+  IncrementalReport,
+  IncrementalResourceReport,
+} from './incremental-report.ts';
 export type { ResourceOutcome, ResourceRunShared, ResourceStep } from './resource.ts';
 export { keyOf, plainRelationValues } from './entity-values.ts';
 export { groupByBlueprint, upsertEntities } from './upsert.ts';
@@ -94,6 +118,8 @@ export interface ResyncRunnerOptions {
   onResyncStateUpdated?: (updatedAt: string) => void;
   /** Live per-resource counters during a resync, after each page and at the resource's end (progress displays). */
   onProgress?: (report: Readonly<KindReport>) => void;
+  /** Where incremental cursors live (§4.12). Default: the StateStore (`state`). */
+  cursors?: IncrementalCursorStore;
 }
 
 /** The resync engine of one integration instance. */
@@ -108,7 +134,12 @@ export interface ResyncRunner {
    * integration's resync as `running`, PATCH it `aborted` (§9.2).
    */
   abort(): Promise<void>;
-  /** True while a resync runs. */
+  /**
+   * One incremental run (§4.12), only when no resync or incremental run is in progress: resolves `undefined` at
+   * once otherwise. A resync started meanwhile aborts it at its current resource.
+   */
+  incremental(): Promise<IncrementalReport | undefined>;
+  /** True while a resync or an incremental run runs. */
   readonly running: boolean;
   /**
    * A resync carried across invocations, its state in `store` (steps.ts): `begin` opens one (replacing
@@ -120,6 +151,12 @@ export interface ResyncRunner {
     begin(store: ResyncCheckpointStore): Promise<string>;
     step(store: ResyncCheckpointStore, budget: StepBudget, options?: StepOptions): Promise<StepResult>;
     abandon(store: ResyncCheckpointStore, reason: string): Promise<ResyncReport | undefined>;
+  };
+  /** An incremental run carried across invocations in `store`, the same engine as `incremental()`. */
+  readonly incrementalResumable: {
+    begin(store: IncrementalCheckpointStore): Promise<string>;
+    step(store: IncrementalCheckpointStore, budget: StepBudget, options?: IncrementalStepOptions): Promise<IncrementalStepResult>;
+    abandon(store: IncrementalCheckpointStore, reason: string): Promise<IncrementalReport | undefined>;
   };
 }
 
@@ -149,9 +186,15 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
     onProgress: options.onProgress,
   };
   const coordinator = new ResyncCoordinator();
+  const incrementalDeps: IncrementalDeps = {
+    ...deps,
+    cursors: options.cursors ?? createStateCursorStore(deps.state, deps.settings.integration.identifier, now),
+    intervalMinutes: deps.settings.integration.incrementalSyncInterval ?? 15,
+  };
 
   return {
     resync: () => coordinator.run((handle) => runResync(deps, handle)),
+    incremental: () => coordinator.tryRun((handle) => runIncremental(incrementalDeps, handle)),
     plan: (o = {}) => runPlan(deps, o.signal, o.mapping),
     async abort() {
       await coordinator.abortAll('shutdown');
@@ -181,6 +224,11 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
       begin: (store) => beginResumableResync(deps, store),
       step: (store, budget, o) => runResyncStep(deps, store, budget, o),
       abandon: (store, reason) => abandonResumableResync(deps, store, reason),
+    },
+    incrementalResumable: {
+      begin: (store) => beginIncrementalRun(deps, store),
+      step: (store, budget, o) => runIncrementalStep(incrementalDeps, store, budget, o),
+      abandon: (store, reason) => abandonIncrementalRun(incrementalDeps, store, reason),
     },
   };
 }

@@ -37,7 +37,7 @@ export type {
   UpsertResult,
 };
 
-/** The Port calls a resync or plan makes (PORT-API §9.7, §9.10, §9.11, §10.3, §11.3, §11.5). */
+/** The Port calls a resync, an incremental run or plan makes (PORT-API §9.7, §9.9, §9.10, §9.11, §10.3, §11.3, §11.5). */
 export interface SyncPort {
   getIntegration(identifier: string, options?: CallContext): Promise<PortIntegration | undefined>;
   patchResyncState(identifier: string, state: ResyncStatePatch, options?: CallContext): Promise<PortIntegration>;
@@ -46,6 +46,8 @@ export interface SyncPort {
   upsertEntities(blueprint: string, entities: PortEntityInput[], options?: UpsertOptions): Promise<UpsertResult[]>;
   upsertEntity(blueprint: string, entity: PortEntityInput, options?: UpsertOptions): Promise<UpsertResult>;
   deleteEntities(blueprint: string, identifiers: string[], options?: DeleteOptions): Promise<DeleteResult>;
+  /** One entity (an incremental run's owned delete candidates, §4.12); false when it did not exist. */
+  deleteEntity(blueprint: string, identifier: string, options?: DeleteOptions): Promise<boolean>;
   searchEntities(query: SearchQuery, options?: SearchOptions): Promise<SearchResult>;
   /** Pages of `datasource-entities`, following `next`. */
   ownedEntities(options?: OwnedEntitiesOptions): AsyncIterable<PortEntity[]>;

@@ -14,6 +14,7 @@ import type { StateStore } from '../state/index.ts';
 import type { ResyncCheckpoint } from './checkpoint.ts';
 import { newCheckpoint } from './checkpoint.ts';
 import type { ExamplesCollector } from './examples.ts';
+import type { ExtractPosition, ResourceHandler } from './extract.ts';
 import { extractUnits, resolveHandlers } from './extract.ts';
 import type { KindReport } from './report.ts';
 import { addKindError, emptyKindReport } from './report.ts';
@@ -37,12 +38,21 @@ export interface ResourceRunShared {
   onResourceEnd?(report: KindReport, stopped: boolean): Promise<void>;
   /** Called with the live counters after each page and when the resource ends (a CLI's progress display). */
   onProgress?: (report: Readonly<KindReport>) => void;
+  /** The resource's handlers; default the kind's resync handler, then the catch-all (§4.4). */
+  handlers?(kind: string): ResourceHandler[] | string;
+  /** The ctx handed to the handlers, built from the resync's (an incremental run adds its cursor, §4.12). */
+  context?(ctx: KindContext): KindContext;
+  /**
+   * Map in parse-all mode and receive the entities of items whose selector is `false` (an incremental run makes
+   * them delete candidates, §4.12). Without it, those items are only counted as filtered.
+   */
+  onRejected?(entities: Entity[], report: KindReport): Promise<void>;
 }
 
 /** How a resource run is carried by a step (steps.ts). */
 export interface ResourceStep {
   /** Holds the position and the counters (`kinds[index]`). */
-  cp: ResyncCheckpoint;
+  cp: Pick<ResyncCheckpoint, 'kinds'> & ExtractPosition;
   /** After a page's writes (the step counts it; a test may end the step here, before the checkpoint). */
   afterPage(kind: string, items: number): Promise<void>;
   /** Save the checkpoint: the resource can resume from the current position. */
@@ -77,12 +87,12 @@ export async function runResource(shared: ResourceRunShared, resource: ResourceC
     logger.error(`[tide] ${report.label}: ${text}`);
     addKindError(report, text);
   };
-  const handlers = resolveHandlers(shared.integration, resource.kind);
+  const handlers = shared.handlers ? shared.handlers(resource.kind) : resolveHandlers(shared.integration, resource.kind);
   if (typeof handlers === 'string') {
     onError(handlers);
     return { status: 'done', report };
   }
-  const ctx: KindContext = {
+  const base: KindContext = {
     kind: resource.kind,
     index,
     config: shared.config,
@@ -94,6 +104,7 @@ export async function runResource(shared: ResourceRunShared, resource: ResourceC
     signal: shared.signal,
     attributes: shared.attributes,
   };
+  const ctx = shared.context ? shared.context(base) : base;
   const examples = shared.examples?.forResource(resource.kind);
   let status: ResourceOutcome['status'] = 'done';
   let ended = false;
@@ -162,7 +173,7 @@ function logNulls(report: KindReport, logger: Logger): void {
  * updating `report`. Returns false when the run was aborted before every batch was handed over.
  */
 export async function processPage(
-  shared: Pick<ResourceRunShared, 'mapper' | 'signal' | 'onEntities'>,
+  shared: Pick<ResourceRunShared, 'mapper' | 'signal' | 'onEntities' | 'onRejected'>,
   resource: ResourceConfig,
   index: number,
   report: KindReport,
@@ -172,7 +183,8 @@ export async function processPage(
   const mappings = resource.port.entity.mappings;
   const mappingCount = Array.isArray(mappings) ? mappings.length : 1;
   report.fetched += page.length;
-  const { skipped, batches } = await shared.mapper.mapItems(resource, page, { resourceIndex: index });
+  const parseAll = shared.onRejected !== undefined;
+  const { skipped, batches } = await shared.mapper.mapItems(resource, page, { resourceIndex: index, parseAll });
   if (skipped.length > 0 && batches.length === 0) {
     for (const line of formatBatchReport({ entities: [], itemCount: 0, selectorErrors: [], dropped: { count: 0, of: 0 }, invalid: [], misconfigurations: [], fieldErrors: [] }, { label: report.label, skipped })) {
       logger.warn(line.message);
@@ -190,11 +202,19 @@ export async function processPage(
     const lines = formatBatchReport({ ...batch, misconfigurations: [] }, { label: report.label, skipped: b === 0 ? skipped : undefined });
     for (const line of lines) logger[line.level === 'error' ? 'error' : 'warn'](line.message);
     for (const s of batch.selectorErrors) addKindError(report, s.message);
-    const passedItems = batch.dropped.of / mappingCount;
-    report.filtered += batch.itemCount - batch.selectorErrors.length - passedItems;
     report.dropped += batch.dropped.count;
     const entities = batch.entities.filter((e) => e.selectorPassed).map((e) => e.entity);
     report.mapped += entities.length;
+    if (parseAll) {
+      // Parse-all maps the items that fail the selector too: they are counted from their entities.
+      const rejected = batch.entities.filter((e) => !e.selectorPassed);
+      report.filtered += new Set(rejected.map((e) => e.itemIndex)).size;
+      if (entities.length > 0) await shared.onEntities(entities, report);
+      if (rejected.length > 0) await shared.onRejected!(rejected.map((e) => e.entity), report);
+      continue;
+    }
+    const passedItems = batch.dropped.of / mappingCount;
+    report.filtered += batch.itemCount - batch.selectorErrors.length - passedItems;
     if (entities.length > 0) await shared.onEntities(entities, report);
   }
   return true;

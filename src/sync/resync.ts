@@ -8,6 +8,7 @@ import type { ResyncDeps } from './deps.ts';
 import type { ResyncReport } from './report.ts';
 import type { EngineMode, StepBudget } from './steps.ts';
 import { abandonResumableResync, beginResumableResync, runResyncStep } from './steps.ts';
+import { runToEnd } from './run-steps.ts';
 
 export type { ResyncDeps, ResyncSettings } from './deps.ts';
 
@@ -21,18 +22,12 @@ export async function runResync(deps: ResyncDeps, handle: RunHandle, mode: Engin
   const store = createMemoryCheckpointStore({ copies: false });
   await beginResumableResync(deps, store);
   const options = { signal: handle.signal, abortReason: handle.abortReason };
-  for (;;) {
-    try {
-      const result = await runResyncStep(deps, store, UNBOUNDED, options, mode);
-      if (result.status === 'done' || result.status === 'aborted') return result.report;
-      if (result.status === 'idle') throw new Error('the resync checkpoint disappeared');
-    } catch (error) {
+  return runToEnd(
+    () => runResyncStep(deps, store, UNBOUNDED, options, mode),
+    (reason) => {
       // A fault of Tide itself: fail the resync rather than leave its state `running`.
-      const text = error instanceof Error ? error.message : String(error);
-      deps.logger.error('[tide] resync failed unexpectedly', { error: text });
-      const report = await abandonResumableResync(deps, store, `unexpected error: ${text}`, mode);
-      if (report) return report;
-      throw error;
-    }
-  }
+      deps.logger.error('[tide] resync failed unexpectedly', { error: reason });
+      return abandonResumableResync(deps, store, reason, mode);
+    },
+  );
 }

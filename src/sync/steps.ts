@@ -27,6 +27,7 @@ import type { DeletionReport, KindReport, ResyncReport } from './report.ts';
 import { RESYNC_ENGINE, emptyDeletionReport, resyncOutcome, summariseDeletion } from './report.ts';
 import { onPortClock } from './port-clock.ts';
 import { runResource } from './resource.ts';
+import { beginRun, clearIfOwned, saveIfOwned } from './run-steps.ts';
 import type { ResyncStateOptions } from './resync-state.ts';
 import { finishedPatch, reportResyncState, runningPatch, stateOptionsFor } from './resync-state.ts';
 import type { ResyncDeps } from './deps.ts';
@@ -113,7 +114,7 @@ function parseMapping(deps: Pick<ResyncDeps, 'integration'>, cp: ResyncCheckpoin
 
 function openRun(deps: ResyncDeps, store: ResyncCheckpointStore, cp: ResyncCheckpoint, options: StepOptions, mode: EngineMode): Run {
   const signal = options.signal ?? new AbortController().signal;
-  const logger = deps.logger.child({ resyncId: cp.resyncId, step: cp.steps });
+  const logger = deps.logger.child({ syncType: 'full', resyncId: cp.resyncId, step: cp.steps });
   const config = deps.settings.integration.config ?? {};
   return {
     deps,
@@ -129,12 +130,11 @@ function openRun(deps: ResyncDeps, store: ResyncCheckpointStore, cp: ResyncCheck
   };
 }
 
+const resyncIdOf = (cp: ResyncCheckpoint): string => cp.resyncId;
+
 /** Checkpoint, unless a newer resync replaced this one while the step awaited: never overwrite it. */
-async function save(run: Run): Promise<void> {
-  if (run.signal.aborted) return;
-  const current = await run.store.load();
-  if (current?.resyncId !== run.cp.resyncId || run.signal.aborted) return;
-  await run.store.save(run.cp);
+function save(run: Run): Promise<void> {
+  return saveIfOwned(run.store, run.cp, resyncIdOf, run.signal);
 }
 
 function reportOf(run: Run, status: ResyncReport['status'], deletion: DeletionReport, reingested: number): ResyncReport {
@@ -180,8 +180,7 @@ async function finish(run: Run, status: 'completed' | 'failed', deletion: Deleti
   const head = report.exitCode === 2 ? `completed with failures: ${upserts} entities failed to upsert, ${deletes} to delete (exit code 2)` : status;
   if (run.mode.dryRun) run.logger.info(`plan computed ${outcome}`, { deletion });
   else run.logger[report.exitCode === 0 ? 'info' : 'error'](`resync ${head} ${outcome}`, { deletion, failures: report.failures, exitCode: report.exitCode });
-  const current = await run.store.load();
-  if (current?.resyncId === cp.resyncId) await run.store.clear();
+  await clearIfOwned(run.store, cp, resyncIdOf);
   return { status: 'done', report };
 }
 
@@ -323,9 +322,8 @@ async function reconcilePhase(run: Run, config: PortAppConfig): Promise<StepResu
 
 /** Open a new resync, replacing (without reconciling) any stored one; returns its id. */
 export async function beginResumableResync(deps: Pick<ResyncDeps, 'newId' | 'now'>, store: ResyncCheckpointStore): Promise<string> {
-  await store.clear();
   const resyncId = deps.newId();
-  await store.save(newCheckpoint(resyncId, new Date(deps.now()).toISOString()));
+  await beginRun(store, newCheckpoint(resyncId, new Date(deps.now()).toISOString()));
   return resyncId;
 }
 

@@ -60,6 +60,8 @@ export interface HarnessOptions {
   settings?: Partial<ResyncRunnerOptions['settings']>;
   sensitiveValues?: string[];
   blueprints?: object[];
+  /** Runner parts a test fixes (a clock, where incremental cursors live). */
+  runner?: Pick<ResyncRunnerOptions, 'now' | 'cursors' | 'state'>;
   /** Sees every Port request the runner sends, before it is sent (tests act at a precise point of a resync). */
   observe?: (method: string, path: string, body: string | undefined) => void;
 }
@@ -93,6 +95,7 @@ export async function createHarness(emu: EmulatorHandle, options: HarnessOptions
     settings: { integration: { identifier: IDENTIFIER, config: {} }, ...options.settings },
     logger,
     sensitiveValues: options.sensitiveValues,
+    ...options.runner,
   });
   return {
     ...controls,

@@ -27,10 +27,21 @@ export interface RuntimeResyncReport {
   exitCode: number;
 }
 
+/** What the contract reads of an incremental run's report (an `IncrementalReport` is one). */
+export interface RuntimeIncrementalReport {
+  outcome: 'completed' | 'failed' | 'aborted' | 'no-op';
+  resources: Array<{ kind: string; index: number; since: string; cursor: string | null; advanced: boolean; upserted: number; deleted: number; error?: string }>;
+}
+
 /** One configured integration instance on the runtime under test. */
 export interface RuntimeInstance {
   /** Run one resync to its end, however the runtime does it (createTide, the DO's steps, serve ONCE); resolve with its report. */
   resync(): Promise<RuntimeResyncReport>;
+  /**
+   * Run one incremental run to its end the way the runtime does it (ONCE with `incrementalSyncEnabled`, the
+   * DO's steps), keeping its cursors where the runtime keeps state; resolve with its report (docs/behaviour.md §4.12).
+   */
+  incremental(): Promise<RuntimeIncrementalReport>;
   /** The integration's HTTP app: health routes, live events under `/integration/…`. */
   fetch(request: Request): Promise<Response>;
   stop(): Promise<void>;
@@ -77,7 +88,7 @@ export function runtimeContract(harnessFactory: () => RuntimeHarness | Promise<R
   let harness: Promise<RuntimeHarness> | undefined;
   let registered = 0;
   let finished = 0;
-  const total = 9;
+  const total = 11;
   const persons = (n: number) => fake.departments.flatMap((d) => Array.from({ length: n }, (_, i) => `${d}-${i}`)).sort();
 
   const check = (title: string, body: (h: RuntimeHarness, ctx: CheckContext) => Promise<void>) => {
@@ -96,7 +107,12 @@ export function runtimeContract(harnessFactory: () => RuntimeHarness | Promise<R
           const configured = await h.configure(env);
           // A check may stop an instance before the end; the harness sees one stop() per instance.
           let stopping: Promise<void> | undefined;
-          const instance: RuntimeInstance = { resync: () => configured.resync(), fetch: (r) => configured.fetch(r), stop: () => (stopping ??= configured.stop()) };
+          const instance: RuntimeInstance = {
+            resync: () => configured.resync(),
+            incremental: () => configured.incremental(),
+            fetch: (r) => configured.fetch(r),
+            stop: () => (stopping ??= configured.stop()),
+          };
           instances.push(instance);
           return instance;
         },
@@ -234,6 +250,53 @@ export function runtimeContract(harnessFactory: () => RuntimeHarness | Promise<R
     const missing = await instance.fetch(new Request('http://tide.test/health/nope'));
     await missing.body?.cancel();
     assertEqual(missing.status, 404, '/health/nope status');
+  });
+
+  check('an incremental run writes exactly the changed persons, deletes nothing, and keeps its cursor for the next run', async (_h, ctx) => {
+    const instance = await ctx.configure(ctx.env({ OCEAN__INTEGRATION__CONFIG__CHANGED_PERSONS: '3' }));
+    await ctx.resync(instance, 'completed');
+    // What an incremental run must never send (§4.12): deletes, lookups, the ownership snapshot, resync state.
+    const never: Array<[string, string]> = [
+      ['DELETE', '/v1/**'],
+      ['POST', '/v1/blueprints/*/bulk/entities/delete'],
+      ['POST', '/v1/entities/search'],
+      ['POST', '/v1/blueprints/entities/datasource-entities'],
+      ['PATCH', `/v1/integration/${ctx.identifier}/resync-state`],
+    ];
+    const counts = async () => Promise.all(never.map(async ([method, path]) => (await ctx.port.requests(method, path)).length));
+    const before = await counts();
+    const bulkBefore = (await ctx.port.requests('POST', '/v1/blueprints/*/entities/bulk')).length;
+    const first = await instance.incremental();
+    assertEqual(first.outcome, 'completed', 'incremental outcome');
+    assertEqual(first.resources.map((r) => [r.kind, r.index, r.upserted, r.deleted, r.advanced]), [['fake-person', 1, 3, 0, true]], 'incremental resources (kind, index, upserted, deleted, advanced)');
+    const bulk = (await ctx.port.requests('POST', '/v1/blueprints/*/entities/bulk')).slice(bulkBefore);
+    const changed = [0, 1, 2].map((i) => `${fake.departments[0]}-${i}`);
+    assertEqual(bulk.map((r) => [r.path, r.body.entities.map((e: { identifier: string }) => e.identifier)]), [['/v1/blueprints/fake-person/entities/bulk', changed]], 'bulk upserts of the incremental run');
+    assertEqual(bulk[0].query.ocean_info_event_type, 'incremental_resync', 'the writes are attributed to an incremental_resync event');
+    assertEqual(await counts(), before, `requests of ${never.map(([m, p]) => `${m} ${p}`).join(', ')}`);
+    assertEqual(ids(await ctx.port.entities('fake-person', ctx.datasource)), persons(AMOUNT), 'every person is still there');
+
+    const second = await instance.incremental();
+    const expected = new Date(Date.parse(first.resources[0].cursor!) - 60_000).toISOString();
+    assertEqual(second.resources[0].since, expected, "the second run's window starts at the stored cursor less 60 s");
+  });
+
+  check('a failing incremental resource keeps its cursor, and the next run reads the same window again', async (_h, ctx) => {
+    const instance = await ctx.configure(ctx.env({ OCEAN__INTEGRATION__CONFIG__CHANGED_PERSONS: '2' }));
+    await ctx.resync(instance, 'completed');
+    const first = await instance.incremental();
+    assertEqual(first.outcome, 'completed', 'first incremental outcome');
+    const mapping = (await ctx.port.integration(ctx.identifier))?.config as { resources: Array<{ kind: string; selector: Record<string, unknown> }> };
+    // A selector that is not a boolean is a kind error (§4.12: as in a resync).
+    const broken = { ...mapping, resources: mapping.resources.map((r) => (r.kind === 'fake-person' ? { ...r, selector: { ...r.selector, query: '"yes"' } } : r)) };
+    await ctx.port.patchConfig(ctx.identifier, broken);
+    const failed = await instance.incremental();
+    assertEqual(failed.outcome, 'failed', 'outcome with a broken selector');
+    assertEqual([failed.resources[0].advanced, failed.resources[0].cursor], [false, first.resources[0].cursor], 'the failed resource keeps its cursor');
+    assertOk(failed.resources[0].error?.includes('selector'), `the resource's error names the selector: ${failed.resources[0].error}`);
+    await ctx.port.patchConfig(ctx.identifier, mapping);
+    const again = await instance.incremental();
+    assertEqual([again.outcome, again.resources[0].since, again.resources[0].advanced], ['completed', failed.resources[0].since, true], 'the next run reads the same window again');
   });
 
   if (registered !== total) throw new Error(`runtimeContract: ${registered} checks registered, ${total} expected`);

@@ -5,7 +5,8 @@
  * collects live events (delivered to `queue()` right after the request that sent them), and whose
  * TIDE_RESYNC namespace reaches the real resync Durable Object class (`TideResync`) over the real
  * SQLite storage of a Durable Object, one per identifier (see do-instance.ts). `resync()` is
- * `startResync()` then the object's alarm steps, run in turn until no alarm is set.
+ * `startResync()` then the object's alarm steps, run in turn until no alarm is set; `incremental()` is
+ * `startIncremental()` and its steps alike.
  */
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, inject, it } from 'vitest';
@@ -40,6 +41,7 @@ function workersHarness(): RuntimeHarness {
       const object = objectDriver(`runtime-contract/${vars.OCEAN__INTEGRATION__IDENTIFIER}`, () => env);
       const rpc: ResyncObjectRpc = {
         startResync: (trigger) => object.run((o) => o.startResync(trigger)),
+        startIncremental: (trigger) => object.run((o) => o.startIncremental(trigger)),
         poll: () => object.run((o) => o.poll()),
         liveEvent: (message) => object.run((o) => o.liveEvent(message)),
         status: () => object.run((o) => o.status()),
@@ -60,18 +62,31 @@ function workersHarness(): RuntimeHarness {
       if (probe.status !== 200) throw new Error(((await probe.json()) as { message?: string }).message ?? `not ready: ${probe.status}`);
       await probe.body?.cancel();
 
+      /** The object's alarms, run in turn until none is set. */
+      const stepAll = async (what: string) => {
+        for (let steps = 0; object.alarmPending(); steps += 1) {
+          if (steps >= MAX_STEPS) throw new Error(`${what}: still running after ${MAX_STEPS} steps`);
+          object.clearAlarm();
+          await object.run((o) => o.alarm());
+        }
+      };
+
       return {
         async resync() {
           const { resyncId } = await rpc.startResync('runtime-contract');
-          for (let steps = 0; object.alarmPending(); steps += 1) {
-            if (steps >= MAX_STEPS) throw new Error(`resync ${resyncId}: still running after ${MAX_STEPS} steps`);
-            object.clearAlarm();
-            await object.run((o) => o.alarm());
-          }
+          await stepAll(`resync ${resyncId}`);
           const status = await rpc.status();
           const report = status.lastReport as (RuntimeResyncReport & { resyncId?: string }) | undefined;
           if (status.running || report?.resyncId !== resyncId || !report.status) throw new Error(`resync ${resyncId} did not finish: ${JSON.stringify(status)}`);
           return report;
+        },
+        async incremental() {
+          const started = await rpc.startIncremental('runtime-contract');
+          if (!('runId' in started)) throw new Error(`no incremental run started: ${started.skipped}`);
+          await stepAll(`incremental run ${started.runId}`);
+          const { incremental } = await rpc.status();
+          if (incremental.running || incremental.lastReport?.runId !== started.runId) throw new Error(`incremental run ${started.runId} did not finish: ${JSON.stringify(incremental)}`);
+          return incremental.lastReport;
         },
         async fetch(request) {
           const response = await call(request);

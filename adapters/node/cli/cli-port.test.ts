@@ -1,15 +1,15 @@
 /**
  * The `tide` CLI as a subprocess against a loopback emulator acting as Port: `sail --once` on the fake
- * integration, `plan` (and `sail --dry-run`) writing nothing, invalid settings naming the key, and
- * `defaults dock` / `defaults clean`.
+ * integration, `plan` (and `sail --dry-run`) writing nothing, invalid settings naming the key, `map` reading
+ * Port's stored mapping, and `defaults dock` / `defaults clean`.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENT_SECRET, startTestPort, type TestPort } from '../test-support.ts';
-import { tide } from './test-support.ts';
+import { REPO, tide } from './test-support.ts';
 
 let port: TestPort;
 let cwd: string;
@@ -98,6 +98,44 @@ describe('tide plan', () => {
     const r = await tide(['plan', 'fake', '--max-deletes', '4'], { cwd, env: port.env({ OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '1' }) });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the plan deletes 5 entities, more than --max-deletes 4');
+  });
+});
+
+describe('tide map with Port credentials', () => {
+  it('uses Port\'s stored mapping as sail would, the shipped file while Port has none, says which on stderr, and writes nothing', async () => {
+    writeFileSync(join(cwd, 'departments.json'), JSON.stringify([{ id: 'eng', name: 'Engineering' }]));
+    const args = ['map', 'fake', '--kind', 'fake-department', '--input', 'departments.json', '--json'];
+
+    const before = await tide(args, { cwd, env: port.env() });
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stderr).toBe(
+      `[tide] map: using the mapping in ${join(REPO, 'integrations/fake/.port/resources/port-app-config.yml')} (Port has no mapping for integration "fake-node" yet)\n`,
+    );
+    expect((JSON.parse(before.stdout) as Array<{ identifier: string }>).map((e) => e.identifier)).toEqual(['eng']);
+
+    // The organisation's mapping differs from the shipped file: the department is keyed by its name.
+    const stored = {
+      resources: [
+        { kind: 'fake-department', selector: { query: 'true' }, port: { entity: { mappings: { identifier: '.name | ascii_downcase', blueprint: '"fake-department"' } } } },
+      ],
+    };
+    expect((await port.api('POST', '/v1/integration', { installationId: 'fake-node', installationAppType: 'fake', version: '1', config: stored })).status).toBeLessThan(300);
+    const after = await tide(args, { cwd, env: port.env() });
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stderr).toBe(`[tide] map: using Port's stored mapping for integration "fake-node" (${port.url})\n`);
+    expect(JSON.parse(after.stdout)).toEqual([{ identifier: 'engineering', blueprint: 'fake-department' }]);
+    expect(`${after.stdout}${after.stderr}`).not.toContain(CLIENT_SECRET);
+    expect(await writes()).toEqual(['POST /v1/integration']);
+  });
+
+  it('--mapping FILE is the mapping with Port credentials too, and Port is not contacted', async () => {
+    writeFileSync(join(cwd, 'departments.json'), JSON.stringify([{ id: 'eng', name: 'Engineering' }]));
+    writeFileSync(join(cwd, 'mine.yml'), 'resources:\n  - kind: fake-department\n    selector: { query: "true" }\n    port: { entity: { mappings: { identifier: .id, blueprint: \'"dept"\' } } }\n');
+    const r = await tide(['map', 'fake', '--kind', 'fake-department', '--input', 'departments.json', '--mapping', 'mine.yml', '--json'], { cwd, env: port.env() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('[tide] map: using the mapping in --mapping mine.yml\n');
+    expect(JSON.parse(r.stdout)).toEqual([{ identifier: 'eng', blueprint: 'dept' }]);
+    expect(await port.requests()).toEqual([]);
   });
 });
 

@@ -118,6 +118,85 @@ describe('tide map', () => {
     expect(existsSync(join(cwd, '.tide'))).toBe(false);
   });
 
+  it('says on stderr which mapping it used: --mapping FILE, else the shipped file', async () => {
+    const given = await tide(['map', 'fake', '--kind', 'thing', '--input', 'good.ndjson', '--mapping', 'mapping.yml', '--json'], { cwd });
+    expect(given.code).toBe(0);
+    expect(given.stderr).toBe('[tide] map: using the mapping in --mapping mapping.yml\n');
+    const shipped = await tide(['map', 'fake', '--kind', 'fake-department', '--input', 'good.ndjson', '--json'], { cwd });
+    expect(shipped.code).toBe(0);
+    expect(shipped.stderr).toBe(`[tide] map: using the mapping in ${join(REPO, 'integrations/fake/.port/resources/port-app-config.yml')}\n`);
+    // stdout stays the JSON a script reads.
+    expect((JSON.parse(shipped.stdout) as Array<{ identifier: string }>).map((e) => e.identifier)).toEqual(['a', 'b']);
+  });
+
+  it('--engines prints every distinct program of the kind\'s resources with its engine; --explain adds why one runs on jq', async () => {
+    writeFileSync(
+      join(cwd, 'engines.yml'),
+      `resources:
+  - kind: thing
+    selector:
+      query: .ok
+    port:
+      entity:
+        mappings:
+          identifier: .id
+          blueprint: '"fake-person"'
+          properties:
+            name: .name
+            again: .id
+            greeting: "'hi' + .name"
+            numbers: '[.. | numbers] | length'
+            first: 'label $out | .tags[] | ., break $out'
+  - kind: other
+    selector:
+      query: 'true'
+    port:
+      entity:
+        mappings:
+          identifier: .other
+          blueprint: '"other"'
+`,
+    );
+    const plain = await tide(['map', 'fake', '--kind', 'thing', '--mapping', 'engines.yml', '--engines'], { cwd });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toBe('[tide] map: using the mapping in --mapping engines.yml\n');
+    // Keyed by the program exactly as written (jq's single quotes kept), in mapping order, once each.
+    expect(Object.entries(JSON.parse(plain.stdout) as Record<string, string>)).toEqual([
+      ['.ok', 'fast'],
+      ['.id', 'fast'],
+      ['"fake-person"', 'fast'],
+      ['.name', 'fast'],
+      ["'hi' + .name", 'fast'],
+      ['[.. | numbers] | length', 'jq'],
+      ['label $out | .tags[] | ., break $out', 'jq'],
+    ]);
+    const explained = await tide(['map', 'fake', '--kind', 'thing', '--mapping', 'engines.yml', '--engines', '--explain'], { cwd });
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(JSON.parse(explained.stdout)).toEqual({
+      '.ok': { engine: 'fast' },
+      '.id': { engine: 'fast' },
+      '"fake-person"': { engine: 'fast' },
+      '.name': { engine: 'fast' },
+      "'hi' + .name": { engine: 'fast' },
+      '[.. | numbers] | length': { engine: 'jq', construct: '`..`' },
+      'label $out | .tags[] | ., break $out': { engine: 'jq', construct: '`label`' },
+    });
+    // Only the selected resource: --index picks one.
+    const other = await tide(['map', 'fake', '--kind', 'other', '--index', '1', '--mapping', 'engines.yml', '--engines'], { cwd });
+    expect(JSON.parse(other.stdout)).toEqual({ true: 'fast', '.other': 'fast', '"other"': 'fast' });
+  });
+
+  it('--explain without --engines, and --engines with --json, are bad arguments (exit 2)', async () => {
+    const [explain, both] = await Promise.all([
+      tide(['map', 'fake', '--kind', 'thing', '--mapping', 'mapping.yml', '--explain'], { cwd }),
+      tide(['map', 'fake', '--kind', 'thing', '--mapping', 'mapping.yml', '--engines', '--json'], { cwd }),
+    ]);
+    expect(explain.code).toBe(2);
+    expect(explain.stderr).toContain('--explain goes with --engines');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/option '--engines' cannot be used with option '--json'/);
+  });
+
   it('names the kinds the mapping has when --kind matches none (exit 2)', async () => {
     const r = await tide(['map', 'fake', '--kind', 'nope', '--input', 'items.json'], { cwd });
     expect(r.code).toBe(2);

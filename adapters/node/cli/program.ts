@@ -103,9 +103,11 @@ export function buildProgram(): Command {
     .option('--input <file>', 'raw items: a JSON array or NDJSON ("-" for stdin); default: one page from the integration')
     .option('--mapping <file>', 'port-app-config YAML/JSON instead of the shipped .port/resources/port-app-config')
     .option('--json', 'print only the resulting entity bodies, as a JSON array')
+    .addOption(new Option('--engines', 'print which engine runs each jq program of these resources, as JSON: "fast" (compiled) or "jq" (jq-wasm)').conflicts(['json', 'input']))
+    .option('--explain', 'with --engines: also the construct that kept each "jq" program from compiling')
     .action(async (integration: string, flags) => {
       const { runMap } = await import('./map.ts');
-      setExit(await runMap(integration, flags, process.cwd(), out));
+      setExit(await runMap(integration, flags, process.cwd(), out, err));
     });
 
   program
