@@ -11,7 +11,7 @@
  * error and Port left no upsert unanswered (`transient`, docs/behaviour.md §4.12); deletions come after every resource, so a candidate that any
  * resource of the run upserts is dropped, and a failed resource's candidates wait for its window to be read again.
  */
-import type { IncrementalContext, RawItem } from '../integration/index.ts';
+import type { IncrementalContext, KindContext, RawItem } from '../integration/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import { deleteOwned, upsertMapped, type WriteContext } from '../live/apply.ts';
 import { MappingConfigError, entityKey, parsePortAppConfig } from '../mapping/index.ts';
@@ -191,6 +191,39 @@ async function mapDeleted(run: Run, resource: ResourceConfig, index: number, ite
   }
 }
 
+/** The raw-data examples collector of a run, as a resync's (§4.5). */
+function examplesOf(run: Run) {
+  const { deps } = run;
+  return createExamplesCollector(
+    {
+      enabled: deps.settings.sendRawDataExamples !== false,
+      port: deps.port,
+      identifier: deps.settings.integration.identifier,
+      context: run.context,
+      logger: run.logger,
+      sensitiveValues: deps.sensitiveValues,
+    },
+    run.cp,
+  );
+}
+
+/** A handler's ctx: the cursor's `since`, `advance()` and `deleted()` (docs/behaviour.md §4.12). */
+function incrementalContext(ctx: KindContext, current: NonNullable<Run['cp']['current']>, pendingDeleted: RawItem[]): IncrementalContext {
+  return {
+    ...ctx,
+    since: new Date(current.since),
+    advance(at: Date) {
+      if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError(`ctx.advance() takes a valid Date, got ${String(at)}`);
+      current.advanceTo = at.toISOString();
+    },
+    deleted(items: RawItem[]) {
+      const invalid = validatePage(items);
+      if (invalid) throw new TypeError(`ctx.deleted(): ${invalid}`);
+      pendingDeleted.push(...items);
+    },
+  };
+}
+
 /** The resource at `cp.position`, from where its checkpoint stands. */
 async function processResource(
   run: Run,
@@ -204,46 +237,19 @@ async function processResource(
   const handler = deps.integration.kinds[resource.kind]!.incremental!;
   // No signal: like a resync's, requests already sent complete; the run stops between pages (§4.8).
   const write: WriteContext = { port: deps.port, mapping: config, event: run.context.event!, logger: run.logger, label: 'incremental run' };
-  let pendingDeleted: RawItem[] = [];
+  const pendingDeleted: RawItem[] = [];
   const current = cp.current!;
   const kind = (cp.kinds[index] ??= emptyKindReport(resource.kind, index));
-  const flushDeleted = async () => {
-    const items = pendingDeleted;
-    pendingDeleted = [];
-    await mapDeleted(run, resource, index, items, kind);
-  };
-  const examples = createExamplesCollector(
-    {
-      enabled: deps.settings.sendRawDataExamples !== false,
-      port: deps.port,
-      identifier: deps.settings.integration.identifier,
-      context: run.context,
-      logger: run.logger,
-      sensitiveValues: deps.sensitiveValues,
-    },
-    cp,
-  );
+  const flushDeleted = () => mapDeleted(run, resource, index, pendingDeleted.splice(0), kind);
   const shared: ResourceRunShared = {
     ...deps,
     config: deps.settings.integration.config ?? {},
     logger: run.logger,
     attributes: cp.attributes,
     signal,
-    examples,
+    examples: examplesOf(run),
     handlers: (name): ResourceHandler[] => [{ name: `incremental handler of kind "${name}"`, run: (ctx) => handler(ctx as IncrementalContext) }],
-    context: (ctx): IncrementalContext => ({
-      ...ctx,
-      since: new Date(current.since),
-      advance(at) {
-        if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError(`ctx.advance() takes a valid Date, got ${String(at)}`);
-        current.advanceTo = at.toISOString();
-      },
-      deleted(items) {
-        const invalid = validatePage(items);
-        if (invalid) throw new TypeError(`ctx.deleted(): ${invalid}`);
-        pendingDeleted.push(...items);
-      },
-    }),
+    context: (ctx) => incrementalContext(ctx, current, pendingDeleted),
     async onEntities(entities: Entity[], report: KindReport) {
       for (const entity of entities) {
         const key = entityKey(entity);
