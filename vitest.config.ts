@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'adapters/node/**/*.test.ts', 'integrations/**/*.test.ts', 'docs/**/*.test.ts', 'deploy/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'emulator/**/*.test.ts', 'adapters/node/**/*.test.ts', 'integrations/**/*.test.ts', 'docs/**/*.test.ts', 'deploy/**/*.test.ts', 'adapters/cloudflare/scripts/**/*.test.ts'],
           exclude: [...configDefaults.exclude, '**/*.kafka.test.ts', '**/*.ui.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,

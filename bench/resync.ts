@@ -38,7 +38,7 @@ for (const size of sizes) {
       const entities = report.kinds.reduce((n, k) => n + k.mapped, 0);
       const upserted = report.kinds.reduce((n, k) => n + k.upserted, 0);
       console.log(
-        `resync ${size} persons + 5 departments, ${run}: ${(entities / seconds).toFixed(0)} entities/s ` +
+        `resync ${size} persons + ${entities - size} departments, offices, teams and projects, ${run}: ${(entities / seconds).toFixed(0)} entities/s ` +
           `(${seconds.toFixed(1)} s, ${upserted} upserted, status ${report.status}), Tide CPU ${cpuSeconds.toFixed(1)} s, peak RSS ${mb(peakRss)}`,
       );
     }

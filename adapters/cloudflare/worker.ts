@@ -5,10 +5,10 @@
  * resync and a due incremental run); `queue` feeds live events to the Durable Object one at a time, in delivery order.
  */
 import type { IntegrationDefinition, Tide } from '../../src/index.ts';
-import { folderFromPortFiles, toLiveEventMessage, withFolder, type Logger, type PortFiles } from '../../src/runtime/index.ts';
+import { createUnconfiguredApp, folderFromPortFiles, TIDE_VERSION, toLiveEventMessage, withFolder, type Logger, type PortFiles } from '../../src/runtime/index.ts';
 import { createActionsObject } from './actions-object.ts';
 import { createResyncObject } from './resync-object.ts';
-import { workerTide } from './settings.ts';
+import { unconfiguredReason, workerTide } from './settings.ts';
 import type { ActionsObjectRpc, ExecutionContextLike, LiveEventMessage, MessageBatchLike, ResyncObjectRpc, ScheduledControllerLike, TideEnv } from './types.ts';
 
 export interface CreateWorkerOptions {
@@ -64,12 +64,22 @@ export function createWorker<C>(definition: IntegrationDefinition<C>, options: C
     return cached.built;
   };
   const objectOf = (env: TideEnv) => resyncObject(env, tideFor(env).tide.settings.integration.identifier);
+  // Without credentials or with invalid settings, the Worker still answers, saying what to set (no stack trace).
+  let unconfigured: { env: TideEnv; reason: string | undefined } | undefined;
+  const missing = (env: TideEnv): string | undefined => {
+    if (unconfigured?.env !== env) unconfigured = { env, reason: unconfiguredReason(integration, env) };
+    return unconfigured.reason;
+  };
 
   const worker: TideWorker = {
     async fetch(request, env) {
+      const reason = missing(env);
+      if (reason !== undefined) return createUnconfiguredApp({ coreVersion: TIDE_VERSION, reason }).fetch(request);
       return tideFor(env).tide.fetch(request);
     },
     async scheduled(_controller, env) {
+      const reason = missing(env);
+      if (reason !== undefined) return console.error(`[tide] the cron did nothing: ${reason}`);
       const { tide, logger } = tideFor(env);
       // The action agent's session (§11.5) is woken first: a long resync tick must not delay pending runs.
       if (tide.actions) await actionsObject(env, tide.settings.integration.identifier).wake();
@@ -78,6 +88,12 @@ export function createWorker<C>(definition: IntegrationDefinition<C>, options: C
       if (result.incremental) logger.info('[tide] cron started an incremental run', result.incremental);
     },
     async queue(batch, env) {
+      const reason = missing(env);
+      if (reason !== undefined) {
+        console.error(`[tide] live events wait in the queue: ${reason}`);
+        for (const message of batch.messages) message.retry({ delaySeconds: 60 });
+        return;
+      }
       const object = objectOf(env);
       // In order, one at a time (the consumer also runs with max_concurrency = 1): the object applies
       // each event, skipping redeliveries and writes older than what an entity already has.

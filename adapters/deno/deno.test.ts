@@ -91,7 +91,8 @@ describe('Deno adapter on the real deno binary', { timeout: 2 * PROCESS_TIMEOUT_
       // stay in the deletion snapshot (the deletion rate is then 5/60, under the 0.9 threshold).
       const grown = await once(12);
       expect(grown.code, output(grown)).toBe(0);
-      expect(grown.stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ · event listener ONCE/);
+      // ONCE serves no HTTP (docs/behaviour.md §8.1).
+      expect(grown.stdout).not.toMatch(/listening on/);
       expect(grown.stdout).toMatch(/resync [0-9a-f-]+: completed/);
       expect(`${grown.stdout}${grown.stderr}`).not.toContain(CLIENT_SECRET);
       expect(existsSync(join(cwd, '.tide', 'state.kv'))).toBe(true);
@@ -118,6 +119,7 @@ describe('Deno adapter on the real deno binary', { timeout: 2 * PROCESS_TIMEOUT_
         cwd,
         env: portEnv({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', APPLICATION__PORT: '0' }),
         onStdout: (soFar, child) => {
+          // 127.0.0.1 unless APPLICATION__HOST says otherwise (docs/behaviour.md §8.1).
           const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(soFar);
           if (!m) return false;
           probe = (async () => {

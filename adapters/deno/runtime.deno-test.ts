@@ -9,7 +9,7 @@
 import { createTide, type Tide } from 'port-tide';
 import { emulatorClient, type EmulatorEntity } from 'port-tide/testing';
 import { loadIntegrationFolder, loadSettings, type TideSettings } from '../../src/runtime/index.ts';
-import fake, { FAKE_DEPARTMENTS, fakePerson, fakePersons } from '../../integrations/fake/index.ts';
+import fake, { FAKE_DEPARTMENTS, FAKE_OFFICES, FAKE_PROJECT_COUNT, FAKE_TEAMS, fakePerson, fakePersons } from '../../integrations/fake/index.ts';
 import { createKvStateStore } from './kv-state-store.ts';
 import { denoFiles, serve } from './serve.ts';
 
@@ -127,6 +127,9 @@ Deno.test('the first resync creates the fake catalog in the emulator; the second
       [
         ['fake-department', 5, 5, 0],
         ['fake-person', persons.length, persons.length, 0],
+        ['fake-office', FAKE_OFFICES.length, FAKE_OFFICES.length, 0],
+        ['fake-team', FAKE_TEAMS.length, FAKE_TEAMS.length, 0],
+        ['fake-project', FAKE_PROJECT_COUNT, FAKE_PROJECT_COUNT, 0],
       ],
       'second resync kinds [kind, fetched, upserted + unchanged, failed]',
     );
@@ -162,7 +165,7 @@ Deno.test('serve(): a long-running instance answers /health/ready over Deno.serv
     dir: FAKE_DIR,
     cwd: dir,
     port: 0,
-    hostname: '127.0.0.1',
+    // No hostname: the server binds 127.0.0.1 unless APPLICATION__HOST says otherwise (§8.1).
     // No trigger: nothing runs on its own, so the test controls every resync. Live events need baseUrl (§6.1).
     overrides: { eventListener: { type: 'WEBHOOKS_ONLY' }, baseUrl: 'http://127.0.0.1:1' },
     handleSignals: false,
@@ -198,6 +201,8 @@ Deno.test('serve(): ONCE resyncs with state in a Deno KV file, restores the cata
   try {
     const run = await serve(fake, { dir: FAKE_DIR, cwd: dir, port: 0, overrides: { eventListener: { type: 'ONCE' } }, handleSignals: false, out: (l) => void lines.push(l) });
     assertEquals(run.exitCode, 0, `exit code (output: ${lines.join(' | ')})`);
+    assertEquals(run.url, undefined, 'ONCE serves no HTTP');
+    assert(!lines.some((l) => l.startsWith('listening on')), `ONCE starts no server (output: ${lines.join(' | ')})`);
     assertEquals(run.report?.status, 'completed', 'report status');
     assert(run.report?.kinds.every((k) => k.failed === 0 && k.errors.length === 0), `no failures: ${JSON.stringify(run.report?.kinds)}`);
     assertEquals(run.report?.deletion.counts.deleted, 0, 'deletions');

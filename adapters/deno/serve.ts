@@ -10,7 +10,7 @@ export interface DenoServeOptions extends Omit<BootOptions, 'dir' | 'host'> {
   env?: Record<string, string | undefined>;
   /** Where `config.yaml` is read from, if present (default: the working directory). */
   cwd?: string;
-  /** Default `APPLICATION__HOST`, else `127.0.0.1`. */
+  /** Default `APPLICATION__HOST`, else `127.0.0.1` (docs/behaviour.md §8.1). */
   hostname?: string;
   /**
    * Where state lives. Default: Deno KV at `kvPath`, entries under `['tide', <identifier>]`. On Deno

@@ -10,6 +10,7 @@ import { brokerClient, createTopics, launchBroker, readBrokerInfo, stopBroker } 
 import type { KafkaTuning } from './kafka.ts';
 import { sail } from './sail.ts';
 import { harness, resyncStarts, startTestPort, tempCwd, waitFor, type TestPort } from './test-support.ts';
+import { FAKE_ORGANISATION_ENTITIES } from '../../integrations/fake/index.ts';
 
 const broker = inject('kafkaBroker');
 const RESYNC_FLAG = 'OCEAN_KAFKA_INTEGRATION_RESYNC_REQUESTS_TOPIC_ENABLED';
@@ -115,7 +116,7 @@ describeKafka('KAFKA listener against a real broker', () => {
     // them all, still only one resync ran.
     await allConsumed(`${orgId}.change.log`);
     expect((await resyncStarts(port)) - before).toBe(1);
-    expect((await port.entities()).length).toBe(15);
+    expect((await port.entities()).length).toBe(15 + FAKE_ORGANISATION_ENTITIES);
   });
 
   it('ignores a resync request for another integration (resync-requests topic, flag on)', async () => {

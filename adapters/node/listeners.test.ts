@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sail } from './sail.ts';
 import { harness, resyncStarts, startTestPort, tempCwd, waitFor, type TestPort } from './test-support.ts';
+import { FAKE_ORGANISATION_ENTITIES } from '../../integrations/fake/index.ts';
 
 let port: TestPort;
 let cwd: ReturnType<typeof tempCwd>;
@@ -41,7 +42,7 @@ describe('POLLING', () => {
     const created = await port.admin('POST', '/integrations/fake-node/resync-request');
     expect(created.status).toBe(200);
     await waitFor('the requested resync to complete', async () => (await resyncStatus()) === 'completed');
-    expect((await port.entities()).length).toBe(15);
+    expect((await port.entities()).length).toBe(15 + FAKE_ORGANISATION_ENTITIES);
 
     // Later polls see the same request and must not resync again.
     const after = await polls();
@@ -66,7 +67,7 @@ describe('WEBHOOK', () => {
     expect(record).toMatchObject({ state: 'completed', trigger: 'webhook', report: { status: 'completed', resyncId } });
     expect(await resyncStarts(port)).toBe(1);
     expect(await resyncStatus()).toBe('completed');
-    expect((await port.entities()).length).toBe(15);
+    expect((await port.entities()).length).toBe(15 + FAKE_ORGANISATION_ENTITIES);
     // The same probe WEBHOOKS_ONLY relies on does see a resync's writes.
     expect(await bulkUpserts()).toBeGreaterThan(0);
   });

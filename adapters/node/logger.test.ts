@@ -41,7 +41,7 @@ describe('resolveIntegration', () => {
   it('resolves a bundled name and a folder path to the same definition', async () => {
     const byName = await resolveIntegration('fake');
     expect(byName.name).toBe('fake');
-    expect(Object.keys(byName.definition.kinds)).toEqual(['fake-department', 'fake-person']);
+    expect(Object.keys(byName.definition.kinds)).toEqual(['fake-department', 'fake-person', 'fake-office', 'fake-team', 'fake-project']);
     const byPath = await resolveIntegration(BUNDLED_INTEGRATIONS.fake.dir, '/');
     expect(byPath.definition).toBe(byName.definition);
     expect(byPath.dir).toBe(byName.dir);

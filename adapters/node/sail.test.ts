@@ -3,12 +3,14 @@
  * errors that must stop startup before anything runs. Listener modes and shutdown: listeners.test.ts.
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPortEmulator } from 'port-tide/emulator';
 import { emulatorClient } from 'port-tide/testing';
 import { sail } from './sail.ts';
-import { CLIENT_ID, CLIENT_SECRET, harness, startTestPort, tempCwd, type TestPort } from './test-support.ts';
+import { FAKE_DEPARTMENTS, FAKE_SECRET_HEADER, fakePerson } from '../../integrations/fake/index.ts';
+import { CLIENT_ID, CLIENT_SECRET, harness, startTestPort, tempCwd, waitFor, type TestPort } from './test-support.ts';
 
 let port: TestPort;
 let cwd: ReturnType<typeof tempCwd>;
@@ -74,6 +76,60 @@ describe('sail: ONCE', () => {
   });
 });
 
+describe('sail: the HTTP server', () => {
+  /** A port that another process holds on the loopback address; released after the test. */
+  async function heldPort(): Promise<{ port: number; release(): Promise<void> }> {
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    return { port: (server.address() as AddressInfo).port, release: () => new Promise((done) => server.close(() => done())) };
+  }
+
+  it('ONCE and a dry run start no server, so a busy APPLICATION__PORT does not stop them', async () => {
+    const held = await heldPort();
+    try {
+      const once = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', APPLICATION__PORT: String(held.port) }), { httpPort: undefined });
+      expect(once.exitCode, h.lines.join('\n')).toBe(0);
+      expect(once.url).toBeUndefined();
+      const plan = await run(port.env({ APPLICATION__PORT: String(held.port) }), { httpPort: undefined, dryRun: true });
+      expect(plan.exitCode, h.lines.join('\n')).toBe(0);
+      expect(h.lines.some((l) => l.startsWith('listening on'))).toBe(false);
+    } finally {
+      await held.release();
+    }
+  });
+
+  it('binds 127.0.0.1 unless APPLICATION__HOST is set, and says at startup that live events are off and why', async () => {
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY' }));
+    expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(h.lines).toContain(`listening on ${result.url} · event listener WEBHOOKS_ONLY`);
+    expect(h.lines.some((l) => /live events are off \(baseUrl not set: set OCEAN__BASE_URL .*\): POST \/integration\/webhook answers 503/.test(l))).toBe(true);
+    const refused = await fetch(`${result.url}/integration/webhook`, { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { message: string }).message).toContain('OCEAN__BASE_URL');
+    await result.stop();
+
+    const everywhere = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', APPLICATION__HOST: '0.0.0.0' }));
+    expect(h.lines).toContain(`listening on http://0.0.0.0:${new URL(everywhere.url!).port} · event listener WEBHOOKS_ONLY`);
+  });
+});
+
+describe('sail: the fake webhook with a shared secret', () => {
+  it('refuses deliveries without the secret or with a wrong one (401) and applies one that carries it', async () => {
+    const secret = 'fake-webhook-secret-8d2e';
+    const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'WEBHOOKS_ONLY', OCEAN__BASE_URL: 'http://127.0.0.1:1', OCEAN__INTEGRATION__CONFIG__WEBHOOK_SECRET: secret }));
+    expect((await port.api('GET', '/v1/integration/fake-node')).status).toBe(200);
+    const person = { ...fakePerson(FAKE_DEPARTMENTS[0]!, 0), name: 'Signed rename' };
+    const body = JSON.stringify({ type: 'person.updated', person });
+    const post = (headers: Record<string, string>) => fetch(`${result.url}/integration/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ [FAKE_SECRET_HEADER]: 'wrong-secret' })).status).toBe(401);
+    const signed = await post({ [FAKE_SECRET_HEADER]: secret });
+    expect(signed.status).toBe(200);
+    await waitFor('the accepted event to reach Port', async () => ((await port.entities()) as unknown as Array<{ identifier: string; title: string }>).find((e) => e.identifier === person.id && e.title === 'Signed rename'));
+    expect(h.lines.join('\n')).not.toContain(secret);
+  });
+});
+
 describe('sail: ONCE with incrementalSyncEnabled (docs/behaviour.md §4.12)', () => {
   const incremental = (extra: Record<string, string> = {}) =>
     run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', OCEAN__INTEGRATION__INCREMENTAL_SYNC_ENABLED: 'true', ...extra }));
@@ -117,7 +173,7 @@ describe('sail: dry run', () => {
     const result = await run(port.env(), { dryRun: true });
     expect(result.exitCode).toBe(0);
     expect(result.provision).toMatchObject({ dryRun: true, integration: 'created' });
-    expect(result.provision?.blueprints.created.sort()).toEqual(['fake-department', 'fake-person']);
+    expect(result.provision?.blueprints.created.sort()).toEqual(['fake-department', 'fake-office', 'fake-person', 'fake-project', 'fake-team']);
     expect(result.plan?.status).toBe('ok');
     expect(result.plan?.blueprints['fake-department'].counts).toMatchObject({ creates: 5, updates: 0, unchanged: 0, deletes: 0 });
     expect(result.plan?.blueprints['fake-person'].counts).toMatchObject({ creates: 10, updates: 0, unchanged: 0, deletes: 0 });
@@ -206,17 +262,17 @@ describe('sail: invalid settings', () => {
     expectNoSecretPrinted();
   });
 
-  it('exits 2 for a negative ENTITY_AMOUNT of the fake integration, naming the variable, before contacting Port', async () => {
+  it('exits 2 for a negative OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT, naming it, instead of running with 20', async () => {
     const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: '-5' }));
     expect(result.exitCode).toBe(2);
-    expect(h.lines.join('\n')).toMatch(/integration\.config\.entityAmount \(OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT\): expected a whole number of persons per department, 0 or more/);
+    expect(h.lines.join('\n')).toMatch(/integration\.config\.entityAmount \(OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT\): expected an integer of 0 or more \(persons per department\)/);
     expect(await port.requests()).toEqual([]);
   });
 
-  it('exits 2 for a bad OCEAN__EVENT_LISTENER__TYPE even when the run is ONCE by override (--once)', async () => {
+  it('exits 2 for OCEAN__EVENT_LISTENER__TYPE=BOGUS even when --once overrides it', async () => {
     const result = await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'BOGUS' }), { overrides: { eventListener: { type: 'ONCE' } } });
     expect(result.exitCode).toBe(2);
-    expect(h.lines.join('\n')).toMatch(/eventListener\.type \(OCEAN__EVENT_LISTENER__TYPE\) \[env OCEAN__EVENT_LISTENER__TYPE\]: expected one of .*got "BOGUS"/);
+    expect(h.lines.join('\n')).toMatch(/eventListener\.type \(OCEAN__EVENT_LISTENER__TYPE\) \[env OCEAN__EVENT_LISTENER__TYPE\]: expected one of .*"BOGUS"/);
     expect(await port.requests()).toEqual([]);
   });
 

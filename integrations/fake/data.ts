@@ -3,6 +3,7 @@
  * (`fake_org_data`), generated page by page so that memory stays flat whatever `entityAmount` is.
  * Web standards only: this runs on Workers and Deno as well as Node.
  */
+import { z } from 'port-tide';
 
 /** The fake integration's configuration, keyed by `.port/spec.yaml` configuration names. */
 export interface FakeConfig {
@@ -18,7 +19,7 @@ export interface FakeConfig {
   changedPersons: number;
 }
 
-/** The spec defaults, also used when a value is missing or out of range. */
+/** The spec defaults, used when a value is missing. */
 export const FAKE_DEFAULTS: Readonly<FakeConfig> = Object.freeze({
   entityAmount: 20,
   entityKbSize: 1,
@@ -52,25 +53,33 @@ export function fakeDepartments(): FakeDepartment[] {
   return FAKE_DEPARTMENTS.map((d) => ({ id: d.id, name: d.name }));
 }
 
+const whole = (min: number, what: string) =>
+  z.preprocess(
+    // Raw env-style records (tests, benchmarks) may hold numeric strings; the spec has already typed real settings.
+    (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
+    z.number({ error: `expected an integer of ${min} or more (${what})` }).int(`expected an integer of ${min} or more (${what})`).min(min, `expected an integer of ${min} or more (${what})`),
+  );
+
 /**
- * Fills in defaults and guards ranges the way Ocean's `get_config` does (batch size and KB size below 1,
- * and negative latency, fall back to the default). Tide's settings already type the values; numeric
- * strings are still accepted so that a raw env-style record works too. `entityAmount: 0` is kept
- * (departments only); a negative or non-numeric amount falls back to 20.
+ * The fake's settings, checked: a missing value takes its default, a bad one is an error naming the setting
+ * (Ocean silently falls back to the default, so `ENTITY_AMOUNT=-5` ran with 20 persons per department).
+ */
+export const fakeDataConfigSchema = z.object({
+  entityAmount: whole(0, 'persons per department').default(FAKE_DEFAULTS.entityAmount),
+  entityKbSize: whole(1, 'KB per person').default(FAKE_DEFAULTS.entityKbSize),
+  thirdPartyBatchSize: whole(1, 'persons per page').default(FAKE_DEFAULTS.thirdPartyBatchSize),
+  thirdPartyLatencyMs: whole(0, 'milliseconds per page').default(FAKE_DEFAULTS.thirdPartyLatencyMs),
+  changedPersons: whole(0, 'persons an incremental run reports changed').default(FAKE_DEFAULTS.changedPersons),
+});
+
+/**
+ * `raw` with defaults filled in and every value checked, for callers outside a Tide run (tests, benchmarks,
+ * a handler called on its own). Numeric strings are accepted. Throws naming the bad setting.
  */
 export function resolveFakeConfig(raw: Partial<Record<keyof FakeConfig, unknown>> | null | undefined = {}): FakeConfig {
-  const pick = (key: keyof FakeConfig, min: number): number => {
-    const value = raw?.[key];
-    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    return typeof n === 'number' && Number.isFinite(n) && Math.floor(n) >= min ? Math.floor(n) : FAKE_DEFAULTS[key];
-  };
-  return {
-    entityAmount: pick('entityAmount', 0),
-    entityKbSize: pick('entityKbSize', 1),
-    thirdPartyBatchSize: pick('thirdPartyBatchSize', 1),
-    thirdPartyLatencyMs: pick('thirdPartyLatencyMs', 0),
-    changedPersons: pick('changedPersons', 0),
-  };
+  const result = fakeDataConfigSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  throw new Error(`fake integration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
 }
 
 /** FNV-1a: a stable 32-bit seed from a person's identifier, so each person depends on nothing else. */

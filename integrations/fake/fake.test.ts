@@ -8,13 +8,17 @@ import { createMapper, parsePortAppConfig } from '../../src/mapping/index.ts';
 import fake, {
   FAKE_DEPARTMENTS,
   FAKE_INTEGRATION_VERSION,
+  FAKE_PROJECT_COUNT,
   fakeDepartments,
+  fakeOffices,
+  fakeProjects,
+  fakeTeams,
   fakePerson,
   fakePersonPages,
   fakePersons,
   resolveFakeConfig,
 } from './index.ts';
-import type { FakeConfig, FakePerson } from './index.ts';
+import type { FakeConfig, FakeOffice, FakePerson, FakeProject, FakeTeam } from './index.ts';
 
 const dir = join(import.meta.dirname, '.port');
 const read = (file: string): string => readFileSync(join(dir, file), 'utf8');
@@ -111,14 +115,14 @@ describe('generated data', () => {
     expect(fakePerson(FAKE_DEPARTMENTS[0], 0).department.name).toBe('hr');
   });
 
-  it('guards config values like Ocean, keeping valid ones', () => {
+  it('fills in missing config values, and refuses bad ones naming the setting (Ocean silently used the default)', () => {
     expect(resolveFakeConfig(undefined)).toEqual({ entityAmount: 20, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 0, changedPersons: 0 });
-    expect(resolveFakeConfig({ entityAmount: -1, entityKbSize: 0, thirdPartyBatchSize: 0, thirdPartyLatencyMs: -5, changedPersons: -3 })).toEqual(
-      { entityAmount: 20, entityKbSize: 1, thirdPartyBatchSize: 1000, thirdPartyLatencyMs: 0, changedPersons: 0 },
-    );
-    expect(resolveFakeConfig({ entityAmount: '7', entityKbSize: 2.9, thirdPartyBatchSize: 50, thirdPartyLatencyMs: 'x', changedPersons: '10' })).toEqual(
-      { entityAmount: 7, entityKbSize: 2, thirdPartyBatchSize: 50, thirdPartyLatencyMs: 0, changedPersons: 10 },
-    );
+    expect(resolveFakeConfig({ entityAmount: '7', thirdPartyBatchSize: 50 })).toEqual({ entityAmount: 7, entityKbSize: 1, thirdPartyBatchSize: 50, thirdPartyLatencyMs: 0, changedPersons: 0 });
+    expect(() => resolveFakeConfig({ entityAmount: -5 })).toThrow(/entityAmount: expected an integer of 0 or more \(persons per department\)/);
+    expect(() => resolveFakeConfig({ entityKbSize: 0, thirdPartyLatencyMs: 'x' })).toThrow(/entityKbSize: .*; thirdPartyLatencyMs: expected an integer of 0 or more/);
+    expect(() => resolveFakeConfig({ entityKbSize: 2.9 })).toThrow(/entityKbSize/);
+    expect(resolveFakeConfig({ changedPersons: '10' }).changedPersons).toBe(10);
+    expect(() => resolveFakeConfig({ changedPersons: -3 })).toThrow(/changedPersons: expected an integer of 0 or more/);
   });
 });
 
@@ -165,11 +169,30 @@ describe('paging through the fake API', () => {
 });
 
 describe('the integration definition', () => {
-  it('declares type fake, its version and both kinds', () => {
+  it("declares type fake, its version and Ocean's five kinds", () => {
     expect(fake.type).toBe('fake');
     expect(fake.version).toBe(FAKE_INTEGRATION_VERSION);
     expect(FAKE_INTEGRATION_VERSION).toBe('0.1.0');
-    expect(Object.keys(fake.kinds)).toEqual(['fake-department', 'fake-person']);
+    expect(Object.keys(fake.kinds)).toEqual(['fake-department', 'fake-person', 'fake-office', 'fake-team', 'fake-project']);
+  });
+
+  it('resyncs the same offices, teams and projects every time, whatever entityAmount is', async () => {
+    const offices = (await fake.kinds['fake-office'].resync(kindContext('fake-office', {}))) as FakeOffice[];
+    const teams = (await fake.kinds['fake-team'].resync(kindContext('fake-team', { entityAmount: 0 }))) as FakeTeam[];
+    const projects = (await fake.kinds['fake-project'].resync(kindContext('fake-project', { entityAmount: 500 }))) as FakeProject[];
+    expect([offices.length, teams.length, projects.length]).toEqual([8, 12, FAKE_PROJECT_COUNT]);
+    expect(FAKE_PROJECT_COUNT).toBe(40);
+    expect(await fake.kinds['fake-project'].resync(kindContext('fake-project', {}))).toEqual(projects);
+    for (const list of [offices, teams, projects]) expect(new Set(list.map((x) => x.id)).size).toBe(list.length);
+    // Every reference points at something that exists, so relations resolve without stubs.
+    const departmentIds = FAKE_DEPARTMENTS.map((d) => d.id);
+    for (const team of teams) expect(departmentIds).toContain(team.department.id);
+    for (const project of projects) expect(teams.map((t) => t.id)).toContain(project.team.id);
+    expect(new Set(projects.map((p) => p.status))).toEqual(new Set(['active', 'completed', 'pending']));
+    expect(offices.some((o) => o.address.lines.length > 1)).toBe(true);
+    // Fresh copies: a handler's caller cannot alter the next resync.
+    offices[0]!.name = 'changed';
+    expect(((await fake.kinds['fake-office'].resync(kindContext('fake-office', {}))) as FakeOffice[])[0]!.name).not.toBe('changed');
   });
 
   it('resyncs departments as one array and persons as pages from ctx.config', async () => {
@@ -193,7 +216,7 @@ describe('the integration definition', () => {
 describe('.port/spec.yaml', () => {
   const spec = parseSpecText(read('spec.yaml'));
 
-  it("parses, with Ocean's four configurations, Tide's changedPersons, their defaults, and the webhook's secret", () => {
+  it("parses, with Ocean's four configurations, Tide's changedPersons and the optional webhook secret, and their defaults", () => {
     expect(spec.type).toBe('fake');
     expect(spec.configurations.map(({ name, type, required, default: d, sensitive }) => ({ name, type, required, default: d, sensitive }))).toEqual([
       { name: 'entityAmount', type: 'integer', required: false, default: 20, sensitive: false },
@@ -246,8 +269,40 @@ describe('.port/resources', () => {
     }
   });
 
+  it('maps one resource per kind, each to its own blueprint', () => {
+    expect(mapping.resources.map((r) => [r.kind, r.selector.query])).toEqual(
+      ['fake-department', 'fake-person', 'fake-office', 'fake-team', 'fake-project'].map((kind) => [kind, 'true']),
+    );
+    expect(resources.blueprints.map((b) => b.identifier)).toEqual(['fake-department', 'fake-person', 'fake-office', 'fake-team', 'fake-project']);
+  });
+
+  it('maps an office, a team and a project into the expected entities', async () => {
+    const mapper = createMapper();
+    const [office] = fakeOffices().filter((o) => o.address.lines.length > 1);
+    const offices = await mapper.mapBatch(mapping.resources[2], [office], { resourceIndex: 2 });
+    expect(offices.entities.map((e) => e.entity)).toEqual([
+      {
+        identifier: office.id,
+        title: office.name,
+        blueprint: 'fake-office',
+        properties: { city: office.address.city, country: office.address.country, address: office.address.lines.join(', '), latitude: office.address.geo.lat, longitude: office.address.geo.lng },
+        // No relations in the mapping: no empty relations group in the body (docs/behaviour.md §3.6).
+      },
+    ]);
+    const team = fakeTeams()[0]!;
+    const teams = await mapper.mapBatch(mapping.resources[3], [team], { resourceIndex: 3 });
+    expect(teams.entities.map((e) => e.entity)).toEqual([
+      { identifier: team.id, title: team.name, blueprint: 'fake-team', properties: { leadName: team.lead.name, leadEmail: team.lead.email }, relations: { department: team.department.id } },
+    ]);
+    const project = fakeProjects()[0]!;
+    const projects = await mapper.mapBatch(mapping.resources[4], [project], { resourceIndex: 4 });
+    expect(projects.entities.map((e) => e.entity)).toEqual([
+      { identifier: project.id, title: project.name, blueprint: 'fake-project', properties: { status: project.status, description: project.description }, relations: { team: project.team.id } },
+    ]);
+    for (const r of [offices, teams, projects]) expect([r.misconfigurations, r.selectorErrors]).toEqual([[], []]);
+  });
+
   it('maps a department and a person into the expected entities', async () => {
-    expect(mapping.resources.map((r) => [r.kind, r.selector.query])).toEqual([['fake-department', 'true'], ['fake-person', 'true']]);
     const mapper = createMapper();
     const departments = await mapper.mapBatch(mapping.resources[0], fakeDepartments().slice(0, 1), { resourceIndex: 0 });
     expect(departments.entities.map((e) => e.entity)).toEqual([

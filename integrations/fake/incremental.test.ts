@@ -8,7 +8,7 @@ import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { loadIntegrationFolder } from 'port-tide/node';
 import { createMemoryLogger, emulatorClient } from 'port-tide/testing';
 import { configureOrThrow } from '../../src/runtime/index.ts';
-import fake, { fakeChangedPersons, fakePersonPages } from './index.ts';
+import fake, { FAKE_OFFICES, FAKE_PROJECT_COUNT, FAKE_TEAMS, fakeChangedPersons, fakePersonPages } from './index.ts';
 import type { FakeConfig, FakePerson } from './index.ts';
 
 const CREDS = { clientId: 'tide-id', clientSecret: 'tide-secret' };
@@ -70,6 +70,9 @@ describe('incremental runs of the fake integration against the emulator', () => 
       expect(resync.kinds.map((k) => [k.kind, k.upserted])).toEqual([
         ['fake-department', 5],
         ['fake-person', 10_000],
+        ['fake-office', FAKE_OFFICES.length],
+        ['fake-team', FAKE_TEAMS.length],
+        ['fake-project', FAKE_PROJECT_COUNT],
       ]);
       await port().clearRequests();
 

@@ -1,13 +1,14 @@
 /**
- * Tide's bundled `fake` integration: the demo and benchmark workload. Its kinds, blueprints, mapping and
- * `OCEAN__INTEGRATION__CONFIG__*` settings match Ocean's fake integration, so the same workload can run
- * on both; unlike Ocean's, the data is deterministic (`{department}-{index}` identifiers, every field
- * derived from the identifier). `.port/spec.yaml` and `.port/resources/` ship beside this file.
+ * Tide's bundled `fake` integration: the demo and benchmark workload. Its five kinds (department, person,
+ * office, team, project), blueprints, mapping and `OCEAN__INTEGRATION__CONFIG__*` settings follow Ocean's
+ * fake integration, so the same workload can run on both; unlike Ocean's, the data is deterministic
+ * (`{department}-{index}` persons, every field derived from the identifier; fixed offices, teams and
+ * projects). `.port/spec.yaml` and `.port/resources/` ship beside this file.
  */
 import { defineIntegration, z } from 'port-tide';
 import { fakeEcho } from './actions.ts';
-import { fakeChangedPersons, fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
-import type { FakeConfig } from './data.ts';
+import { fakeChangedPersons, fakeDataConfigSchema, fakeDepartments, fakePersonCount, fakePersons, resolveFakeConfig } from './data.ts';
+import { fakeOffices, fakeProjects, fakeTeams } from './org.ts';
 import { fakeWebhookRoute } from './webhook.ts';
 
 export {
@@ -23,6 +24,8 @@ export {
   fakePersons,
   resolveFakeConfig,
 } from './data.ts';
+export { FAKE_OFFICES, FAKE_ORGANISATION_ENTITIES, FAKE_PROJECT_COUNT, FAKE_TEAMS, fakeOffices, fakeProjects, fakeTeams } from './org.ts';
+export type { FakeOffice, FakeProject, FakeProjectStatus, FakeTeam } from './org.ts';
 export { FAKE_SECRET_HEADER, fakePersonWebhook, fakeWebhookRoute } from './webhook.ts';
 export { fakeEcho, fakeEchoProperties } from './actions.ts';
 export type { FakeConfig, FakeDepartment, FakePageRange, FakePerson, FakePersonStatus } from './data.ts';
@@ -31,26 +34,17 @@ export const FAKE_INTEGRATION_TYPE = 'fake';
 export const FAKE_INTEGRATION_VERSION = '0.1.0';
 
 /**
- * `integration.config`: Ocean's four settings. Ocean quietly replaces an out-of-range value with its default;
- * Tide stops at startup naming the variable instead, since `ENTITY_AMOUNT=-5` running as 20 hides the typo.
+ * `integration.config`: Ocean's four settings and Tide's `changedPersons`, checked (a bad value stops startup
+ * naming `OCEAN__INTEGRATION__CONFIG__<NAME>`; Ocean quietly runs `ENTITY_AMOUNT=-5` as 20, which hides the
+ * typo), and Tide's optional `webhookSecret` for live events.
  */
-const atLeast = (min: number, what: string) => z.number().int().min(min, `expected ${what}`).optional();
-export const fakeConfigSchema = z
-  .object({
-    entityAmount: atLeast(0, 'a whole number of persons per department, 0 or more'),
-    entityKbSize: atLeast(1, 'a whole number of KB per person, 1 or more'),
-    thirdPartyBatchSize: atLeast(1, 'a page size of 1 or more'),
-    thirdPartyLatencyMs: atLeast(0, 'milliseconds, 0 or more'),
-    changedPersons: atLeast(0, 'a whole number of persons, 0 or more'),
-    webhookSecret: z.string().optional(),
-  })
-  .transform(({ webhookSecret, ...raw }): FakeConfig & { webhookSecret?: string } => ({ ...resolveFakeConfig(raw), ...(webhookSecret ? { webhookSecret } : {}) }));
+export const fakeConfigSchema = fakeDataConfigSchema.extend({ webhookSecret: z.string().optional() });
 
 export default defineIntegration({
   type: FAKE_INTEGRATION_TYPE,
   version: FAKE_INTEGRATION_VERSION,
   config: fakeConfigSchema,
-  // Live events run only when `baseUrl` is set (OCEAN-BEHAVIOUR §6.1).
+  // Live events run only when `baseUrl` is set (docs/behaviour.md §6.1); with `webhookSecret`, only deliveries that carry it.
   webhooks: { '/webhook': fakeWebhookRoute },
   // Runs when the action agent is on (OCEAN__ACTIONS_PROCESSOR__ENABLED=true, docs/behaviour.md §11).
   actions: { fake_echo: fakeEcho },
@@ -76,5 +70,8 @@ export default defineIntegration({
         yield* fakeChangedPersons(config, ctx, ctx.signal);
       },
     },
+    'fake-office': { resync: () => fakeOffices() },
+    'fake-team': { resync: () => fakeTeams() },
+    'fake-project': { resync: () => fakeProjects() },
   },
 });

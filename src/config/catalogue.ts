@@ -76,6 +76,7 @@ export const OPTIONS: { readonly [key: string]: CatalogueNode } = {
   shutdownTimeout: 'leaf',
   adminToken: 'leaf',
   resyncTriggerMinInterval: 'leaf',
+  mappingFile: 'leaf',
   application: { logLevel: 'leaf', port: 'leaf', host: 'leaf' },
   actionsProcessor: {
     enabled: 'leaf',
@@ -127,6 +128,17 @@ export function envVarFor(path: readonly string[]): string {
   if (path.length === 0) return '';
   if (path[0] === 'application') return ['APPLICATION', ...path.slice(1).map(toUpperSnake)].join('__');
   return ['OCEAN', ...path.map(toUpperSnake)].join('__');
+}
+
+/**
+ * For a top-level name that is one of the server's `application` options (`logLevel`, `port`, `host`): where
+ * that option is really set. Ocean reads none of them under `OCEAN__` either (its log level is
+ * `APPLICATION__LOG_LEVEL` or `--log-level`), so such a setting would otherwise be lost without a word.
+ */
+export function applicationHint(key: string): string {
+  const group = OPTIONS.application as { readonly [key: string]: CatalogueNode };
+  const name = findOption(group, key);
+  return name === undefined ? '' : `; the server's ${name} is set with ${envVarFor(['application', name])}`;
 }
 
 /** The catalogue key matching `key` loosely, if any. */
@@ -190,7 +202,8 @@ export function normalizeTree(
     }
     const name = findOption(node, key);
     if (name === undefined) {
-      ctx.warnings.push(`${ctx.origin([...written, key]).label} is not a Tide option; it is ignored`);
+      const hint = node === OPTIONS ? applicationHint(key) : '';
+      ctx.warnings.push(`${ctx.origin([...written, key]).label} is not a Tide option; it is ignored${hint}`);
       continue;
     }
     const normalized = normalizeTree(child, node[name], [...path, name], [...written, key], ctx);

@@ -1,5 +1,6 @@
 import {
   OPTIONS,
+  applicationHint,
   configKey,
   envVarFor,
   findOption,
@@ -65,7 +66,8 @@ function resolveName(name: string, value: string, specNames: string[] | undefine
   else if (upper.startsWith('APPLICATION__')) segments = ['application', ...name.slice('APPLICATION__'.length).split('__')];
   else return undefined;
   const unknown = (): undefined => {
-    warnings.push(`${name} is not a Tide option; it is ignored`);
+    const hint = upper.startsWith('OCEAN__') && segments.length === 1 ? applicationHint(segments[0]) : '';
+    warnings.push(`${name} is not a Tide option; it is ignored${hint}`);
     return undefined;
   };
   if (segments.some((s) => s === '')) return unknown();

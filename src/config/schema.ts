@@ -61,7 +61,7 @@ export const DEFAULT_OPTIONS = {
   liveEventsQueueMaxSizeInBytes: 256 * 1024 * 1024,
   shutdownTimeout: 30,
   resyncTriggerMinInterval: 60,
-  application: { logLevel: 'INFO', port: 8000 },
+  application: { logLevel: 'INFO', port: 8000, host: '127.0.0.1' },
   // The action agent (docs/behaviour.md §11.1).
   actionsProcessor: {
     enabled: false,
@@ -186,10 +186,11 @@ export function buildSettingsSchema(spec: IntegrationSpec | undefined) {
     shutdownTimeout: leaf(numberKind({ exclusiveMin: 0 })),
     adminToken: optionalLeaf(nonEmptyStringKind, { sensitive: true }),
     resyncTriggerMinInterval: leaf(numberKind({ min: 0 })),
+    mappingFile: optionalLeaf(nonEmptyStringKind),
     application: group({
       logLevel: leaf(enumKind(LOG_LEVELS)),
       port: leaf(integerKind({ min: 0, max: 65535 })),
-      // Unset: the runtime's default bind address.
+      // Default 127.0.0.1 (DEFAULT_OPTIONS); the Docker image sets 0.0.0.0 (docs/behaviour.md §8.1).
       host: optionalLeaf(nonEmptyStringKind),
     }),
     actionsProcessor: group({

@@ -70,7 +70,7 @@ describe('defaults', () => {
       liveEventsQueueMaxSizeInBytes: 256 * 1024 * 1024,
       shutdownTimeout: 30,
       resyncTriggerMinInterval: 60,
-      application: { logLevel: 'INFO', port: 8000 },
+      application: { logLevel: 'INFO', port: 8000, host: '127.0.0.1' },
       actionsProcessor: { enabled: false, pollCheckIntervalSeconds: 10, workersCount: 3, runsBufferHighWatermark: 300, maxRunsBufferUtilPctPerAction: 30, visibilityTimeoutMs: 60_000 },
     });
   });
@@ -255,7 +255,7 @@ describe('value types', () => {
   });
 
   it('reads application settings and log levels in any case', () => {
-    expect(ok({ env: { APPLICATION__LOG_LEVEL: 'debug', APPLICATION__PORT: '3000' } }).application).toEqual({ logLevel: 'DEBUG', port: 3000 });
+    expect(ok({ env: { APPLICATION__LOG_LEVEL: 'debug', APPLICATION__PORT: '3000' } }).application).toEqual({ logLevel: 'DEBUG', port: 3000, host: '127.0.0.1' });
     const [e] = errors({ env: { APPLICATION__LOG_LEVEL: 'TRACE' } });
     expect(e).toMatchObject({ path: 'application.logLevel', envVar: 'APPLICATION__LOG_LEVEL' });
     expect(e.message).toBe('expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got "TRACE"');
@@ -374,5 +374,30 @@ describe('error reporting', () => {
       expect(e.message).toContain('Invalid Tide settings (2 problems)');
     }
     expect(loadSettingsOrThrow({ integrationDefaults: jira }).settings.integration.type).toBe('jira');
+  });
+});
+
+describe('settings users get wrong without noticing', () => {
+  it('reports an invalid OCEAN__EVENT_LISTENER__TYPE even when --once overrides it for this run', () => {
+    const found = errors({ env: { OCEAN__EVENT_LISTENER__TYPE: 'BOGUS' }, overrides: { eventListener: { type: 'ONCE' } } });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ path: 'eventListener.type', envVar: 'OCEAN__EVENT_LISTENER__TYPE', origin: 'env OCEAN__EVENT_LISTENER__TYPE' });
+    expect(found[0].message).toMatch(/expected one of POLLING, WEBHOOK, KAFKA, ONCE, WEBHOOKS_ONLY.*"BOGUS"/);
+    // A valid shadowed value is no problem.
+    expect(ok({ env: { OCEAN__EVENT_LISTENER__TYPE: 'POLLING' }, overrides: { eventListener: { type: 'ONCE' } } }).eventListener.type).toBe('ONCE');
+  });
+
+  it('says where the log level is set when OCEAN__LOG_LEVEL is given (Ocean ignores it too)', () => {
+    const r = loadSettings({ integrationDefaults: jira, env: { OCEAN__LOG_LEVEL: 'DEBUG', OCEAN__HOST: '0.0.0.0' } });
+    expect(r.warnings).toContain("OCEAN__LOG_LEVEL is not a Tide option; it is ignored; the server's logLevel is set with APPLICATION__LOG_LEVEL");
+    expect(r.warnings).toContain("OCEAN__HOST is not a Tide option; it is ignored; the server's host is set with APPLICATION__HOST");
+    expect(r.ok && r.settings.application.logLevel).toBe('INFO');
+    expect(ok({ env: { APPLICATION__LOG_LEVEL: 'debug' } }).application.logLevel).toBe('DEBUG');
+  });
+
+  it('binds 127.0.0.1 unless APPLICATION__HOST says otherwise', () => {
+    expect(ok({}).application.host).toBe('127.0.0.1');
+    expect(ok({ env: { APPLICATION__HOST: '0.0.0.0' } }).application.host).toBe('0.0.0.0');
+    expect(ok({ env: { OCEAN__MAPPING_FILE: './mapping.yml' } }).mappingFile).toBe('./mapping.yml');
   });
 });

@@ -73,6 +73,12 @@ export interface TideSettings {
   adminToken?: string;
   /** Seconds between two resyncs that `POST /resync` starts; triggers in between join one pending resync. */
   resyncTriggerMinInterval: number;
+  /**
+   * **Tide:** a mapping file that is this run's mapping: pushed to Port before the resync, or planned
+   * with and not written (docs/behaviour.md §7.4). Relative to the working directory.
+   */
+  mappingFile?: string;
+  /** The HTTP server: `APPLICATION__LOG_LEVEL`, `APPLICATION__PORT`, and (**Tide**) `APPLICATION__HOST` (default 127.0.0.1; the Docker image sets 0.0.0.0). */
   application: { logLevel: LogLevel; port: number; host?: string };
   /** The action agent (docs/behaviour.md §11.1). */
   actionsProcessor: ActionsProcessorSettings;
@@ -341,6 +347,7 @@ function finalize(d: ParsedOptions, merged: MergedOptions, version: string | und
   };
   if (d.adminToken !== undefined) settings.adminToken = d.adminToken;
   if (d.scheduledResyncInterval !== undefined) settings.scheduledResyncInterval = d.scheduledResyncInterval;
+  if (d.mappingFile !== undefined) settings.mappingFile = d.mappingFile;
   if (baseUrl !== undefined) settings.baseUrl = baseUrl;
   return settings;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { DefaultsPort, IntegrationRecord } from './port-api.ts';
+import { emptyFilesReport, syncFiles, type FilesPolicy, type FilesReport } from './files-sync.ts';
 import type { PortResources } from './resources.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface ProvisionOptions {
   incrementalSyncEnabled?: boolean;
   /** Reads only, and report what would be done. */
   dryRun?: boolean;
+  /** After setup: how the integration's files relate to what Port holds (docs/behaviour.md §7.4). */
+  files?: FilesPolicy;
   logger?: Logger;
 }
 
@@ -44,6 +47,8 @@ export interface ProvisionReport {
   blueprints: { created: string[]; rolledBack: string[]; existing: string[] };
   skippedResources: string[];
   errors: string[];
+  /** The files-first start or the mapping warning (§7.4). */
+  files: FilesReport;
 }
 
 export class ProvisionError extends Error {
@@ -79,6 +84,7 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
     blueprints: { created: [], rolledBack: [], existing: [] },
     skippedResources: [],
     errors: [],
+    files: emptyFilesReport(),
   };
   const local = {
     installationAppType: o.integration.type,
@@ -122,6 +128,12 @@ export async function provisionDefaults(o: ProvisionOptions): Promise<ProvisionR
   }
 
   report.setup = await setup(o, integration!, mapping, report, log, dry);
+  if (o.files) {
+    // Blueprints this start just created (or rolled back) are not compared again.
+    const fresh = report.setup === 'created' || report.setup === 'rolled-back';
+    const policy = { ...o.files, pushBlueprints: o.files.pushBlueprints && !fresh };
+    await syncFiles({ port: o.port, integration: integration!, policy, shipped: { mapping: o.resources.portAppConfig, blueprints: o.resources.blueprints }, report, dryRun: dry, logger: log });
+  }
   return report;
 }
 
@@ -181,37 +193,49 @@ async function createBlueprints(o: ProvisionOptions, report: ProvisionReport, lo
     return 'created';
   }
 
-  // Stage 1: bare blueprints, all at once; any failure rolls back what this stage created.
+  const outcome = await createInStages(o.port, blueprints, report, log);
+  if (outcome === 'created') report.blueprints.created = ids;
+  return outcome;
+}
+
+/**
+ * Create blueprints in the three stages of §7.1 step 5: all of them bare at once (a failure rolls back
+ * what this stage created), then relations, team inheritance and ownership once every target exists,
+ * then the whole blueprint. Shared by first-time setup and the files-first start (§7.4).
+ */
+export async function createInStages(
+  port: DefaultsPort,
+  blueprints: ReadonlyArray<Record<string, unknown>>,
+  report: Pick<ProvisionReport, 'errors' | 'blueprints'>,
+  log: Logger,
+): Promise<'created' | 'rolled-back'> {
+  const ids = blueprints.map((b) => String(b.identifier));
   const bare = blueprints.map((b) => Object.fromEntries(Object.entries(b).filter(([k]) => !STRIPPED.includes(k))));
-  const results = await Promise.allSettled(bare.map((b) => o.port.createBlueprint(b)));
+  const results = await Promise.allSettled(bare.map((b) => port.createBlueprint(b)));
   const created = ids.filter((_, i) => results[i].status === 'fulfilled');
   const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`blueprint "${ids[i]}": ${message(r.reason)}`] : []));
   if (failures.length) {
     report.errors.push(...failures.map((f) => `create ${f}`));
     log.error(`Creating default blueprints failed; rolling back: ${failures.join('; ')}`);
     for (const id of [...created].reverse()) {
-      await attempt(report, log, `roll back blueprint "${id}"`, () => o.port.deleteBlueprint(id), undefined);
+      await attempt(report, log, `roll back blueprint "${id}"`, () => port.deleteBlueprint(id), undefined);
       report.blueprints.rolledBack.push(id);
     }
     return 'rolled-back';
   }
-  report.blueprints.created = created;
-
-  // Stage 2: relations, team inheritance and ownership, now that every target exists.
   for (const b of blueprints) {
     const patch = Object.fromEntries(Object.entries(b).filter(([k]) => STAGE2.includes(k)));
     if (Object.keys(patch).length)
-      await attempt(report, log, `add relations to blueprint "${b.identifier}"`, () => o.port.patchBlueprint(String(b.identifier), patch), undefined);
+      await attempt(report, log, `add relations to blueprint "${b.identifier}"`, () => port.patchBlueprint(String(b.identifier), patch), undefined);
   }
-  // Stage 3: the whole blueprint (calculation, mirror and aggregation properties).
   for (const b of blueprints) {
     const { identifier: _id, ...full } = b;
-    await attempt(report, log, `complete blueprint "${b.identifier}"`, () => o.port.patchBlueprint(String(b.identifier), full), undefined);
+    await attempt(report, log, `complete blueprint "${b.identifier}"`, () => port.patchBlueprint(String(b.identifier), full), undefined);
   }
   return 'created';
 }
 
-async function attempt<T>(report: ProvisionReport, log: Logger, what: string, fn: () => Promise<T>, fallback: T): Promise<T> {
+export async function attempt<T>(report: Pick<ProvisionReport, 'errors'>, log: Logger, what: string, fn: () => Promise<T>, fallback: T): Promise<T> {
   try {
     return await fn();
   } catch (err) {

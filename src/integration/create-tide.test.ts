@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
-import fake from '../../integrations/fake/index.ts';
+import fake, { FAKE_ORGANISATION_ENTITIES as FAKE_ORGANISATION } from '../../integrations/fake/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import type { Tide } from './create-tide.ts';
 import { fakeTide } from './test-support.ts';
@@ -41,7 +41,8 @@ describe('createTide with the fake integration against the emulator', () => {
       (acc, b) => ({ creates: acc.creates + b.counts.creates, updates: acc.updates + b.counts.updates, unchanged: acc.unchanged + b.counts.unchanged }),
       { creates: 0, updates: 0, unchanged: 0 },
     );
-    expect(totals).toEqual({ creates: 0, updates: 0, unchanged: 20 });
+    // 5 departments and 15 persons, and the fixed offices, teams and projects.
+    expect(totals).toEqual({ creates: 0, updates: 0, unchanged: 20 + FAKE_ORGANISATION });
   });
 
   it('a smaller upstream deletes exactly the persons that are gone', async () => {
@@ -69,7 +70,7 @@ describe('createTide with the fake integration against the emulator', () => {
     await tide.resync();
     const metrics = await (await tide.fetch(new Request('http://tide.local/metrics'))).text();
     expect(metrics).toContain('tide_resyncs_total{integration="my-fake-integration",type="fake",status="completed"} 1');
-    expect(metrics).toMatch(/tide_entities_total\{[^}]*outcome="upserted"\} 20/);
+    expect(metrics).toMatch(new RegExp(`tide_entities_total\\{[^}]*outcome="upserted"\\} ${20 + FAKE_ORGANISATION}\\n`));
 
     const event = await tide.fetch(new Request('http://tide.local/integration/webhook', { method: 'POST', body: '{}' }));
     expect(event.status).toBe(503);

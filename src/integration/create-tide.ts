@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { createPortActionAgent, createPortRunCompletion, type ActionAgent, type RunJournal } from '../actions/index.ts';
 import { createRedactor, sensitiveValues, type IntegrationSpec, type TideSettings } from '../config/index.ts';
-import { defaultsPortFor, emptyResources, provisionDefaults, type ProvisionReport } from '../defaults/index.ts';
+import { defaultsPortFor, emptyResources, mappingForPort, provisionDefaults, SHIPPED_MAPPING, type ProvisionReport } from '../defaults/index.ts';
 import { createHttpClient, VENDOR_RETRY_POLICY, type HttpClient } from '../http/index.ts';
 import { createGatedStarter, createListener, listenerRunsActions, listenerUsesSchedule, type Listener, type ResyncStarter, type ScheduleTimers } from '../listeners/index.ts';
 import { createDeliveryLedger, createLiveEvents, liveEventsEnablement, type DeliveryLedger, type LiveEvents, type WebhookEvent } from '../live/index.ts';
@@ -110,10 +110,16 @@ export interface Tide {
    * schedules: POLLING, WEBHOOK, KAFKA), and how often: a runtime without timers (Workers) decides with it.
    */
   readonly incrementalSync: { scheduled: boolean; intervalMinutes: number };
-  /** The same pipeline with no writes. */
-  plan(options?: { signal?: AbortSignal }): Promise<Plan>;
-  /** Defaults provisioning (§7.1); with `dryRun`, only reads. */
-  provision(options?: { dryRun?: boolean }): Promise<ProvisionReport>;
+  /**
+   * The same pipeline with no writes. `mapping` is the run's own (`--mapping FILE`); without it, the embedded
+   * Port plans with the shipped mapping (which its start pushes) and a real Port with the mapping it stores.
+   */
+  plan(options?: { signal?: AbortSignal; mapping?: RunMapping }): Promise<Plan>;
+  /**
+   * Defaults provisioning (§7.1) and the files-first start (§7.4); with `dryRun`, only reads. `update` pushes
+   * the file mapping and additive blueprint changes even to a real Port; `force` applies destructive ones.
+   */
+  provision(options?: { dryRun?: boolean; update?: boolean; force?: boolean; mapping?: RunMapping }): Promise<ProvisionReport>;
   /** Startup after provisioning: `onStart` hooks in the background, then the listener. */
   start(): Promise<void>;
   /**
@@ -123,6 +129,12 @@ export interface Tide {
    * reported aborted all the same (`shutdownTimeout`).
    */
   stop(options?: { stopAccepting?: () => void | Promise<void>; deadlineMs?: number }): Promise<void>;
+}
+
+/** A mapping given for one run, and where it came from (a file path). */
+export interface RunMapping {
+  raw: Record<string, unknown>;
+  source: string;
 }
 
 export function createTide<Config = Record<string, unknown>>(o: CreateTideOptions<Config>): Tide {
@@ -138,6 +150,8 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
   const fetchFn = o.fetch ?? ((input, init) => fetch(input, init));
   const state = o.state ?? createMemoryStateStore();
   const { identifier, type, version } = settings.integration;
+  // No credentials: the local Port `tide sail` embeds, whose catalog follows the integration's files (§7.4).
+  const embedded = settings.port.mode === 'embedded';
 
   const port = createPortClient({
     baseUrl: settings.port.baseUrl,
@@ -336,7 +350,12 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
       },
       abandon: (store, reason) => runner.incrementalResumable.abandon(store, reason),
     },
-    plan: (options) => runner.plan(options),
+    plan(options = {}) {
+      const shipped = integration.resources?.portAppConfig;
+      // With the embedded Port the files are the source of truth: its start pushes the shipped mapping (§7.4).
+      const mapping = options.mapping ?? (embedded && shipped ? { raw: shipped, source: SHIPPED_MAPPING } : undefined);
+      return runner.plan({ signal: options.signal, mapping: mapping && { raw: mappingForPort(mapping.raw), source: mapping.source } });
+    },
     provision: (options = {}) =>
       provisionDefaults({
         port: defaultsPortFor(port, identifier),
@@ -347,6 +366,12 @@ export function createTide<Config = Record<string, unknown>>(o: CreateTideOption
         initializePortResources: settings.initializePortResources,
         incrementalSyncEnabled: incrementalEnabled,
         dryRun: options.dryRun,
+        files: {
+          pushMapping: embedded || options.update === true || options.mapping !== undefined,
+          pushBlueprints: (embedded || options.update === true) && settings.initializePortResources,
+          force: options.force,
+          mapping: options.mapping,
+        },
         logger: logger.child({ component: 'defaults' }),
       }),
     async start() {

@@ -14,5 +14,5 @@ export {
   type SelectorSchemas,
 } from './define.ts';
 export { IntegrationConfigError, parseIntegrationConfig, type IntegrationConfigIssue } from './config.ts';
-export { createTide, type CreateTideOptions, type Tide } from './create-tide.ts';
+export { createTide, type CreateTideOptions, type RunMapping, type Tide } from './create-tide.ts';
 export { clientSideCutoff, serverSideFilter, type CutoffOptions, type IncrementalContext } from './incremental.ts';

@@ -2,7 +2,7 @@
 
 /** The two reasons Tide gives for disabled live events (§6.1). */
 export const DISABLED_REASONS = Object.freeze({
-  noBaseUrl: 'baseUrl not set',
+  noBaseUrl: 'baseUrl not set: set OCEAN__BASE_URL to the public URL of this integration',
   once: 'listener ONCE does not process live events',
   actionsOnly: 'listener ACTIONS_ONLY does not process live events',
 });

@@ -280,7 +280,7 @@ export function createLiveEvents<Config>(options: LiveEventsOptions<Config>): Li
       payload = JSON.parse(new TextDecoder().decode(rawBody));
     } catch (error) {
       stats.invalid += 1;
-      return json(200, { status: 'error', message: `the request body is not JSON: ${errorText(error)}` });
+      return json(400, { status: 'error', message: `the request body is not JSON: ${errorText(error)}` });
     }
     request.signal?.throwIfAborted();
     // Named deliveries are applied once (§6.1): a verified one seen before is acknowledged and dropped.

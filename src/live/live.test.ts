@@ -239,7 +239,10 @@ describe('live events: the route', () => {
       expect(off.stats()).toMatchObject({ queued: 0, pending: 0 });
     }
     expect(calls).toBe(0);
-    expect(liveEventsEnablement({ baseUrl: undefined, listenerType: 'POLLING' })).toEqual({ reason: 'baseUrl not set' });
+    // The reason names the variable to set, not only the option.
+    expect(liveEventsEnablement({ baseUrl: undefined, listenerType: 'POLLING' })).toEqual({
+      reason: 'baseUrl not set: set OCEAN__BASE_URL to the public URL of this integration',
+    });
     expect(liveEventsEnablement({ baseUrl: 'https://tide.example', listenerType: 'ONCE' })).toEqual({ reason: 'listener ONCE does not process live events' });
     expect(liveEventsEnablement({ baseUrl: 'https://tide.example', listenerType: 'WEBHOOKS_ONLY' })).toBe(true);
   });
@@ -314,11 +317,11 @@ describe('live events: the route', () => {
     expect(() => h.live({ processors: { '/old': ownVerify } })).toThrow(/processor #0 at path "\/old".*verify\(\) belongs to the route/);
   });
 
-  it('answers 200 with an error for a body that is not JSON', async () => {
+  it('answers 400 with the reason for a body that is not JSON', async () => {
     const h = await setup(t, { resources: [serviceResource()] });
     const live = h.live({ processors: { '/webhook': repoProcessor() } });
     const r = await live.handle(post('/webhook', 'not json {'), '/webhook');
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(400);
     const body = (await r.json()) as { status: string; message: string };
     expect(body.status).toBe('error');
     expect(body.message).toMatch(/not JSON/);

@@ -7,8 +7,9 @@
  */
 import { createRedactor, formatSettingsErrors, type EventListenerType, type TideSettings } from '../config/index.ts';
 import { ProvisionError, type ProvisionReport } from '../defaults/index.ts';
-import { createTide, parseIntegrationConfig, type IntegrationDefinition, type Tide } from '../integration/index.ts';
+import { createTide, parseIntegrationConfig, type IntegrationDefinition, type RunMapping, type Tide } from '../integration/index.ts';
 import type { ScheduleTimers } from '../listeners/index.ts';
+import { liveEventsEnablement } from '../live/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { StateStore } from '../state/index.ts';
 import { describeOutcome, type IncrementalReport, type KindReport, type Plan, type ResyncReport } from '../sync/index.ts';
@@ -17,12 +18,16 @@ import { configure, createRuntimeLogger, streamOf, type Configured, type Stream 
 import { loadIntegrationFolder, type FolderReader } from './folder.ts';
 import { createProgressLog } from './progress-log.ts';
 import { BROWSE_LINE, describeIncrementalOutcome, incrementalLines, planLines, provisionLines, resyncLines } from './report-lines.ts';
+import { readRunMapping } from './run-mapping.ts';
 
 /** Where the integration's HTTP server binds unless told otherwise: loopback, so an unguarded /resync is not reachable from the network by accident (docs/behaviour.md §8.1; the Docker image and Kubernetes manifests set 0.0.0.0). */
 export const DEFAULT_HOST = '127.0.0.1';
 
-/** Whether a run with this listener serves HTTP (a dry run never does). Today every listener does, ONCE included. */
-export const servesHttp = (_listener: EventListenerType): boolean => true;
+/**
+ * Whether a run with this listener serves HTTP (a dry run never does). ONCE runs one resync and exits: it has
+ * nothing to serve, so a busy port 8000 must not stop it (docs/behaviour.md §8.1).
+ */
+export const servesHttp = (listener: EventListenerType): boolean => listener !== 'ONCE';
 
 /** A listening HTTP server, taken down in two steps. */
 export interface Listening {
@@ -91,6 +96,10 @@ export interface BootOptions {
    * logged instead: one line per resource at most every 10 s.
    */
   onProgress?: (report: Readonly<KindReport>) => void;
+  /** `--mapping FILE`: this run's mapping (overrides `OCEAN__MAPPING_FILE`), relative to `cwd` (docs/behaviour.md §7.4). */
+  mapping?: string;
+  /** `--force`: apply destructive blueprint changes of the files-first start too. */
+  force?: boolean;
   /** The clock of those progress lines (default `Date.now`; tests move it instead of waiting). */
   now?: () => number;
 }
@@ -139,8 +148,9 @@ function printer(rt: BootRuntime) {
 type Printer = ReturnType<typeof printer>;
 
 /** Settings, spec and the folder's resources; `undefined` (reported) when any of them is invalid. */
-function settle(definition: IntegrationDefinition<any>, o: BootOptions, rt: BootRuntime, print: Printer): Extract<Configured, { ok: true }> | undefined {
+function settle(definition: IntegrationDefinition<any>, o: BootOptions, rt: BootRuntime, print: Printer): (Extract<Configured, { ok: true }> & { mapping?: RunMapping }) | undefined {
   let configured: Configured;
+  let mapping: RunMapping | undefined;
   try {
     const folder = loadIntegrationFolder(rt.files, o.dir);
     const configYaml = rt.files.readText(`${rt.files.resolve(rt.cwd)}/config.yaml`);
@@ -148,11 +158,13 @@ function settle(definition: IntegrationDefinition<any>, o: BootOptions, rt: Boot
     configured = configure({ definition, folder, env: rt.env, configYaml, overrides });
     // The integration's config schema too, before anything starts (createTide applies it to hand its output on).
     if (configured.ok) parseIntegrationConfig(configured.integration.config, configured.settings.integration.config, createRedactor(configured.secrets));
+    const mappingFile = o.mapping ?? (configured.ok ? configured.settings.mappingFile : undefined);
+    if (configured.ok && mappingFile !== undefined) mapping = readRunMapping(rt.files, mappingFile, rt.cwd, configured.integration);
   } catch (error) {
     print.err(message(error));
     return undefined;
   }
-  if (configured.ok) return configured;
+  if (configured.ok) return { ...configured, mapping };
   print.err('[tide] invalid settings:');
   for (const line of formatSettingsErrors(configured.errors).split('\n')) print.err(`  ${line}`);
   return undefined;
@@ -235,12 +247,13 @@ export async function boot(definition: IntegrationDefinition<any>, o: BootOption
     return finished(1, base);
   }
 
+  const runMapping = configured.mapping;
   if (o.dryRun) {
-    const result = await dryRun(tide, identifier, print);
+    const result = await dryRun(tide, identifier, print, { mapping: runMapping, force: o.force });
     await release();
     return { ...base, ...result };
   }
-  return serve({ tide, settings, o, rt, print, logger, release, base, lastReport: () => lastReport, lastIncremental: () => lastIncremental });
+  return serve({ tide, settings, o, rt, print, logger, release, base, lastReport: () => lastReport, lastIncremental: () => lastIncremental, mapping: runMapping });
 }
 
 /**
@@ -252,7 +265,7 @@ async function portFor(configured: Extract<Configured, { ok: true }>, rt: BootRu
   if (settings.port.mode !== 'embedded') return { settings };
   if (!rt.embeddedPort) {
     print.err(
-      `[tide] no Port credentials: the embedded local Port runs only under Node (\`npx tide sail\`). On ${rt.name} set OCEAN__PORT__CLIENT_ID and ` +
+      `[tide] no Port credentials: the embedded local Port runs only under Node (\`npx port-tide sail\`). On ${rt.name} set OCEAN__PORT__CLIENT_ID and ` +
         'OCEAN__PORT__CLIENT_SECRET (and OCEAN__PORT__BASE_URL for a local emulator, e.g. `npm run port-local`).',
     );
     return 2;
@@ -270,12 +283,12 @@ async function portFor(configured: Extract<Configured, { ok: true }>, rt: BootRu
 }
 
 /** Dry run: read-only provisioning and a plan; nothing is written to Port. */
-async function dryRun(tide: Tide, identifier: string, print: Printer): Promise<BootResult> {
+async function dryRun(tide: Tide, identifier: string, print: Printer, run: { mapping?: RunMapping; force?: boolean }): Promise<BootResult> {
   const result = finished(1, { tide });
   try {
-    result.provision = await tide.provision({ dryRun: true });
+    result.provision = await tide.provision({ dryRun: true, mapping: run.mapping, force: run.force });
     for (const line of provisionLines(result.provision, identifier)) print.out(line);
-    result.plan = await tide.plan();
+    result.plan = await tide.plan({ mapping: run.mapping });
     for (const line of planLines(result.plan)) print.out(line);
     result.exitCode = result.plan.status === 'ok' ? 0 : 1;
   } catch (error) {
@@ -295,13 +308,14 @@ interface Started {
   base: Partial<BootResult>;
   lastReport(): ResyncReport | undefined;
   lastIncremental(): IncrementalReport | undefined;
+  mapping?: RunMapping;
 }
 
 /** Defaults, then the HTTP server, then onStart and the listener; ONCE ends with its summary. */
-async function serve({ tide, settings, o, rt, print, logger, release, base, lastReport, lastIncremental }: Started): Promise<BootResult> {
+async function serve({ tide, settings, o, rt, print, logger, release, base, lastReport, lastIncremental, mapping }: Started): Promise<BootResult> {
   let provision: ProvisionReport | undefined;
   try {
-    provision = await tide.provision();
+    provision = await tide.provision({ mapping, force: o.force });
     for (const e of provision.errors) logger.error(`provisioning: ${e}`);
   } catch (error) {
     if (error instanceof ProvisionError) {
@@ -326,6 +340,9 @@ async function serve({ tide, settings, o, rt, print, logger, release, base, last
     }
     url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${server.port}`;
     print.out(`listening on http://${host}:${server.port} · event listener ${settings.eventListener.type}`);
+    const live = liveEventsEnablement({ baseUrl: settings.baseUrl, listenerType: settings.eventListener.type });
+    if (live !== true && tide.live.paths.length > 0)
+      logger.info(`live events are off (${live.reason}): POST /integration${tide.live.paths[0]} answers 503 until then`);
   }
 
   let removeSignals = () => {};

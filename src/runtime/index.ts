@@ -12,6 +12,7 @@ export type { FolderReader, IntegrationFolder, PortFiles } from './folder.ts';
 export { BUNDLED_INTEGRATION_DESCRIPTIONS, definitionFromModule, ENTRY_FILES, isPathLike, resolveIntegration } from './entry.ts';
 export type { ResolveDeps, ResolvedIntegration } from './entry.ts';
 export { BROWSE_LINE, describeIncrementalOutcome, incrementalLines, planLines, provisionLines, resyncLines } from './report-lines.ts';
+export { readRunMapping, RunMappingError } from './run-mapping.ts';
 export { MapPreviewError, mappingEngines, parseRawItems, previewJson, previewMapping, previewText } from './map.ts';
 export type { FieldPreview, ItemPreview, MapPreview, MapPreviewInput, ResourcePreview } from './map.ts';
 export { createResourcePreviewer, MAX_PLAYGROUND_ITEMS, ResourcePreviewError } from './playground.ts';
@@ -36,6 +37,7 @@ export { createFolderStateStore } from '../state/files.ts';
 export type { StateFiles } from '../state/files.ts';
 
 export { TIDE_VERSION } from '../version.ts';
+export { createUnconfiguredApp } from '../server/unconfigured.ts';
 export { createRedactor, formatSettingsErrors, loadSettings, sensitiveValues, SettingsError } from '../config/index.ts';
 export type { IntegrationSpec, TideSettings } from '../config/index.ts';
 export { cleanDefaults, defaultsPortFor, ProvisionError } from '../defaults/index.ts';

@@ -29,7 +29,29 @@ export function provisionLines(report: ProvisionReport, identifier: string): str
   if (bp.existing.length) lines.push(`  blueprints already present: ${bp.existing.join(', ')}`);
   if (bp.rolledBack.length) lines.push(`  blueprints rolled back: ${bp.rolledBack.join(', ')}`);
   if (report.skippedResources.length) lines.push(`  skipped: ${report.skippedResources.join(', ')}`);
+  lines.push(...filesLines(report));
   for (const e of report.errors) lines.push(`  error: ${e}`);
+  return lines;
+}
+
+/** The files-first part (docs/behaviour.md §7.4): the mapping pushed or kept, blueprint changes made or held back. */
+function filesLines(report: ProvisionReport): string[] {
+  const { files } = report;
+  const would = report.dryRun ? 'would ' : '';
+  const lines: string[] = [];
+  if (files.mappingSource && files.mappingDiffers.length) {
+    const differs = files.mappingDiffers.join(', ');
+    lines.push(
+      files.mappingPushed
+        ? `  mapping: ${would}push ${files.mappingSource} (Port's differs in ${differs})`
+        : `  mapping: Port's is used; ${files.mappingSource} differs in ${differs}`,
+    );
+  }
+  const bp = files.blueprints;
+  if (bp.created.length) lines.push(`  blueprints Port lacked, ${report.dryRun ? 'to create' : 'created'}: ${bp.created.join(', ')}`);
+  for (const u of bp.updated) lines.push(`  blueprint ${u.identifier}: ${would}apply ${u.changes.join('; ')}`);
+  for (const d of bp.destructive)
+    lines.push(`  blueprint ${d.identifier}: ${bp.forced ? `${would}apply (--force)` : 'held back (needs --force)'}: ${d.changes.join('; ')}`);
   return lines;
 }
 
@@ -99,4 +121,4 @@ function deletionLines(deletion: Plan['deletion']): string[] {
 }
 
 /** After a run into the embedded local Port (`.tide/port.db`): how to look at the result in its web UI. */
-export const BROWSE_LINE = 'browse the catalog: npx tide ui (in a Tide checkout: npm run port-local), then open http://127.0.0.1:5555/';
+export const BROWSE_LINE = 'browse the catalog: npx port-tide ui (in a Tide checkout: npm run port-local), then open http://127.0.0.1:5555/';

@@ -131,7 +131,8 @@ export interface ResyncRunner {
   /** Run a resync (under `resyncId` when given), superseding one in progress; resolves with its report (never rejects). */
   resync(options?: { resyncId?: string }): Promise<ResyncReport>;
   /** What a resync would do now, with no write at all: the same engine against a Port that writes nothing. */
-  plan(options?: { signal?: AbortSignal }): Promise<Plan>;
+  /** `mapping`: plan with this mapping instead of Port's (docs/behaviour.md §7.4: `plan --mapping FILE`, the embedded Port). */
+  plan(options?: { signal?: AbortSignal; mapping?: { raw: unknown; source: string } }): Promise<Plan>;
   /**
    * Shutdown: abort the running resync (it writes no state itself), then, if Port shows this
    * integration's resync as `running`, PATCH it `aborted` (§9.2). A resync that does not stop within
@@ -199,7 +200,7 @@ export function createResyncRunner(options: ResyncRunnerOptions): ResyncRunner {
   return {
     resync: (o = {}) => coordinator.run((handle) => runResync(deps, handle, {}, o.resyncId)),
     incremental: () => coordinator.tryRun((handle) => runIncremental(incrementalDeps, handle)),
-    plan: (o = {}) => runPlan(deps, o.signal),
+    plan: (o = {}) => runPlan(deps, o.signal, o.mapping),
     async abort(o = {}) {
       const stopped = coordinator.abortAll('shutdown');
       const waited = await (o.waitMs === undefined ? stopped.then(() => true) : within(stopped, o.waitMs));

@@ -126,9 +126,11 @@ async function planMapping(deps: ResyncDeps, context: CallContext): Promise<{ ra
 }
 
 /** Compute a plan. Never throws; a failure is reported in the plan. */
-export async function runPlan(deps: ResyncDeps, signal: AbortSignal = new AbortController().signal): Promise<Plan> {
+export async function runPlan(deps: ResyncDeps, signal: AbortSignal = new AbortController().signal, mapping?: { raw: unknown; source: string }): Promise<Plan> {
   const recorder = createPlanRecorder();
-  const mode: EngineMode = { dryRun: true, sink: recorder.sink, mapping: planMapping, onReconciled: recorder.reconciled };
+  // A given mapping is what this run would push to Port before its resync, so the plan uses it as is.
+  const source = mapping ? async () => mapping : planMapping;
+  const mode: EngineMode = { dryRun: true, sink: recorder.sink, mapping: source, onReconciled: recorder.reconciled };
   const port = createDryRunPort(deps.port);
   const planDeps: ResyncDeps = {
     ...deps,

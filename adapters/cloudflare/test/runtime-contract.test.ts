@@ -59,8 +59,9 @@ function workersHarness(): RuntimeHarness {
         await waitOnExecutionContext(ctx);
         return response;
       };
-      // The Worker reads its settings on the first request: invalid bindings reject here.
-      const probe = await call(new Request('https://tide.test/health/live'));
+      // The Worker reads its settings on the first request: with invalid bindings it is not ready, and says why.
+      const probe = await call(new Request('https://tide.test/health/ready'));
+      if (probe.status !== 200) throw new Error(((await probe.json()) as { message?: string }).message ?? `not ready: ${probe.status}`);
       await probe.body?.cancel();
 
       /** The object's alarms, run in turn until none is set. */

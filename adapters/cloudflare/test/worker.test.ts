@@ -4,7 +4,7 @@
  */
 import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, runInDurableObject, SELF, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { FAKE_DEPARTMENTS, fakePerson } from '../../../integrations/fake/index.ts';
+import { FAKE_DEPARTMENTS, FAKE_OFFICES, FAKE_PROJECT_COUNT, FAKE_TEAMS, fakePerson } from '../../../integrations/fake/index.ts';
 import worker from '../fake-worker.ts';
 import type { LiveEventMessage, TideEnv } from '../types.ts';
 import { PERSONS_PER_DEPARTMENT, IDENTIFIER } from './constants.ts';
@@ -68,6 +68,9 @@ describe('Tide on Workers (fake integration, real emulator)', () => {
     expect(report.kinds.map((k: any) => [k.kind, k.fetched, k.mapped, k.errors.length])).toEqual([
       ['fake-department', 5, 5, 0],
       ['fake-person', PERSONS, PERSONS, 0],
+      ['fake-office', FAKE_OFFICES.length, FAKE_OFFICES.length, 0],
+      ['fake-team', FAKE_TEAMS.length, FAKE_TEAMS.length, 0],
+      ['fake-project', FAKE_PROJECT_COUNT, FAKE_PROJECT_COUNT, 0],
     ]);
     expect(await ids('fake-department')).toEqual(FAKE_DEPARTMENTS.map((d) => d.id).sort());
     expect(await ids('fake-person')).toEqual(expectedPersonIds());

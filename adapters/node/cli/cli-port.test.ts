@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENT_SECRET, startTestPort, type TestPort } from '../test-support.ts';
@@ -56,6 +57,27 @@ describe('tide sail', () => {
     expect(half.code).toBe(2);
     expect(half.stderr).toContain('OCEAN__PORT__CLIENT_SECRET');
     expect(await port.requests()).toEqual([]);
+  });
+});
+
+describe('npm start (tide sail fake --once, embedded Port)', () => {
+  it('works while another process holds port 8000, and so does tide plan', async () => {
+    // Hold 8000 on the loopback; when something else already holds it, it is busy all the same.
+    const holder = createServer();
+    const held = await new Promise<boolean>((done) => {
+      holder.once('error', () => done(false));
+      holder.listen(8000, '127.0.0.1', () => done(true));
+    });
+    try {
+      const start = await tide(['sail', 'fake', '--once'], { cwd });
+      expect(start.code, start.stderr).toBe(0);
+      expect(start.stdout).toMatch(/resync .*: completed/);
+      expect(`${start.stdout}${start.stderr}`).not.toMatch(/listening on|EADDRINUSE/);
+      const plan = await tide(['plan', 'fake'], { cwd });
+      expect(plan.code, plan.stderr).toBe(0);
+    } finally {
+      if (held) await new Promise((done) => holder.close(done));
+    }
   });
 });
 
@@ -127,7 +149,8 @@ describe('tide defaults', () => {
 
     const clean = await tide(['defaults', 'clean', 'fake', '--destroy'], { cwd, env: port.env() });
     expect(clean.code, clean.stderr).toBe(0);
-    expect(clean.stdout).toContain('blueprints deleted: fake-person, fake-department');
+    // Referrers before their targets: persons and projects, then teams, then departments.
+    expect(clean.stdout).toContain('blueprints deleted: fake-person, fake-project, fake-team, fake-department, fake-office');
     expect((await port.api('GET', '/v1/blueprints/fake-person')).status).toBe(404);
     expect(await port.integration('fake-node')).toBeUndefined();
   });

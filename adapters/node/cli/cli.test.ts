@@ -200,7 +200,7 @@ describe('tide map', () => {
   it('names the kinds the mapping has when --kind matches none (exit 2)', async () => {
     const r = await tide(['map', 'fake', '--kind', 'nope', '--input', 'items.json'], { cwd });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('the mapping has no kind "nope" (kinds in it: fake-department, fake-person)');
+    expect(r.stderr).toContain('the mapping has no kind "nope" (kinds in it: fake-department, fake-person, fake-office, fake-team, fake-project)');
   });
 });
 

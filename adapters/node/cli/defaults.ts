@@ -5,12 +5,17 @@
  * Port is the configured one, or the embedded emulator in `.tide/port.db` without credentials (§2.4).
  */
 import { createTide } from '../../../src/index.ts';
-import { cleanDefaults, createRedactor, defaultsPortFor, ProvisionError, provisionLines, sensitiveValues } from '../../../src/runtime/index.ts';
+import { cleanDefaults, createRedactor, defaultsPortFor, ProvisionError, provisionLines, readRunMapping, RunMappingError, sensitiveValues } from '../../../src/runtime/index.ts';
+import { nodeFiles } from '../load.ts';
 import { createNodeLogger } from '../logger.ts';
 import { CliError, connectPort, loadIntegration, settingsFor } from './context.ts';
 
 export interface DefaultsOptions {
+  /** dock: push the file mapping and additive blueprint changes, whatever Port it is (docs/behaviour.md §7.4). */
+  update?: boolean;
+  /** clean: delete with entities; dock --update: apply destructive blueprint changes too. */
   force?: boolean;
+  mapping?: string;
   wait?: boolean;
   destroy?: boolean;
   logLevel?: string;
@@ -26,6 +31,14 @@ export async function runDefaults(action: 'dock' | 'clean', path: string, opts: 
     redact: createRedactor(sensitiveValues(configured, loaded.spec)),
   });
   for (const w of warnings) logger.warn(w);
+  const mappingFile = action === 'dock' ? (opts.mapping ?? configured.mappingFile) : undefined;
+  let runMapping;
+  try {
+    runMapping = mappingFile === undefined ? undefined : readRunMapping(nodeFiles, mappingFile, cwd, loaded.definition);
+  } catch (error) {
+    if (error instanceof RunMappingError) throw new CliError(error.message, 2);
+    throw error;
+  }
   const connection = await connectPort(configured, cwd);
   if (connection.embedded) logger.info('No Port credentials: using the embedded Port in .tide/port.db');
   try {
@@ -34,7 +47,7 @@ export async function runDefaults(action: 'dock' | 'clean', path: string, opts: 
     if (action === 'dock') {
       let report;
       try {
-        report = await tide.provision();
+        report = await tide.provision({ update: opts.update, force: opts.force, mapping: runMapping });
       } catch (error) {
         if (error instanceof ProvisionError) throw new CliError(`[tide] ${error.message}`, 1);
         throw error;

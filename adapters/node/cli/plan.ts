@@ -8,6 +8,8 @@ import { sailOptions } from './sail.ts';
 
 export interface PlanFlags {
   validate?: boolean;
+  /** `--mapping FILE`: plan with this mapping, showing what it would change (docs/behaviour.md §7.4). */
+  mapping?: string;
   maxDeletes?: number;
   json?: boolean;
   logLevel?: string;
@@ -22,7 +24,7 @@ export function plannedDeletes(plan: Plan): number {
 export async function runPlan(integration: string, flags: PlanFlags, writeErr: (line: string) => void): Promise<number> {
   const { sail } = await import('../sail.ts');
   const extra = flags.json ? { out: writeErr } : {};
-  const { options } = sailOptions(integration, { once: true, dryRun: true, logLevel: flags.logLevel, logFormat: flags.logFormat }, extra);
+  const { options } = sailOptions(integration, { once: true, dryRun: true, mapping: flags.mapping, logLevel: flags.logLevel, logFormat: flags.logFormat }, extra);
   if (flags.validate) writeErr('[tide] WARN --validate: the engine does not send validation_only=true yet; the plan is computed without Port-side validation');
   const result = await sail(options);
   let exitCode = result.exitCode ?? 1;

@@ -71,6 +71,8 @@ export function buildProgram(): Command {
       .argument('[integration]', 'integration folder or bundled name', '.')
       .option('--once', 'run one resync and exit (eventListener ONCE)')
       .option('--dry-run', 'write nothing to Port: run each resync as a plan')
+      .option('--mapping <file>', "this run's mapping (YAML/JSON), pushed to Port before the resync (OCEAN__MAPPING_FILE)")
+      .option('--force', 'also apply destructive blueprint changes from blueprints.json (removed or retyped properties)')
       .addOption(new Option('-p, --port <port>', 'HTTP port of the integration server (default 8000, APPLICATION__PORT)').argParser(integer('--port', 0, 65535)))
       .addOption(new Option('-i, --initialize-port-resources [bool]', 'create the default blueprints and mapping on first start').argParser(booleanWord)),
   ).action(async (integration: string, flags) => {
@@ -84,6 +86,7 @@ export function buildProgram(): Command {
       .description('what a resync would do, writing nothing (tide sail --once --dry-run)')
       .argument('[integration]', 'integration folder or bundled name', '.')
       .option('--validate', 'have Port validate the changed entities (validation_only=true)')
+      .option('--mapping <file>', 'plan with this mapping (YAML/JSON) and show what it would change; writes nothing')
       .addOption(new Option('--max-deletes <n>', 'fail when the plan deletes more entities').argParser(integer('--max-deletes', 0, Number.MAX_SAFE_INTEGER)))
       .option('--json', 'print the plan and deletion report as JSON'),
   ).action(async (integration: string, flags) => {
@@ -162,7 +165,15 @@ export function buildProgram(): Command {
     });
 
   const defaults = program.command('defaults').description('default Port resources of an integration (OCEAN-BEHAVIOUR.md §7.3)');
-  logOptions(defaults.command('dock').description('provision the defaults (§7.1) and exit').argument('[path]', 'integration folder or bundled name', '.')).action(
+  logOptions(
+    defaults
+      .command('dock')
+      .description('provision the defaults (§7.1) and exit')
+      .argument('[path]', 'integration folder or bundled name', '.')
+      .option('--update', 'push the file mapping and additive blueprint changes to Port (even a real one)')
+      .option('--force', 'with --update, also apply destructive blueprint changes')
+      .option('--mapping <file>', 'the mapping to push instead of .port/resources/port-app-config (OCEAN__MAPPING_FILE)'),
+  ).action(
     async (path: string, flags) => {
       const { runDefaults } = await import('./defaults.ts');
       setExit(await runDefaults('dock', path, flags, process.cwd(), out));

@@ -9,6 +9,9 @@ import { createProgressDisplay, type ProgressDisplay } from './progress.ts';
 export interface SailFlags {
   once?: boolean;
   dryRun?: boolean;
+  /** `--mapping FILE`: this run's mapping (docs/behaviour.md §7.4). */
+  mapping?: string;
+  force?: boolean;
   port?: number;
   initializePortResources?: boolean;
   logLevel?: string;
@@ -36,6 +39,8 @@ export function sailOptions(integration: string, flags: SailFlags, extra: Partia
     overrides: sailOverrides(flags),
     httpPort: flags.port,
     dryRun: flags.dryRun,
+    mapping: flags.mapping,
+    force: flags.force,
     logFormat: flags.logFormat,
     logLevel: flags.logLevel,
     handleSignals: true,

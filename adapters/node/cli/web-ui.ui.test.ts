@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { emulatorClient } from 'port-tide/testing';
+import { FAKE_ORGANISATION_ENTITIES } from '../../../integrations/fake/index.ts';
 import { BROWSE_LINE } from '../../../src/runtime/index.ts';
 import { sail } from '../sail.ts';
 import { harness, tempCwd } from '../test-support.ts';
@@ -72,7 +73,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the local Port web UI in Chromium', () => {
   it('shows the integration: its mapping as YAML, resync history, deletion report and raw examples', async () => {
     await page.goto(`${url}/integration?id=my-fake-integration`);
     await expect(page.locator('pre.yaml').textContent()).resolves.toContain('- kind: fake-person');
-    await expect(page.getByTestId('deletion-report').first().textContent()).resolves.toMatch(/nothing-to-delete[\s\S]*seen 105/);
+    // 5 departments and 100 persons, and the fake's offices, teams and projects.
+    await expect(page.getByTestId('deletion-report').first().textContent()).resolves.toMatch(new RegExp(`nothing-to-delete[\\s\\S]*seen ${105 + FAKE_ORGANISATION_ENTITIES}\\b`));
     await page.getByText('fake-person — 5 items').click();
     // The JSON tree opens with the keyboard: its togglers are focusable buttons.
     const toggler = page.locator('details[open] .json-formatter-toggler-link').first();
