@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { sail, type SailResult } from 'port-tide/node';
 import { CLIENT_SECRET, harness, startTestPort, tempCwd, waitFor, type TestPort } from '../adapters/node/test-support.ts';
 import { REPO, cleanEnv } from '../adapters/node/cli/test-support.ts';
+import { fakeOffices, fakeProjects, fakeTeams } from '../integrations/fake/index.ts';
 
 /** Persons per department (5 departments): `CHAOS_ENTITY_AMOUNT`, 20 by default so `npm test` stays short. */
 export const AMOUNT = Math.max(4, Number(process.env.CHAOS_ENTITY_AMOUNT ?? 20));
@@ -20,12 +21,18 @@ export interface Row {
   ms: number;
 }
 
-/** `fake-department:hr`, `fake-person:hr-0`, …: the catalog a resync of `amount` persons per department leaves. */
+/**
+ * `fake-department:hr`, `fake-person:hr-0`, `fake-office:…`, …: the catalog a resync of `amount` persons per
+ * department leaves (the offices, teams and projects do not depend on it).
+ */
 export function expected(amount: number, extraPersons: string[] = []): Set<string> {
   return new Set([
     ...DEPARTMENTS.map((d) => `fake-department:${d}`),
     ...DEPARTMENTS.flatMap((d) => Array.from({ length: amount }, (_, i) => `fake-person:${d}-${i}`)),
     ...extraPersons.map((id) => `fake-person:${id}`),
+    ...fakeOffices().map((o) => `fake-office:${o.id}`),
+    ...fakeTeams().map((t) => `fake-team:${t.id}`),
+    ...fakeProjects().map((p) => `fake-project:${p.id}`),
   ]);
 }
 
