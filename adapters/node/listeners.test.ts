@@ -110,7 +110,8 @@ describe('WEBHOOK under a flood of POST /resync', () => {
     expect(bodies.slice(1).map((b) => b.status)).toContain('pending');
     expect(ids.length).toBeLessThan(10);
     expect(states).toEqual(ids.map(() => 'completed'));
-    expect((await port.entities()).length).toBe(15);
+    // 5 departments, 2 persons each, and the fake's offices, teams and projects.
+    expect((await port.entities()).length).toBe(15 + FAKE_ORGANISATION_ENTITIES);
   });
 });
 

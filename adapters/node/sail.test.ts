@@ -52,13 +52,6 @@ describe('sail: ONCE', () => {
     expectNoSecretPrinted();
   });
 
-  it('serves on loopback unless APPLICATION__HOST says otherwise', async () => {
-    expect((await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE' }))).exitCode).toBe(0);
-    expect(h.lines.join('\n')).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ /);
-    h.lines.length = 0;
-    expect((await run(port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', APPLICATION__HOST: '0.0.0.0' }))).exitCode).toBe(0);
-    expect(h.lines.join('\n')).toMatch(/listening on http:\/\/0\.0\.0\.0:\d+ /);
-  });
 
   it('exits 1 when the resync fails (the mapping names a kind the integration lacks)', async () => {
     const created = await port.api('POST', '/v1/integration', {

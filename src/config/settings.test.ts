@@ -310,7 +310,7 @@ describe('port credentials and listener rules', () => {
     const [bad, ...rest] = errors({ env: { OCEAN__EVENT_LISTENER__TYPE: 'BOGUS' }, overrides: { eventListener: { type: 'ONCE' } } });
     expect(rest).toEqual([]);
     expect(bad).toMatchObject({ path: 'eventListener.type', envVar: 'OCEAN__EVENT_LISTENER__TYPE', origin: 'env OCEAN__EVENT_LISTENER__TYPE' });
-    expect(bad.message).toContain('expected one of POLLING, WEBHOOK, KAFKA, ONCE, WEBHOOKS_ONLY, got "BOGUS"');
+    expect(bad.message).toContain('expected one of POLLING, WEBHOOK, KAFKA, ONCE, WEBHOOKS_ONLY, ACTIONS_ONLY, got "BOGUS"');
     expect(ok({ env: { OCEAN__EVENT_LISTENER__TYPE: 'kafka' }, overrides: { eventListener: { type: 'ONCE' } } }).eventListener.type).toBe('ONCE');
   });
 

@@ -219,13 +219,26 @@ export function createDurableHost(o: DurableHostOptions): DurableHost {
   }
 
   /** One step of the stored resync; re-arms until the resync is done. Never throws (no blind runtime retries). */
-  async function alarm(): Promise<void> {
-    if (!(await store.checkpoints.load())) return wakeGate();
+  async function stepIncremental(): Promise<void> {
     const controller = new AbortController();
     current = controller;
     try {
-      // With no resync stored, a stored incremental run takes the alarm.
-      if (!(await store.checkpoints.load()) && incremental.stored()) return await incremental.step(controller.signal);
+      await incremental.step(controller.signal);
+    } finally {
+      if (current === controller) current = undefined;
+    }
+  }
+
+  async function alarm(): Promise<void> {
+    if (!(await store.checkpoints.load())) {
+      // With no resync stored, a stored incremental run takes the alarm; once none runs, a pending POST /resync may start.
+      if (incremental.stored()) await stepIncremental();
+      if (!incremental.stored()) await wakeGate();
+      return;
+    }
+    const controller = new AbortController();
+    current = controller;
+    try {
       const budget = { maxItems: o.budget.maxItems, deadlineMs: now() + o.budget.maxMs };
       const result = await tide.resumable.step(store.checkpoints, budget, { signal: controller.signal, onPage: o.onPage });
       store.set('stepFailures', 0);
