@@ -4,7 +4,7 @@ import type { Store } from './db.ts';
 import { invalidRequest, unauthorized } from './errors.ts';
 
 /**
- * Access tokens as Port issues them (PORT-API.md §6): 3 h lifetime, one active token per credential
+ * Access tokens as Port issues them (docs/port-api.md §6): 3 h lifetime, one active token per credential
  * pair, the same token returned while it is valid. Tokens are HS256 JWTs with a per-instance secret.
  */
 export interface TokenPolicy {

@@ -1,5 +1,5 @@
 /**
- * Blueprint body validation (PORT-API.md §4, §8.2, §8.3): pure functions that turn a POST/PUT/PATCH
+ * Blueprint body validation (docs/port-api.md §4, §8.2, §8.3): pure functions that turn a POST/PUT/PATCH
  * body into the blueprint fields the store keeps. No database access; callers pass `blueprintExists`.
  */
 import { invalidRequest, notFound } from './errors.ts';

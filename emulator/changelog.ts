@@ -6,7 +6,7 @@ import type { EmulatorState } from './state.ts';
 import type { IntegrationDoc } from './routes/integrations.ts';
 
 /**
- * Port's change notifications (PORT-API.md §12): every event goes to the outbox; a WEBHOOK
+ * Port's change notifications (docs/port-api.md §12): every event goes to the outbox; a WEBHOOK
  * changelogDestination also gets one POST, made after the write committed and recorded on the entry.
  */
 export const RESYNC_TOPIC_FLAG = 'OCEAN_KAFKA_INTEGRATION_RESYNC_REQUESTS_TOPIC_ENABLED';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, TEST_CREDENTIALS, type TestEmulator } from './test-helpers.ts';
 
-/** Contract: PORT-API.md §6 (tokens), §7 (organization, Kafka credentials), §13.1–13.2 (controls). */
+/** Contract: docs/port-api.md §6 (tokens), §7 (organization, Kafka credentials), §13.1–13.2 (controls). */
 
 const TOKEN_ROUTE = '/v1/auth/access_token';
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TEST_CREDENTIALS } from './test-helpers.ts';
 import { CHANGE_LOG, changelog, create, createBody, FLAG, lastSeq, resyncRequest, RESYNC_TOPIC, t, useEmulator } from './integrations.test-support.ts';
 
-/** Contract: PORT-API.md §12.3 (change events to Kafka and webhooks), §13.5 (the outbox). */
+/** Contract: docs/port-api.md §12.3 (change events to Kafka and webhooks), §13.5 (the outbox). */
 
 useEmulator();
 

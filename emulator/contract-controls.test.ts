@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, TEST_CREDENTIALS, type CallResult, type TestEmulator } from './test-helpers.ts';
 
-/** Contract: PORT-API.md §13.1 (reset, seed, entities, snapshot, organization, credentials) and §13.5 (ingest sinks). */
+/** Contract: docs/port-api.md §13.1 (reset, seed, entities, snapshot, organization, credentials) and §13.5 (ingest sinks). */
 
 const SERVICE = {
   identifier: 'service',

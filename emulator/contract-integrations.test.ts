@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { seg, TEST_CREDENTIALS } from './test-helpers.ts';
 import { create, createBody, expectEnvelope, resyncRequest, t, useEmulator } from './integrations.test-support.ts';
 
-/** Contract: PORT-API.md §11 (integration routes), §13.5 (triggers, examples). */
+/** Contract: docs/port-api.md §11 (integration routes), §13.5 (triggers, examples). */
 
 useEmulator();
 

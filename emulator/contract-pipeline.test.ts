@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, TEST_CREDENTIALS, type TestEmulator } from './test-helpers.ts';
 
-/** Contract: Port's own rate limits (PORT-API.md §3) and gzip over a real socket (§1.2); the rest of the pipeline is in emulator/contract/pipeline.ts. */
+/** Contract: Port's own rate limits (docs/port-api.md §3) and gzip over a real socket (§1.2); the rest of the pipeline is in emulator/contract/pipeline.ts. */
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const SERVICE_BLUEPRINT = {

@@ -5,7 +5,7 @@ import type { EmulatorState } from './state.ts';
 import type { EntityRecord } from './types.ts';
 
 /**
- * Entity deletion with Port's dependents rules as the emulator models them (PORT-API.md §9.9, §15.6):
+ * Entity deletion with Port's dependents rules as the emulator models them (docs/port-api.md §9.9, §15.6):
  * a dependent is an entity whose *required* relation points at a deleted entity. Without
  * `deleteDependents`, any dependent refuses the whole call (403) and optional references are cleared;
  * with it, every entity relating to a deleted one is deleted too, transitively.

@@ -1,5 +1,5 @@
 /**
- * Entity body validation and merge (PORT-API.md §9.1, §9.2, §9.3, §9.6): pure functions over one entity
+ * Entity body validation and merge (docs/port-api.md §9.1, §9.2, §9.3, §9.6): pure functions over one entity
  * body and its blueprint. Search objects (identifier, team, relations) are returned unresolved for the
  * caller, which owns the database.
  */

@@ -7,7 +7,7 @@ import type { EmulatorState } from './state.ts';
 import type { Blueprint, EntityRecord, SearchQuery } from './types.ts';
 
 /**
- * One entity write with Port's semantics (PORT-API.md §9.2–§9.6): validation, search identifiers and
+ * One entity write with Port's semantics (docs/port-api.md §9.2–§9.6): validation, search identifiers and
  * relations, merge, required checks, relation targets (stubs with `create_missing_related_entities`),
  * ownership (`$datasource` = the request's User-Agent) and timestamps. Runs inside the caller's
  * transaction; bulk callers wrap each item in its own savepoint.

@@ -1,5 +1,5 @@
 /**
- * The fault-injection registry behind /_emulator/faults (PORT-API.md §13.4): validates rules, matches
+ * The fault-injection registry behind /_emulator/faults (docs/port-api.md §13.4): validates rules, matches
  * requests against them and decides which single rule fires. Performing the fault is the pipeline's job.
  */
 import { invalidRequest } from './errors.ts';

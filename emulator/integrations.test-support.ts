@@ -1,6 +1,6 @@
 /**
  * Shared by the integration-route contract tests (contract-integrations.test.ts, contract-changelog.test.ts):
- * the emulator of the running test and helpers over it. PORT-API.md §11, §12.3, §13.5.
+ * the emulator of the running test and helpers over it. docs/port-api.md §11, §12.3, §13.5.
  */
 import { afterEach, beforeEach, expect } from 'vitest';
 import { seg, startEmulator, type TestEmulator } from './test-helpers.ts';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type TestEmulator } from './test-helpers.ts';
 
 /**
- * Contract: PORT-API.md §13.5 `PUT /_emulator/kafka` without a broker (validation, disabled delivery).
+ * Contract: docs/port-api.md §13.5 `PUT /_emulator/kafka` without a broker (validation, disabled delivery).
  * Delivery to a real broker is covered by adapters/node/kafka.kafka.test.ts.
  */
 let t: TestEmulator;

@@ -1,5 +1,5 @@
 /**
- * Kafka delivery of the emulator's change events (PORT-API §12.3, §13.5): once `PUT /_emulator/kafka`
+ * Kafka delivery of the emulator's change events (docs/port-api.md §12.3, §13.5): once `PUT /_emulator/kafka`
  * points at a broker, every new outbox entry with a Kafka topic is also produced there, keyed by
  * integration identifier, and the result is recorded on the entry. Port itself publishes these
  * messages; the emulator does it so the whole KAFKA loop can be tried against a local broker.

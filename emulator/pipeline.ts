@@ -13,7 +13,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const GZIP_MIN = 1024;
 
 /**
- * The request pipeline of PORT-API.md §1.4, in order: trace id and log entry, fault, token check and
+ * The request pipeline of docs/port-api.md §1.4, in order: trace id and log entry, fault, token check and
  * rate-limit bucket, 429, 413, 401, body parse (400) and schema (422), then the handler in one SQLite
  * transaction. Admin routes skip faults, limits, auth and the log, but still validate their bodies;
  * the ingest sinks among them are logged, marked `ingest`.

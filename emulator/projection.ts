@@ -1,5 +1,5 @@
 /**
- * The public JSON of an entity (PORT-API.md §9.1) and the `include`/`exclude` projection (§10.4).
+ * The public JSON of an entity (docs/port-api.md §9.1) and the `include`/`exclude` projection (§10.4).
  *
  * Decisions (EMU):
  * - Both path forms are accepted everywhere:

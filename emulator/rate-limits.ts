@@ -1,5 +1,5 @@
 /**
- * The emulator's rate-limit model (PORT-API.md §3, §13.3): bucket classification, fixed windows or
+ * The emulator's rate-limit model (docs/port-api.md §3, §13.3): bucket classification, fixed windows or
  * token buckets, the `x-ratelimit-*` headers and the admin view. Pure logic; the clock is injected.
  */
 import { invalidRequest } from './errors.ts';

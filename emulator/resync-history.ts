@@ -4,7 +4,7 @@ import type { EmulatorState } from './state.ts';
 /**
  * What the emulator remembers of each integration's resyncs, for the UI (kept in SQLite, cleared by
  * reset). Three sources, one table:
- * - `state`: every `PATCH …/resync-state` (PORT-API.md §11.3), as the merged resync state it produced;
+ * - `state`: every `PATCH …/resync-state` (docs/port-api.md §11.3), as the merged resync state it produced;
  * - `traffic`: per resync id (`ocean_info_resync_id`, §11.7), what Port saw that resync do: requests,
  *   entities upserted, created and rejected, entities deleted. Any Ocean-compatible client produces it;
  * - `report`: the framework's own resync report (Tide's deletion report, docs/behaviour.md §4.10),

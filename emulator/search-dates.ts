@@ -1,5 +1,5 @@
 /**
- * Date handling of the search engine (PORT-API.md §10.2): strict ISO 8601 instants and the date
+ * Date handling of the search engine (docs/port-api.md §10.2): strict ISO 8601 instants and the date
  * presets of range values, all in UTC from the emulator clock.
  */
 export const DAY_MS = 86_400_000;

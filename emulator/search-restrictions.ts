@@ -1,6 +1,6 @@
 /**
  * The keys a search query pins down through top-level ANDed `=`/`in` rules, so the store can narrow
- * its scan by index before the compiled predicate decides (PORT-API.md §10.1).
+ * its scan by index before the compiled predicate decides (docs/port-api.md §10.1).
  */
 const isPlainObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 

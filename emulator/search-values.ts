@@ -1,6 +1,6 @@
 /**
  * Value tests of the search engine: what each operator checks on one property value, built once
- * per rule at compile time (PORT-API.md §10.2; the semantics decided here are listed in search.ts).
+ * per rule at compile time (docs/port-api.md §10.2; the semantics decided here are listed in search.ts).
  */
 import { invalidRequest } from './errors.ts';
 import { DATE_PRESETS, DAY_MS, isDateOnly, parseInstant, presetRange, type DatePreset } from './search-dates.ts';

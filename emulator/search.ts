@@ -1,5 +1,5 @@
 /**
- * The emulator's search query engine (PORT-API.md §10.2): validates a `{combinator, rules}` query,
+ * The emulator's search query engine (docs/port-api.md §10.2): validates a `{combinator, rules}` query,
  * compiles it once into a predicate, and evaluates that predicate over stored entity records.
  *
  * Compilation does every piece of work that does not depend on the row: operator dispatch, value

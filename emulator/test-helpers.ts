@@ -121,7 +121,7 @@ export async function createBlueprints(t: TestEmulator, ...blueprints: object[])
 }
 
 /**
- * Both answers to "does a write that changes nothing move `updatedAt`?" (PORT-API §15.3, the emulator's
+ * Both answers to "does a write that changes nothing move `updatedAt`?" (docs/port-api.md §15.3, the emulator's
  * `noOpUpdatedAt`): suites that reconcile run under each, since Port's own behaviour is unconfirmed.
  */
 export const NO_OP_UPDATED_AT = ['bump', 'keep'] as const;

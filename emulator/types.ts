@@ -1,4 +1,4 @@
-/** Shapes the emulator stores and serves (PORT-API.md §8.2, §9.1, §11.1). */
+/** Shapes the emulator stores and serves (docs/port-api.md §8.2, §9.1, §11.1). */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

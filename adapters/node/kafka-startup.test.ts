@@ -1,5 +1,5 @@
 /**
- * KAFKA startup failures through `sail()` (OCEAN-BEHAVIOUR §5.1, §5.4): no broker needed, they happen
+ * KAFKA startup failures through `sail()` (docs/behaviour.md §5.1, §5.4): no broker needed, they happen
  * before or at the connection. The consumer itself is tested against a real broker in kafka.kafka.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type TestEmulator, type Transport } from '../test-helpers.ts';
 
-/** Contract: the emulator's admin token on its controls (PORT-API.md §13). */
+/** Contract: the emulator's admin token on its controls (docs/port-api.md §13). */
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 

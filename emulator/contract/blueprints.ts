@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SERVICE_BLUEPRINT, TEAM_BLUEPRINT, createBlueprints, expectError, startEmulator, type TestEmulator, type Transport } from '../test-helpers.ts';
 
-/** Contract tests for the blueprint and migration routes (PORT-API.md §8), over both transports. */
+/** Contract tests for the blueprint and migration routes (docs/port-api.md §8), over both transports. */
 
 /** Blueprint routes, run by emulator/contract.test.ts over each transport. */
 export function blueprintRoutes(transport: Transport): void {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SERVICE_BLUEPRINT, TEAM_BLUEPRINT, createBlueprints, expectError, seg, startEmulator, type TestEmulator, type Transport } from '../test-helpers.ts';
 
 /**
- * Contract tests for single-entity writes and reads (PORT-API.md §4, §5, §9.1–§9.6, §9.8), over both
+ * Contract tests for single-entity writes and reads (docs/port-api.md §4, §5, §9.1–§9.6, §9.8), over both
  * transports. Bulk upserts and deletes are in contract-entities-bulk.test.ts.
  */
 const UA = 'port-ocean/jira/0.3.1/my-jira/exporter';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, TEST_CREDENTIALS, type CallResult, type TestEmulator, type Transport } from '../test-helpers.ts';
 
-/** Contract: PORT-API.md §1.2–§1.4 (pipeline), §2 (envelope), §3 (rate limits), §13.3–§13.5 (controls). */
+/** Contract: docs/port-api.md §1.2–§1.4 (pipeline), §2 (envelope), §3 (rate limits), §13.3–§13.5 (controls). */
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -11,7 +11,7 @@ import { createResyncRequest, type IntegrationDoc } from './integrations.ts';
 import { exportSnapshot, importSnapshot, seedIntegration } from '../snapshot.ts';
 
 /**
- * Emulator-only controls (PORT-API.md §13): state, tokens and clock, rate limits, faults, the request
+ * Emulator-only controls (docs/port-api.md §13): state, tokens and clock, rate limits, faults, the request
  * log and triggers. Port has no such routes; tests and tools drive the emulator through them.
  */
 const seedBody = z.object({

@@ -5,7 +5,7 @@ import { conflict, invalidRequest, notFound } from '../errors.ts';
 import { ok, type HandlerContext, type Route } from '../router.ts';
 import type { Blueprint } from '../types.ts';
 
-/** Blueprint CRUD and delete-all migrations (PORT-API.md §8). */
+/** Blueprint CRUD and delete-all migrations (docs/port-api.md §8). */
 function load(ctx: HandlerContext, id: string): Blueprint {
   const bp = ctx.emu.blueprint(id);
   if (!bp) throw notFound(`Blueprint "${id}" was not found`);

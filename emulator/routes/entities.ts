@@ -6,7 +6,7 @@ import { compileProjection, toPublicEntity } from '../projection.ts';
 import { ok, qbool, type HandlerContext, type QueryRule, type Route } from '../router.ts';
 import type { Blueprint, EntityRecord } from '../types.ts';
 
-/** Entity writes, reads and deletes (PORT-API.md §9.5–§9.10). */
+/** Entity writes, reads and deletes (docs/port-api.md §9.5–§9.10). */
 const WRITE_QUERY: Record<string, QueryRule> = {
   upsert: 'requiredBoolean',
   merge: 'boolean',

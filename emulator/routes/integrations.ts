@@ -5,7 +5,7 @@ import { conflict, invalidRequest, notFound } from '../errors.ts';
 import { recordResyncState } from '../resync-history.ts';
 import { ok, type HandlerContext, type Route } from '../router.ts';
 
-/** The integration object as the emulator stores and returns it (PORT-API.md §11.1). */
+/** The integration object as the emulator stores and returns it (docs/port-api.md §11.1). */
 export interface IntegrationDoc {
   identifier: string;
   installationId: string;
@@ -78,7 +78,7 @@ function save(ctx: HandlerContext, doc: IntegrationDoc, stamp = ctx.emu.clock.st
   return doc;
 }
 
-/** A new resync request for an integration (PORT-API.md §11.4); `updatedAt` strictly increases. */
+/** A new resync request for an integration (docs/port-api.md §11.4); `updatedAt` strictly increases. */
 export function createResyncRequest(ctx: Pick<HandlerContext, 'emu'>, integrationId: string, reason: string): ResyncRequest {
   const at = ctx.emu.clock.stamp();
   const request = { id: newRequestId(), integrationId, reason, createdAt: at, updatedAt: at };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { notFound } from '../errors.ts';
 import { ok, type Route } from '../router.ts';
 
-/** Token, organization and Kafka-credential routes (PORT-API.md §6, §7). */
+/** Token, organization and Kafka-credential routes (docs/port-api.md §6, §7). */
 export const orgRoutes: Route[] = [
   {
     method: 'POST',

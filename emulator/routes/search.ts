@@ -6,7 +6,7 @@ import { compileQuery, queryBlueprints, queryIdentifiers, type EntityPredicate }
 import type { EntityRecord } from '../types.ts';
 import { listParam, loadBlueprint } from './entities.ts';
 
-/** Cross-blueprint search, paginated blueprint search and owned entities (PORT-API.md §9.11, §10). */
+/** Cross-blueprint search, paginated blueprint search and owned entities (docs/port-api.md §9.11, §10). */
 const SCAN_CHUNK = 2000;
 
 function predicate(ctx: HandlerContext, query: unknown, path = 'query'): EntityPredicate {

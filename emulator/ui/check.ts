@@ -6,7 +6,7 @@ import type { FieldIssue } from './types.ts';
 
 /**
  * The playground's blueprint check: what this Port would say about an entity body, field by field. It runs
- * the emulator's own entity validation (PORT-API.md §9.2) on one field at a time, so every problem is
+ * the emulator's own entity validation (docs/port-api.md §9.2) on one field at a time, so every problem is
  * found (a real write stops at the first) and each is pinned to the field that caused it.
  */
 const BASE_ID = 'playground-check';

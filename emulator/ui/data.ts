@@ -75,7 +75,7 @@ export function integrationSummaries(emu: EmulatorState): IntegrationSummary[] {
 
 export { resyncStates };
 
-/** Raw-data examples per kind (PORT-API.md §11.5), with when they were sent. */
+/** Raw-data examples per kind (docs/port-api.md §11.5), with when they were sent. */
 export function examplesOf(emu: EmulatorState, integrationId: string): Array<{ kind: string; at: string; examples: unknown[] }> {
   const rows = emu.store.db.prepare('SELECT kind, data FROM examples WHERE integration_id = ? ORDER BY kind').all(integrationId) as Array<{ kind: string; data: string }>;
   return rows.map((r) => {

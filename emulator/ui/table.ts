@@ -8,7 +8,7 @@ import type { Blueprint, EntityRecord } from '../types.ts';
  * The blueprint page's entity table: one page of one blueprint's entities, sorted and filtered in SQL
  * where SQLite can, with keyset cursors so that a page costs the same on page 1 and page 4,000. Sorting
  * by identifier walks the (blueprint, identifier) index; other sorts and the search box scan the
- * blueprint's rows once; filters (Port search rules, PORT-API.md §10.2) are evaluated with the emulator's
+ * blueprint's rows once; filters (Port search rules, docs/port-api.md §10.2) are evaluated with the emulator's
  * own search engine over the rows in sort order.
  */
 export interface TableRequest {

@@ -1,5 +1,5 @@
 /**
- * Live events from a GitHub webhook (OCEAN-BEHAVIOUR §6): one route, `/webhook`, with one processor per event
+ * Live events from a GitHub webhook (docs/behaviour.md §6): one route, `/webhook`, with one processor per event
  * type (repository, pull_request, issues, workflow_run), chosen by `X-GitHub-Event`. The route checks the
  * `X-Hub-Signature-256` HMAC once per delivery, before anything is queued, so a bad or missing signature is
  * answered 401 and reaches no processor; a delivery whose `X-GitHub-Delivery` was already applied is answered

@@ -1,6 +1,6 @@
 /**
  * The action agent against the emulator (docs/behaviour.md §11, conformance points 47–54): each test creates runs
- * through the §13.6 controls, lets an agent claim and execute them, and reads status, logs and history back.
+ * through the docs/port-api.md §13.6 controls, lets an agent claim and execute them, and reads status, logs and history back.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';

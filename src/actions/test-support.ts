@@ -1,6 +1,6 @@
 /**
  * Test support for the action agent: an emulator in process, a Port client on it, runs created and read back
- * through the §13.6 controls, and an agent built with test settings (short polls, short drains).
+ * through the docs/port-api.md §13.6 controls, and an agent built with test settings (short polls, short drains).
  */
 import { startEmulator, TEST_CREDENTIALS, type TestEmulator } from '../../emulator/test-helpers.ts';
 import type { ActionsProcessorSettings } from '../config/index.ts';

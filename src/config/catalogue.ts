@@ -38,7 +38,7 @@ export interface OptionsLayer {
 /** A leaf option, the free-form integration config, or a group of options. */
 export type CatalogueNode = 'leaf' | 'config' | { readonly [key: string]: CatalogueNode };
 
-/** Every option of OCEAN-BEHAVIOUR.md §2.4 (plus the server's `application` group), in canonical spelling. */
+/** Every option of docs/behaviour.md §2.4 (plus the server's `application` group), in canonical spelling. */
 export const OPTIONS: { readonly [key: string]: CatalogueNode } = {
   port: { clientId: 'leaf', clientSecret: 'leaf', baseUrl: 'leaf' },
   integration: {

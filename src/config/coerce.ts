@@ -1,7 +1,7 @@
 /**
  * Value kinds: how a raw value from any source (env strings, YAML scalars, programmatic values) becomes a typed
  * setting, and how the expectation is worded in errors. Env values are always strings, so every kind accepts
- * the string spelling of its type (OCEAN-BEHAVIOUR.md §2.2, §2.5).
+ * the string spelling of its type (docs/behaviour.md §2.2, §2.5).
  */
 
 /** The outcome of coercing one raw value. */

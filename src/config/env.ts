@@ -25,7 +25,7 @@ interface EnvEntry {
 }
 
 /**
- * Turns env vars into the canonical options tree (OCEAN-BEHAVIOUR.md §2.2): `OCEAN__PORT__CLIENT_ID` →
+ * Turns env vars into the canonical options tree (docs/behaviour.md §2.2): `OCEAN__PORT__CLIENT_ID` →
  * `port.clientId`, matched case-insensitively; `APPLICATION__LOG_LEVEL` / `APPLICATION__PORT` → `application.*`.
  * An object option may be one JSON string; nested vars merge over it and win. Empty strings are unset.
  * `OCEAN__INTEGRATION__CONFIG__JIRA_HOST` is stored under the spec name it matches (`jiraHost`).

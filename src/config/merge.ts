@@ -29,7 +29,7 @@ export function valueAt(tree: unknown, path: readonly (string | number)[]): unkn
 
 /**
  * Deep-merges layers key by key, highest precedence first: for each key the highest layer that sets it wins,
- * and objects are merged with the objects below them (OCEAN-BEHAVIOUR.md §2.1).
+ * and objects are merged with the objects below them (docs/behaviour.md §2.1).
  */
 export function mergeLayers(layers: readonly OptionsLayer[]): MergedOptions {
   const origins = new Map<string, Origin>();

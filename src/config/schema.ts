@@ -19,7 +19,7 @@ import { INCREMENTAL_CURSOR_STORES, incrementalIntervalKind } from './incrementa
 import type { IntegrationSpec } from './spec.ts';
 
 export const EVENT_LISTENER_TYPES = ['POLLING', 'WEBHOOK', 'KAFKA', 'ONCE', 'WEBHOOKS_ONLY', 'ACTIONS_ONLY'] as const;
-/** How resyncs are triggered (OCEAN-BEHAVIOUR.md §5). */
+/** How resyncs are triggered (docs/behaviour.md §5). */
 export type EventListenerType = (typeof EVENT_LISTENER_TYPES)[number];
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
@@ -34,7 +34,7 @@ const KAFKA_BROKERS = [1, 2, 3]
   .map((n) => `b-${n}-public.publicclusterprod.t9rw6w.c1.kafka.eu-west-1.amazonaws.com:9196`)
   .join(',');
 
-/** The defaults of OCEAN-BEHAVIOUR.md §2.4 and §5.4, in canonical option form. */
+/** The defaults of docs/behaviour.md §2.4 and §5.4, in canonical option form. */
 export const DEFAULT_OPTIONS = {
   port: { baseUrl: 'https://api.getport.io' },
   integration: { config: {}, incrementalSyncEnabled: false, incrementalSyncInterval: 15, incrementalSyncCursorStore: 'state' },

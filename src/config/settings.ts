@@ -12,7 +12,7 @@ import type { IncrementalCursorStoreKind } from './incremental.ts';
 import type { IntegrationSpec } from './spec.ts';
 import { parseConfigYaml } from './yaml-config.ts';
 
-/** Tide's resolved settings (OCEAN-BEHAVIOUR.md §2.4). */
+/** Tide's resolved settings (docs/behaviour.md §2.4). */
 export interface TideSettings {
   port: {
     clientId?: string;
@@ -111,7 +111,7 @@ export interface LoadSettingsOptions {
   integrationDefaults?: { type?: string; version?: string };
   /**
    * The nearest package.json's `name` (as a type) and `version`: the last fallbacks, after the
-   * definition and the spec (OCEAN-BEHAVIOUR.md §2.4).
+   * definition and the spec (docs/behaviour.md §2.4).
    */
   packageJson?: { type?: string; version?: string };
   /**

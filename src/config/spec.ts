@@ -4,7 +4,7 @@ import { SPEC_TYPES, describeValue, specKind } from './coerce.ts';
 import type { SpecType } from './coerce.ts';
 import { isPlainObject, looseKey } from './catalogue.ts';
 
-/** One `.port/spec.yaml` `configurations[]` entry (OCEAN-BEHAVIOUR.md §2.5). */
+/** One `.port/spec.yaml` `configurations[]` entry (docs/behaviour.md §2.5). */
 export interface SpecConfiguration {
   name: string;
   type: SpecType;

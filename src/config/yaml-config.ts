@@ -13,7 +13,7 @@ const REFERENCE = /^\{\{\s*from\s+(\S+)\s+(\S+)\s*\}\}$/;
 const DROPPED = Symbol('dropped');
 
 /**
- * Reads `config.yaml` (text or an already-parsed object) into the canonical options tree (OCEAN-BEHAVIOUR.md §2.3).
+ * Reads `config.yaml` (text or an already-parsed object) into the canonical options tree (docs/behaviour.md §2.3).
  * Keys may be camelCase or snake_case. A string that is exactly `{{ from env NAME }}` becomes `env[NAME]`;
  * when NAME is unset or empty, or the provider is not `env`, the key is silently dropped so that a default or a
  * missing-required error applies. Origins read `config.yaml: path.as.written`.

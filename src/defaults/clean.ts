@@ -4,7 +4,7 @@ import type { DefaultsPort } from './port-api.ts';
 import type { PortResources } from './resources.ts';
 
 /**
- * `tide defaults clean` (OCEAN-BEHAVIOUR.md §7.3): delete the default blueprints (with `force`, their
+ * `tide defaults clean` (docs/behaviour.md §7.3): delete the default blueprints (with `force`, their
  * entities too, through Port's delete-all migrations), optionally wait for those migrations, and with
  * `destroy` delete the integration record. It acts only when the integration exists.
  */

@@ -5,7 +5,7 @@ import { emptyFilesReport, syncFiles, type FilesPolicy, type FilesReport } from 
 import type { PortResources } from './resources.ts';
 
 /**
- * Defaults provisioning on every start (OCEAN-BEHAVIOUR.md §7.1): create the integration record with
+ * Defaults provisioning on every start (docs/behaviour.md §7.1): create the integration record with
  * the shipped mapping if it is missing, patch drifted metadata, and on first setup create the default
  * blueprints in three stages (bare, relations, full) with a rollback when stage 1 fails. Errors are
  * logged and reported, never fatal — except a missing version when the integration must be created.

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 
 /**
- * An integration's `.port/resources/` folder (OCEAN-BEHAVIOUR.md §7.2), parsed. The core reads no
+ * An integration's `.port/resources/` folder (docs/behaviour.md §7.2), parsed. The core reads no
  * files: adapters pass each file's name and text, and this module decides what they mean.
  */
 export interface PortResources {

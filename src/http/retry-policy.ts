@@ -32,7 +32,7 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', '
 const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
 
 /**
- * Port API conduct (PORT-API §3.2, OCEAN-BEHAVIOUR §4.2): 408/429/502/503/504 and network
+ * Port API conduct (docs/port-api.md §3.2, docs/behaviour.md §4.2): 408/429/502/503/504 and network
  * errors, at most 10 retries, 0.3 s · 2^(n−1) ±10 %, capped at 300 s. 401 is left to the
  * Port client's token refresh; 500 is never retried.
  */
@@ -48,7 +48,7 @@ export const PORT_RETRY_POLICY: RetryPolicy = Object.freeze({
 });
 
 /**
- * The third-party client offered to integrations (OCEAN-BEHAVIOUR §2.4 `clientTimeout`):
+ * The third-party client offered to integrations (docs/behaviour.md §2.4 `clientTimeout`):
  * 408/429/502/503/504 and network errors on idempotent methods, at most 10 retries,
  * backoff from 0.1 s up to a 60 s cap.
  */
@@ -134,7 +134,7 @@ export function isDnsFailure(error: unknown): boolean {
   return code !== undefined && DNS_CODES.has(code);
 }
 
-// Above this a bare integer is a point in time, not a duration (PORT-API §3.2).
+// Above this a bare integer is a point in time, not a duration (docs/port-api.md §3.2).
 const EPOCH_SECONDS_THRESHOLD = 10_000;
 // Above this it is epoch milliseconds (some vendors, e.g. Linear, send those).
 const EPOCH_MILLIS_THRESHOLD = 1e12;

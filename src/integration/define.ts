@@ -97,7 +97,7 @@ export interface IntegrationFields<Config> {
   spec?: IntegrationSpec;
   /** The parsed `.port/resources/`; read from the folder when omitted. */
   resources?: PortResources;
-  /** Live-event routes by path, served at `POST /integration{path}` (OCEAN-BEHAVIOUR.md §6). */
+  /** Live-event routes by path, served at `POST /integration{path}` (docs/behaviour.md §6). */
   webhooks?: WebhookRegistrations<Config>;
   /** Called for every resource, in addition to the kind's own handler (Ocean's `on_resync()`). */
   catchAll?(ctx: KindContext<Config>): ResyncResult;

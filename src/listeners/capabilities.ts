@@ -1,4 +1,4 @@
-/** What each listener type does (OCEAN-BEHAVIOUR §5.1), in one place for startup checks and wiring. */
+/** What each listener type does (docs/behaviour.md §5.1), in one place for startup checks and wiring. */
 import type { EventListenerType } from '../config/index.ts';
 
 /** Whether a listener type ever runs a resync; when it does, startup requires resync handlers (§4.1). */

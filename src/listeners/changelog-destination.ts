@@ -1,6 +1,6 @@
 /**
- * The `changelogDestination` Tide sends to Port for each listener type (PORT-API §12.1,
- * OCEAN-BEHAVIOUR §5.1, conformance 33). Port uses it to decide where change notifications go.
+ * The `changelogDestination` Tide sends to Port for each listener type (docs/port-api.md §12.1,
+ * docs/behaviour.md §5.1, conformance 33). Port uses it to decide where change notifications go.
  */
 import type { EventListenerType } from '../config/index.ts';
 import { RESYNC_ROUTE_PATH } from './webhook.ts';

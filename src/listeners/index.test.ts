@@ -15,7 +15,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('changelogDestination (PORT-API §12.1)', () => {
+describe('changelogDestination (docs/port-api.md §12.1)', () => {
   it('is {} for POLLING, ONCE and WEBHOOKS_ONLY, KAFKA for KAFKA, {appHost}/resync for WEBHOOK', () => {
     expect(changelogDestination('POLLING')).toEqual({});
     expect(changelogDestination('ONCE')).toEqual({});

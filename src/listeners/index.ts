@@ -1,5 +1,5 @@
 /**
- * Tide's event listeners (OCEAN-BEHAVIOUR §5): the strategies that decide when a resync runs, plus
+ * Tide's event listeners (docs/behaviour.md §5): the strategies that decide when a resync runs, plus
  * the scheduled resync timer. Runtime-agnostic: the server mounts the WEBHOOK route, the Node adapter
  * owns the Kafka consumer and feeds messages to `handleKafkaMessage`, and every resync goes through
  * one {@link ResyncTrigger} whose engine supersedes a running resync and reports resync state.
@@ -93,7 +93,7 @@ export interface ListenerBase<T extends EventListenerType = EventListenerType> {
   start(): Promise<void>;
   /** Stop triggering: the timer and the polling loop end; a running resync is left to the engine's shutdown. */
   stop(): Promise<void>;
-  /** What to register with Port (§12.1). */
+  /** What to register with Port (docs/port-api.md §12.1). */
   changelogDestination: ChangelogDestination;
   /** Whether live events may run with this listener (they also need `baseUrl`). */
   processesLiveEvents: boolean;

@@ -1,5 +1,5 @@
 /**
- * Strict ISO 8601 instants for the POLLING watermark (OCEAN-BEHAVIOUR §5.2: "updatedAt parses as ISO,
+ * Strict ISO 8601 instants for the POLLING watermark (docs/behaviour.md §5.2: "updatedAt parses as ISO,
  * `Z` allowed"). `Date.parse` alone is too lenient (it takes "Jan 1 2024") and too coarse (it drops
  * digits after the millisecond, so two requests a microsecond apart would tie), so instants are
  * nanosecond bigints.

@@ -1,4 +1,4 @@
-/** The KAFKA listener's connection settings (OCEAN-BEHAVIOUR §5.4) as a Kafka client's options. No broker needed. */
+/** The KAFKA listener's connection settings (docs/behaviour.md §5.4) as a Kafka client's options. No broker needed. */
 import { describe, expect, it } from 'vitest';
 import { kafkaSecurity, parseBrokers, saslOptions } from './kafka-config.ts';
 

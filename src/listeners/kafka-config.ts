@@ -1,5 +1,5 @@
 /**
- * The KAFKA listener's connection settings (OCEAN-BEHAVIOUR §5.4) as a Kafka client's options: brokers,
+ * The KAFKA listener's connection settings (docs/behaviour.md §5.4) as a Kafka client's options: brokers,
  * TLS and SASL. Port's brokers want SCRAM-SHA-512 over TLS (`SASL_SSL`); `securityProtocol` and
  * `authenticationMechanism` are settings so the same consumer can run against a local broker.
  */

@@ -4,7 +4,7 @@ import { createPortClient, type PortClient } from '../port/index.ts';
 import { kafkaGroupId, kafkaTopic, RESYNC_REQUESTS_TOPIC_FLAG, shouldResyncOnKafkaMessage } from './kafka-message.ts';
 
 /**
- * Every row of PORT-API §12.3, with messages taken from the emulator's outbox after driving the same
+ * Every row of docs/port-api.md §12.3, with messages taken from the emulator's outbox after driving the same
  * writes Port would see, then fed to the predicate as the Kafka consumer would receive them (bytes).
  */
 const ID = 'kafka-int';

@@ -1,5 +1,5 @@
 /**
- * The KAFKA listener's message logic, free of any transport (OCEAN-BEHAVIOUR §5.4, PORT-API §12.2–12.3,
+ * The KAFKA listener's message logic, free of any transport (docs/behaviour.md §5.4, docs/port-api.md §12.2–12.3,
  * conformance 34): which topic and consumer group to use, and whether one message means "resync now".
  * The Node adapter owns the consumer; it calls these and dispatches the resync without blocking.
  */
@@ -48,12 +48,12 @@ export interface KafkaVerdict {
 const decoder = new TextDecoder();
 
 /**
- * Whether a message means "resync now" for this integration (PORT-API §12.3):
+ * Whether a message means "resync now" for this integration (docs/port-api.md §12.3):
  * - resync-requests topic: iff `context.integrationId` is this identifier;
  * - change.log: `action == "RESYNC"` with this `context.integrationId`; otherwise, with `a = diff.after`,
  *   skip a null `a` (deletes), another identifier, and `a.updatedAt == a.resyncState.updatedAt` (Tide's
  *   own resync-state write, which would loop), and resync iff `a.changelogDestination.type == "KAFKA"`.
- * Only these fields are read (§15.17). Never throws: malformed JSON and odd shapes are "no".
+ * Only these fields are read (docs/port-api.md §15.17). Never throws: malformed JSON and odd shapes are "no".
  *
  * @example shouldResyncOnKafkaMessage({ topic: 'org_1.change.log', value: '{"action":"RESYNC","context":{"integrationId":"my-jira"}}' },
  *   { orgId: 'org_1', identifier: 'my-jira' }) // { resync: true, reason: 'RESYNC action for this integration' }

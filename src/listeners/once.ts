@@ -1,5 +1,5 @@
 /**
- * The ONCE listener (OCEAN-BEHAVIOUR §5.5, conformance 35): one resync with state reporting (with
+ * The ONCE listener (docs/behaviour.md §5.5, conformance 35): one resync with state reporting (with
  * `incrementalSyncEnabled`, one incremental run instead, §4.12), then the caller shuts down with the exit code.
  * **Tide:** a failed resync exits 1; Ocean reported it completed. A resync that completed with entities that
  * failed to upsert or delete exits 2 (§4.11).

@@ -1,5 +1,5 @@
 /**
- * The POLLING listener (OCEAN-BEHAVIOUR §5.2, conformance 32): read the newest resync request, resync
+ * The POLLING listener (docs/behaviour.md §5.2, conformance 32): read the newest resync request, resync
  * on start if asked, then every `interval` seconds resync when a request newer than the watermark
  * appears. One loop, so iterations never overlap: a poll-triggered resync is awaited before the next
  * sleep starts, and no poll is made while it runs.

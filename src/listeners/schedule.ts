@@ -1,5 +1,5 @@
 /**
- * The scheduled resync (`scheduledResyncInterval`, OCEAN-BEHAVIOUR §5.6) and the `nextResync` value
+ * The scheduled resync (`scheduledResyncInterval`, docs/behaviour.md §5.6) and the `nextResync` value
  * reported with the resync state (§9.2). Ticks fall on `start + k × interval`, so they agree with the
  * `nextResync` Port is told; each tick just calls `resync()`, and the engine supersedes a running one.
  */

@@ -12,7 +12,7 @@ export type ResyncTriggerKind = 'start' | 'poll' | 'webhook' | 'schedule' | 'kaf
 export type ResyncOutcome = 'completed' | 'failed' | 'aborted';
 
 /**
- * Starts a resync. The engine behind it supersedes a running resync (OCEAN-BEHAVIOUR §4.8) and
+ * Starts a resync. The engine behind it supersedes a running resync (docs/behaviour.md §4.8) and
  * reports resync-state `running` / `completed` / `failed` itself (§9.2), so a listener only calls it.
  *
  * @example
@@ -21,7 +21,7 @@ export type ResyncOutcome = 'completed' | 'failed' | 'aborted';
 export interface ResyncTrigger {
   /**
    * `resyncId`: the id the resync runs under (the WEBHOOK route hands it out before the resync starts).
-   * `exitCode`: the one-shot exit status the resync's report gives (OCEAN-BEHAVIOUR §4.11: 2 when it completed
+   * `exitCode`: the one-shot exit status the resync's report gives (docs/behaviour.md §4.11: 2 when it completed
    * with entity failures); without it, ONCE derives 0 or 1 from `status`. `detail` says why, for the last line.
    */
   resync(reason: { trigger: ResyncTriggerKind; resyncId?: string }): Promise<{ status: ResyncOutcome; exitCode?: 0 | 1 | 2; detail?: string }>;
@@ -34,7 +34,7 @@ export interface ResyncRequestInfo {
 }
 
 /**
- * `GET /integration/{identifier}/resync-request` (PORT-API §11.4). The real Port client
+ * `GET /integration/{identifier}/resync-request` (docs/port-api.md §11.4). The real Port client
  * (`createPortClient(...)`) satisfies it.
  */
 export interface ResyncRequestSource {

@@ -3,7 +3,7 @@
  * `{appHost}/resync` and Tide's root route `POST /resync` starts a resync, or joins the pending one when the
  * last resync it started is still running or began less than `resyncTriggerMinInterval` ago (resync-gate.ts).
  * It answers `202 {"status": "started" | "pending", "resyncId"}` at once, the same on every runtime; `GET
- * /resync/{id}` tells how that resync went. The body is ignored (PORT-API §15.18: its shape and Port's retries
+ * /resync/{id}` tells how that resync went. The body is ignored (docs/port-api.md §15.18: its shape and Port's retries
  * are unknown).
  */
 import { silentLogger } from '../logging/logger.ts';

@@ -1,5 +1,5 @@
 /**
- * The WEBHOOKS_ONLY listener (OCEAN-BEHAVIOUR §5.5): live events only. It never resyncs: no resync on
+ * The WEBHOOKS_ONLY listener (docs/behaviour.md §5.5): live events only. It never resyncs: no resync on
  * start, no scheduled timer, and resync handlers are not required. It therefore takes no trigger.
  */
 

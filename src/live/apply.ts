@@ -1,5 +1,5 @@
 /**
- * Turning an event's run results into Port writes (OCEAN-BEHAVIOUR §6.5): the same mapping as resync
+ * Turning an event's run results into Port writes (docs/behaviour.md §6.5): the same mapping as resync
  * (itemsToParse, selector) in parse-all mode; updated items that pass are upserted, updated items that
  * fail the selector and every deleted item become delete candidates, candidates the event also upserts
  * are dropped, and only owned, existing, plain-identifier entities are deleted, one at a time.

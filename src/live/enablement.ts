@@ -1,4 +1,4 @@
-/** Whether live events run at all (OCEAN-BEHAVIOUR §6.1), and the reasons the route gives when they do not. */
+/** Whether live events run at all (docs/behaviour.md §6.1), and the reasons the route gives when they do not. */
 
 /** The two reasons Tide gives for disabled live events (§6.1). */
 export const DISABLED_REASONS = Object.freeze({

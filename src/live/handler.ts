@@ -1,5 +1,5 @@
 /**
- * The live-event front (OCEAN-BEHAVIOUR §6.1, §6.3): `handle(request, path)` is what the server mounts at
+ * The live-event front (docs/behaviour.md §6.1, §6.3): `handle(request, path)` is what the server mounts at
  * `POST /integration{path}`. It answers at once and leaves the work to the path's queue, whose worker
  * reads the mapping fresh, picks the runs, executes them concurrently and applies the results.
  */

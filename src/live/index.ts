@@ -1,5 +1,5 @@
 /**
- * Live events (OCEAN-BEHAVIOUR §6): webhook processors registered per path, served at
+ * Live events (docs/behaviour.md §6): webhook processors registered per path, served at
  * `POST /integration{path}`, acknowledged at once and processed from a per-path queue; results go through
  * the resync mapping and become upserts and owned-only deletes. Web standards only.
  */

@@ -1,5 +1,5 @@
 /**
- * Same-entity ordering across paths (OCEAN-BEHAVIOUR §6.3). Events on one path are processed in arrival
+ * Same-entity ordering across paths (docs/behaviour.md §6.3). Events on one path are processed in arrival
  * order by its single worker; events on different paths run concurrently, so an older event's slow
  * `handleEvent` could finish after a newer one. Every event gets an arrival sequence number, applies are
  * serialised, and a write to an entity key that a newer event already wrote is skipped as stale.

@@ -1,5 +1,5 @@
 /**
- * The webhook-processor contract (OCEAN-BEHAVIOUR §6.2): plain objects (or classes) with five
+ * The webhook-processor contract (docs/behaviour.md §6.2): plain objects (or classes) with five
  * required methods and a few optional hooks, created fresh for every event; the route that groups a
  * path's processors under one signature check (§6.1); and the check that turns a registration which does
  * not satisfy the contract into a startup error naming path and method.

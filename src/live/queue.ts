@@ -1,5 +1,5 @@
 /**
- * The live-event queue (OCEAN-BEHAVIOUR §6.3): one FIFO per path with one worker, so events on a path
+ * The live-event queue (docs/behaviour.md §6.3): one FIFO per path with one worker, so events on a path
  * are processed in arrival order. On shutdown the queue stops taking events, gets a grace period to
  * drain, then aborts its signal (runs call `cancel()` on their processors) and drops what is left.
  */

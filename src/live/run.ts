@@ -1,5 +1,5 @@
 /**
- * One processor run (OCEAN-BEHAVIOUR §6.4): beforeProcessing → authenticate → validatePayload →
+ * One processor run (docs/behaviour.md §6.4): beforeProcessing → authenticate → validatePayload →
  * handleEvent (retried per the processor's policy) → afterProcessing, all inside one budget (90 s by
  * default). A run that runs out of budget, or is cut short by shutdown, fails and yields nothing to apply.
  */

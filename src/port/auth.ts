@@ -1,5 +1,5 @@
 /**
- * Port access tokens (PORT-API §6, OCEAN-BEHAVIOUR §4.2): one cached token per client, fetched lazily,
+ * Port access tokens (docs/port-api.md §6, docs/behaviour.md §4.2): one cached token per client, fetched lazily,
  * refreshed 60 s before it expires, and replaced at most once per stale token when a route answers 401.
  * Concurrent callers share one in-flight token request, because the token route spends the small
  * unauthenticated budget (100 per 5 minutes).
@@ -25,7 +25,7 @@ export interface TokenManagerOptions {
   url: string;
   clientId: string;
   clientSecret: string;
-  /** The User-Agent without the `/{feature}` suffix (PORT-API §1.2). */
+  /** The User-Agent without the `/{feature}` suffix (docs/port-api.md §1.2). */
   userAgent: string;
   now: () => number;
   logger: PortLogger;
@@ -129,7 +129,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   };
 }
 
-/** `isMachine: false` in the (unverified) JWT payload marks personal credentials (PORT-API §6). */
+/** `isMachine: false` in the (unverified) JWT payload marks personal credentials (docs/port-api.md §6). */
 function isPersonalToken(jwt: string): boolean {
   // Port's tokens need not be JWTs we can read; the check is only a courtesy warning.
   return tokenClaims(jwt)?.isMachine === false;

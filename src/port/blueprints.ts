@@ -1,5 +1,5 @@
 /**
- * Blueprints and delete-all migrations (PORT-API §8). Reads are cached for 120 s per blueprint, because
+ * Blueprints and delete-all migrations (docs/port-api.md §8). Reads are cached for 120 s per blueprint, because
  * a resync reads the same blueprints for every batch; writes through this client drop the entry, and
  * `clearBlueprintCache()` is called at the start and end of each resync. Writes are sent once.
  */

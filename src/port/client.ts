@@ -1,5 +1,5 @@
 /**
- * The Port transport every client module sends through (PORT-API §1, §3, §5, §6, §11.7): the API root,
+ * The Port transport every client module sends through (docs/port-api.md §1, §3, §5, §6, §11.7): the API root,
  * path-segment encoding, the ownership User-Agent, `ocean_info_*` attribution, the cached token with
  * a refresh-and-replay on a 401 (twice at most), retries through the shared http toolkit, a hard bound on upsert
  * requests in flight, and `PortApiError`s that name the route template instead of the URL.
@@ -43,7 +43,7 @@ export interface PortRequest {
   params?: Record<string, string>;
   query?: Record<string, QueryValue>;
   body?: unknown;
-  /** Mark a POST/PATCH retryable (PORT-API §3.2); GET/PUT/DELETE are retryable anyway. */
+  /** Mark a POST/PATCH retryable (docs/port-api.md §3.2); GET/PUT/DELETE are retryable anyway. */
   retryable?: boolean;
   /** Counts against the client's upsert in-flight bound. */
   upsert?: boolean;
@@ -64,7 +64,7 @@ export interface PortTransport {
   userAgent(feature?: OwnershipFeature): string;
   /** The claims of the access token (fetched when none is held), decoded without verification; undefined when unreadable. */
   tokenClaims(signal?: AbortSignal): Promise<Record<string, unknown> | undefined>;
-  /** The prefix and suffix that identify this integration's entities (PORT-API §5). */
+  /** The prefix and suffix that identify this integration's entities (docs/port-api.md §5). */
   ownership(feature?: OwnershipFeature): { prefix: string; suffix: string };
   /** How far Port's clock is from ours, as its answers' `Date` headers tell (clock.ts). */
   clockOffset(): ClockOffset | undefined;

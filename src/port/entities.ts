@@ -1,5 +1,5 @@
 /**
- * Entity writes and deletes (PORT-API §9.5–§9.10, OCEAN-BEHAVIOUR §4.6, §4.9 step 9). Upserts never
+ * Entity writes and deletes (docs/port-api.md §9.5–§9.10, docs/behaviour.md §4.6, §4.9 step 9). Upserts never
  * throw for a Port refusal: every input entity gets a result at its input index, so callers can keep
  * failed entities for the dependency-ordered retry and never mistake a failure for a deletion.
  */
@@ -18,7 +18,7 @@ export interface EntityError {
 /** The outcome for one input entity, at its input index. */
 export type UpsertResult =
   | { status: 'upserted'; identifier: string; created?: boolean }
-  /** A search identifier that matched no entity (§9.4): neither failed nor seen. */
+  /** A search identifier that matched no entity (docs/port-api.md §9.4): neither failed nor seen. */
   | { status: 'dropped'; error?: EntityError }
   /**
    * `transient`: the request failed as a whole, its retries spent, for want of an answer (a network error, a
@@ -27,7 +27,7 @@ export type UpsertResult =
    */
   | { status: 'failed'; error: EntityError; transient?: boolean };
 
-/** The upsert query flags (OCEAN-BEHAVIOUR §4.2). */
+/** The upsert query flags (docs/behaviour.md §4.2). */
 export interface UpsertOptions extends CallContext {
   /** `merge` (the mapping's `enableMergeEntity`). Default true. */
   merge?: boolean;
@@ -153,9 +153,9 @@ export function entityApi(transport: PortTransport, limits: EntityLimits) {
       return { status: 'failed', error: entityError, ...transient(entityError) };
     }
     const identifier = body?.entity?.identifier;
-    // An unmatched search identifier comes back as the search object itself (§9.4, §15.14).
+    // An unmatched search identifier comes back as the search object itself (docs/port-api.md §9.4, docs/port-api.md §15.14).
     if (typeof identifier !== 'string') return { status: 'dropped' };
-    // 201 when the upsert created the entity, 200 when it updated one (PORT-API §9.5).
+    // 201 when the upsert created the entity, 200 when it updated one (docs/port-api.md §9.5).
     return { status: 'upserted', identifier, created: status === 201 };
   }
 

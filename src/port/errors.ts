@@ -19,7 +19,7 @@ export interface PortApiErrorInit {
 }
 
 /**
- * A non-2xx answer from Port (PORT-API §2) after the client's retries and token refresh.
+ * A non-2xx answer from Port (docs/port-api.md §2) after the client's retries and token refresh.
  *
  * @example
  * try { await port.createBlueprint(bp); } catch (e) { if (e instanceof PortApiError && e.status === 409) … }
@@ -49,7 +49,7 @@ export class PortApiError extends Error {
   }
 }
 
-/** Thrown by `kafkaCredentials()` when the organisation has none (PORT-API §7): fatal for the KAFKA listener. */
+/** Thrown by `kafkaCredentials()` when the organisation has none (docs/port-api.md §7): fatal for the KAFKA listener. */
 export class KafkaCredentialsNotFoundError extends Error {
   override readonly name = 'KafkaCredentialsNotFoundError';
   constructor(detail: string) {

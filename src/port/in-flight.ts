@@ -2,7 +2,7 @@
  * A hard bound on requests in flight, shaped as the http toolkit's `RateLimiter` so the fetch client
  * takes a permit before each attempt and returns it when the answer (or failure) arrives. Retries
  * and their back-off waits therefore hold no permit, and the attempt's timeout starts only once the
- * permit is granted. Used for Port upserts (OCEAN-BEHAVIOUR §4.6: at most `upsertEntitiesConcurrency`
+ * permit is granted. Used for Port upserts (docs/behaviour.md §4.6: at most `upsertEntitiesConcurrency`
  * upsert requests in flight, bulk and single together).
  */
 import { abortReason } from '../http/index.ts';

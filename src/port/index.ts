@@ -1,5 +1,5 @@
 /**
- * Tide's Port client (PORT-API.md): one object per credential pair and integration, holding the token
+ * Tide's Port client (docs/port-api.md): one object per credential pair and integration, holding the token
  * cache, the blueprint and feature-flag caches and the upsert in-flight bound. Web standards only.
  */
 import { blueprintApi } from './blueprints.ts';
@@ -23,7 +23,7 @@ export type { PortRequest, PortTransport, PortTransportOptions } from './client.
 export type { ClockOffset } from './clock.ts';
 export type * from './types.ts';
 
-/** Port's hard limits (PORT-API §4). */
+/** Port's hard limits (docs/port-api.md §4). */
 export const PORT_LIMITS = Object.freeze({ bulkUpsertMaxLength: 20, bodyMaxBytes: 1024 * 1024, bulkDeleteMaxLength: 100 });
 
 export interface PortClientOptions extends PortTransportOptions {

@@ -1,6 +1,6 @@
 /**
- * The integration routes (PORT-API §11): the integration object, its config, resync state, resync
- * requests and raw-data examples. POST/PATCH here are sent once (OCEAN-BEHAVIOUR §4.2); GETs retry.
+ * The integration routes (docs/port-api.md §11): the integration object, its config, resync state, resync
+ * requests and raw-data examples. POST/PATCH here are sent once (docs/behaviour.md §4.2); GETs retry.
  */
 import type { PortTransport } from './client.ts';
 import type { CallContext, PortIntegration, ResyncRequest, ResyncStatePatch } from './types.ts';

@@ -1,5 +1,5 @@
 /**
- * Organization and Kafka credentials (PORT-API §7). Feature flags are cached for 300 s; missing Kafka
+ * Organization and Kafka credentials (docs/port-api.md §7). Feature flags are cached for 300 s; missing Kafka
  * credentials are a clear, fatal error for the KAFKA listener.
  */
 import type { PortTransport } from './client.ts';

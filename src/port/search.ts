@@ -1,5 +1,5 @@
 /**
- * Searches and the owned-entities snapshot (PORT-API §9.11, §10; OCEAN-BEHAVIOUR §4.5, §4.9 step 5).
+ * Searches and the owned-entities snapshot (docs/port-api.md §9.11, §10; docs/behaviour.md §4.5, §4.9 step 5).
  * All three are POSTs Tide marks retryable. Paged routes are async generators that follow `next`
  * until it is absent, `null` or `""`.
  */
@@ -24,7 +24,7 @@ export interface SearchResult {
 
 export interface BlueprintSearchBody {
   query?: SearchQuery;
-  /** Property or relation ids, `$` for meta-properties (body form, §10.4). */
+  /** Property or relation ids, `$` for meta-properties (body form, docs/port-api.md §10.4). */
   include?: string[];
   exclude?: string[];
   /** Page size 1–1000; Port's default 200. */
@@ -125,7 +125,7 @@ export function searchApi(transport: PortTransport) {
   }
 
   /**
-   * The two `$datasource` rules that restrict a search to this integration's entities (PORT-API §5);
+   * The two `$datasource` rules that restrict a search to this integration's entities (docs/port-api.md §5);
    * AND them onto every reconciliation search.
    */
   function ownershipRules(feature?: OwnershipFeature): SearchRule[] {
@@ -139,7 +139,7 @@ export function searchApi(transport: PortTransport) {
   return { searchEntities, searchBlueprintEntities, ownedEntities, ownershipRules };
 }
 
-/** Absent, `null` and `""` all mean the last page (PORT-API §9.11). */
+/** Absent, `null` and `""` all mean the last page (docs/port-api.md §9.11). */
 function nextCursor(next: unknown): string | undefined {
   return typeof next === 'string' && next !== '' ? next : undefined;
 }

@@ -1,4 +1,4 @@
-/** Shapes shared by the Port client modules (PORT-API §6–§11). */
+/** Shapes shared by the Port client modules (docs/port-api.md §6–§11). */
 
 /** Where log lines go; every method is optional so a partial logger (or none) works. */
 export interface PortLogger {
@@ -15,10 +15,10 @@ export interface UserAgentParts {
   identifier: string;
 }
 
-/** `exporter` for mapped writes (default), `gitops` for the second disjoint entity set (PORT-API §5). */
+/** `exporter` for mapped writes (default), `gitops` for the second disjoint entity set (docs/port-api.md §5). */
 export type OwnershipFeature = 'exporter' | 'gitops';
 
-/** The event kinds Ocean reports in `ocean_info_event_type` (PORT-API §11.7). */
+/** The event kinds Ocean reports in `ocean_info_event_type` (docs/port-api.md §11.7). */
 export type OceanEventType = 'start' | 'resync' | 'http_request' | 'action_run' | 'incremental_resync';
 
 /** The event a request belongs to; `id` becomes `ocean_info_resync_id` for resyncs. */
@@ -36,7 +36,7 @@ export interface CallContext {
   signal?: AbortSignal;
 }
 
-/** A Port search query (PORT-API §10.2). */
+/** A Port search query (docs/port-api.md §10.2). */
 export interface SearchQuery {
   combinator: 'and' | 'or';
   rules: Array<SearchRule | SearchQuery>;
@@ -49,7 +49,7 @@ export interface SearchRule {
 }
 
 /**
- * An entity body as Tide sends it: only `identifier` is required, and it may be a search query (§9.4). Port takes
+ * An entity body as Tide sends it: only `identifier` is required, and it may be a search query (docs/port-api.md §9.4). Port takes
  * a string or null `title` and `icon`, and a string, list or search query `team`; Tide sends them as the mapping
  * produced them and reports Port's refusal of an entity as that entity's failure (Port API §9.1; behaviour §4.11).
  */
@@ -79,7 +79,7 @@ export interface PortEntity {
   [key: string]: unknown;
 }
 
-/** A blueprint as Port stores it (PORT-API §8.2); only `identifier` is assumed. */
+/** A blueprint as Port stores it (docs/port-api.md §8.2); only `identifier` is assumed. */
 export interface PortBlueprint {
   identifier: string;
   title?: string;
@@ -88,7 +88,7 @@ export interface PortBlueprint {
   [key: string]: unknown;
 }
 
-/** The integration object (PORT-API §11.1); Tide reads only some fields. */
+/** The integration object (docs/port-api.md §11.1); Tide reads only some fields. */
 export interface PortIntegration {
   identifier: string;
   installationId?: string;
@@ -110,7 +110,7 @@ export interface ResyncStatePatch {
   intervalInMinuets?: number | null;
 }
 
-/** The newest resync request of an integration (PORT-API §11.4). */
+/** The newest resync request of an integration (docs/port-api.md §11.4). */
 export interface ResyncRequest {
   id: string;
   integrationId?: string;

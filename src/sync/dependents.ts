@@ -2,7 +2,7 @@
  * What depends on the delete candidates (docs/behaviour.md §4.9 step 9, "foreign dependents"). With
  * `delete_dependents=true` Port deletes, transitively, every entity that relates to a deleted one
  * (docs/port-api.md §9.9, §15.6), whoever owns it, and lists only the ids it was asked to delete
- * (§9.10). So before deleting, Tide walks the entities that relate to each candidate, blueprint by
+ * (docs/port-api.md §9.10). So before deleting, Tide walks the entities that relate to each candidate, blueprint by
  * blueprint (the blueprints whose relations target the candidate's), and tells apart the ones this
  * integration owns from the others. A walk stops at an entity it does not own: that alone keeps the
  * candidate, whatever lies beyond.

@@ -37,7 +37,7 @@ export type {
   UpsertResult,
 };
 
-/** The Port calls a resync, an incremental run or plan makes (PORT-API §9.7, §9.9, §9.10, §9.11, §10.3, §11.3, §11.5). */
+/** The Port calls a resync, an incremental run or plan makes (docs/port-api.md §9.7, §9.9, §9.10, §9.11, §10.3, §11.3, §11.5). */
 export interface SyncPort {
   getIntegration(identifier: string, options?: CallContext): Promise<PortIntegration | undefined>;
   patchResyncState(identifier: string, state: ResyncStatePatch, options?: CallContext): Promise<PortIntegration>;

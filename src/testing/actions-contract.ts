@@ -2,7 +2,7 @@
  * The actions contract: the self-service action scenarios of docs/behaviour.md §11, written once and run on every
  * runtime (Node, Deno, workerd) against the real emulator, the way runtimeContract() checks resyncs. It drives the
  * bundled `fake` integration's `fake_echo` action under the ACTIONS_ONLY listener; runs are created and read back
- * through the emulator's §13.6 controls. Framework-agnostic: the caller passes its own `test(name, fn)`.
+ * through the emulator's docs/port-api.md §13.6 controls. Framework-agnostic: the caller passes its own `test(name, fn)`.
  *
  * @example
  * actionsContract(() => nodeActionsHarness(), { test: it });

@@ -1,5 +1,5 @@
 /**
- * `tide defaults dock [PATH]` and `tide defaults clean [PATH] [-f] [-w] [-d]` (OCEAN-BEHAVIOUR.md §7.3).
+ * `tide defaults dock [PATH]` and `tide defaults clean [PATH] [-f] [-w] [-d]` (docs/behaviour.md §7.3).
  * `dock` runs startup provisioning (§7.1) only; `clean` removes the default blueprints (with `--force`
  * their entities too), optionally waits for Port's migrations and with `--destroy` deletes the integration.
  * Port is the configured one, or the embedded emulator in `.tide/port.db` without credentials (§2.4).

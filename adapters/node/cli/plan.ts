@@ -1,6 +1,6 @@
 /**
  * `tide plan [integration] [--validate] [--max-deletes N] [--json]`: `tide sail --once --dry-run`
- * (OCEAN-BEHAVIOUR.md §8.2). Nothing is written to Port. `--json` prints the plan, the deletion report
+ * (docs/behaviour.md §8.2). Nothing is written to Port. `--json` prints the plan, the deletion report
  * and the provisioning it would do as one JSON document on stdout (human lines go to stderr).
  */
 import type { Plan } from '../../../src/runtime/index.ts';

@@ -1,7 +1,7 @@
 /**
  * `tide port-local [flags]` and `tide ui [flags]`: the local Port emulator as a standalone server with its
  * web UI and the mapping playground; every flag goes to `runPortLocal` unchanged (`--port`, `--db`,
- * `--rate-limits`, …, see PORT-API). Imported lazily so that no other command loads SQLite.
+ * `--rate-limits`, …, see docs/port-api.md §13). Imported lazily so that no other command loads SQLite.
  */
 import { CliError } from './context.ts';
 

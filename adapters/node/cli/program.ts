@@ -1,5 +1,5 @@
 /**
- * `tide`'s commands and flags (OCEAN-BEHAVIOUR.md §8); `main.ts` is the entry that runs them. Each
+ * `tide`'s commands and flags (docs/behaviour.md §8); `main.ts` is the entry that runs them. Each
  * command lives in its own file and is imported when it runs, so `tide version` never loads jq-wasm or
  * SQLite. Exit statuses: 0 success, 1 a failed run (or a selector error in `tide map`), 2 bad arguments
  * or invalid settings.
@@ -164,7 +164,7 @@ export function buildProgram(): Command {
       out(versionText(flags.short === true));
     });
 
-  const defaults = program.command('defaults').description('default Port resources of an integration (OCEAN-BEHAVIOUR.md §7.3)');
+  const defaults = program.command('defaults').description('default Port resources of an integration (docs/behaviour.md §7.3)');
   logOptions(
     defaults
       .command('dock')

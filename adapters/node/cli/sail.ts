@@ -1,6 +1,6 @@
 /**
  * `tide sail [integration] [--once] [--dry-run] [-p N] [-i[=true|false]] [-l L] [--log-format pretty|json]`
- * (OCEAN-BEHAVIOUR.md §8.1): flags become settings overrides and `sail()` options. On a terminal (and
+ * (docs/behaviour.md §8.1): flags become settings overrides and `sail()` options. On a terminal (and
  * with pretty logs) resync counters are drawn live; elsewhere the logs and the final report say it.
  */
 import type { SailOptions, SailResult } from '../sail.ts';
