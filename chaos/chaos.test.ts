@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../adapters/node/test-support.ts';
+import { startTestApi } from '../integrations/http/test-support.ts';
 import { AMOUNT, expected, table, World, type Row } from './support.ts';
 
 const rows: Row[] = [];
@@ -56,6 +57,48 @@ describe('chaos', () => {
     const run = await world.sail({ OCEAN__INTEGRATION__CONFIG__ENTITY_KB_SIZE: '2', OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(AMOUNT - 1) });
     expect(run.report?.deletion, JSON.stringify(run.report?.deletion)).toMatchObject({ outcome: 'deleted', counts: { deleted: 5 } });
     await record(await world.row('Port 5xx/401/drop while persons leave', t, expected(AMOUNT - 1), run.exitCode), 0);
+  });
+
+  it('the vendor answers 200 with an error object instead of a page, in the middle of a later resync', async () => {
+    const api = await startTestApi();
+    try {
+      // The http integration over a paginated API of 2,000 posts, 100 a page.
+      const endpoints = ['user: { path: /users }', 'todo: { path: "/users/{user.id}/todos", parent: user }', 'post: { path: /many/posts, pagination: { type: offset, limit: 100, limitParam: _limit, offsetParam: _start } }'].join('\n');
+      const env = { OCEAN__INTEGRATION__CONFIG__BASE_URL: api.url, OCEAN__INTEGRATION__CONFIG__ENDPOINTS_YAML: endpoints };
+      expect((await world.sail(env, { integration: 'http' })).exitCode).toBe(0);
+      const before = await world.snapshot();
+      const t = Date.now();
+      api.errorPageAt = 900;
+      world.faults += 1;
+      const run = await world.sail(env, { integration: 'http' });
+      expect(run.report?.deletion).toMatchObject({ outcome: 'skipped', skipReason: 'kind-errors' });
+      await record(await world.row('vendor page 10 is 200 {"error": …}', t, before, run.exitCode), 1);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a person leaves upstream while an entity made outside the integration depends on it', async () => {
+    expect((await world.sail({})).exitCode).toBe(0);
+    await world.snapshot();
+    const t = Date.now();
+    // A badge made in Port's UI (no datasource) whose required relation points at a person the vendor is about to drop.
+    const held = `hr-${AMOUNT - 1}`;
+    await world.port.client.seed({
+      blueprints: [{ identifier: 'badge', title: 'Badge', schema: { properties: {} }, relations: { holder: { target: 'fake-person', title: 'Holder', required: true, many: false } } }],
+      entities: [{ blueprint: 'badge', identifier: 'badge-1', title: 'Badge 1', datasource: null, relations: { holder: held } }],
+    });
+    world.faults += 1;
+    // Pages of more than 10 unchanged persons are not rewritten, so they stay in the owned snapshot (docs/behaviour.md §4.9).
+    await world.port.client.advanceClock(1);
+    const run = await world.sail({ OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(AMOUNT - 1) });
+    const rows = run.report?.deletion?.rows ?? [];
+    expect(rows.find((r) => r.identifier === held), JSON.stringify(rows)).toMatchObject({ action: 'kept-foreign-dependents', dependents: [{ blueprint: 'badge', identifier: 'badge-1' }] });
+    // The other four departments' last persons go; the held one and the badge stay.
+    const want = expected(AMOUNT - 1);
+    want.add(`fake-person:${held}`);
+    want.add('badge:badge-1');
+    await record(await world.row('person with a UI-made dependent leaves', t, want, run.exitCode), 0);
   });
 
   it('a burst of 30 × 503 on bulk upserts', async () => {

@@ -64,15 +64,16 @@ export class World {
     return new Set((await this.port.entities()).map((e) => `${e.blueprint}:${e.identifier}`));
   }
 
-  /** What Port holds now is what the scenario's faults must not take away. */
-  async snapshot(): Promise<void> {
+  /** What Port holds now is what the scenario's faults must not take away; returned for scenarios that expect it unchanged. */
+  async snapshot(): Promise<Set<string>> {
     this.before = await this.catalog();
+    return this.before;
   }
 
-  /** `tide sail fake` with these settings (ONCE unless told otherwise); the run is stopped at the end. */
-  async sail(env: Record<string, string>, extra: { cwd?: string; overrides?: Record<string, unknown> } = {}): Promise<SailResult> {
+  /** `tide sail fake` (or another bundled integration) with these settings (ONCE unless told otherwise); the run is stopped at the end. */
+  async sail(env: Record<string, string>, extra: { cwd?: string; overrides?: Record<string, unknown>; integration?: string } = {}): Promise<SailResult> {
     const run = await sail({
-      integration: 'fake',
+      integration: extra.integration ?? 'fake',
       cwd: extra.cwd ?? this.cwd,
       env: this.port.env({ OCEAN__EVENT_LISTENER__TYPE: 'ONCE', OCEAN__INTEGRATION__CONFIG__ENTITY_AMOUNT: String(AMOUNT), ...env }),
       overrides: extra.overrides,
