@@ -8,13 +8,18 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, inject, it } from 'vitest';
 import repoEdited from '../../../integrations/github/fixtures/webhook.repository.edited.json' with { type: 'json' };
 import { createGithubIntegration, signPayload } from '../../../integrations/github/index.ts';
-import { portFiles } from '../github-port-files.ts';
+import spec from '../../../integrations/github/.port/spec.yaml';
+import blueprints from '../../../integrations/github/.port/resources/blueprints.json';
+import mapping from '../../../integrations/github/.port/resources/port-app-config.yml';
+import type { PortFiles } from '../types.ts';
 import type { LiveEventMessage, TideEnv } from '../types.ts';
 import { createWorker } from '../worker.ts';
 import { CLIENT_ID, CLIENT_SECRET, GITHUB_TOKEN } from './constants.ts';
 import { objectDriver, resyncRpc, type ObjectDriver } from './do-instance.ts';
 
 const SECRET = 'workers-webhook-s3cret';
+/** The GitHub integration's .port files, bundled as a deployment bundles them (wrangler's Text and JSON modules). */
+const portFiles: PortFiles = { spec, resources: [{ name: 'blueprints.json', json: blueprints }, { name: 'port-app-config.yml', text: mapping }] };
 
 /** The deployment's bindings: the GitHub settings, the Durable Object (over `object`), a queue that collects. */
 function bindings(object: ObjectDriver, queued: LiveEventMessage[]): TideEnv {
