@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadSettingsOrThrow } from '../src/config/index.ts';
 import { createTide, defineIntegration, type Tide } from 'port-tide';
 import { startEmulatorProcess } from './support.ts';
+import { emulatorClient } from 'port-tide/testing';
 
 const { values } = parseArgs({
   options: {
@@ -37,11 +38,7 @@ const bench = defineIntegration({
 });
 
 const { baseUrl, child } = await startEmulatorProcess(join(mkdtempSync(join(tmpdir(), 'tide-bench-actions-')), 'port.db'));
-const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
-  const res = await fetch(`${baseUrl}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-};
+const { admin } = emulatorClient({ baseUrl });
 
 /** Port as the agent sees it, counting the runs it reported successful (so the clock stops at the last report). */
 function countingFetch(onSuccess: () => void): typeof fetch {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFakeTide, startEmulatorProcess } from './support.ts';
+import { emulatorClient } from 'port-tide/testing';
 
 const { values } = parseArgs({
   options: { size: { type: 'string', default: '100000' }, changed: { type: 'string', default: '10,1000,10000' }, kb: { type: 'string', default: '1' } },
@@ -23,11 +24,8 @@ const changed = values.changed!.split(',').map(Number);
 const dir = mkdtempSync(join(tmpdir(), 'tide-bench-incremental-'));
 const { baseUrl, child } = await startEmulatorProcess(join(dir, 'port.db'));
 
-async function admin(path: string, method = 'GET'): Promise<any> {
-  const response = await fetch(`${baseUrl}/_emulator${path}`, { method });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
-  return response.json();
-}
+const port = emulatorClient({ baseUrl });
+const admin = (path: string, method = 'GET'): Promise<any> => port.admin(method, path);
 
 /** Port requests made by `run`, from the request log (each run starts with an empty log). */
 async function measure(label: string, run: () => Promise<string>): Promise<string[]> {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPlaygroundEvaluator } from '../adapters/node/cli/ui.ts';
 import { createPortEmulator } from 'port-tide/emulator';
+import { emulatorClient } from 'port-tide/testing';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '10000,200000' }, runs: { type: 'string', default: '15' } } });
 const sizes = values.sizes!.split(',').map(Number);
@@ -37,10 +38,7 @@ const rows: Array<Record<string, string>> = [];
 for (const n of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'tide-bench-ui-'));
   const emulator = createPortEmulator({ db: join(dir, 'port.db'), entityHistory: false, ui: { evaluate: createPlaygroundEvaluator() } });
-  const seed = async (body: object) => {
-    const res = await emulator.fetch(`${UI}/_emulator/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (res.status !== 200) throw new Error(`seed failed: ${res.status} ${await res.text()}`);
-  };
+  const { seed } = emulatorClient({ baseUrl: UI, fetch: emulator.fetch });
   await seed({ blueprints: [service], integrations: [{ identifier: 'bench', installationAppType: 'bench', config: { resources: [resource] } }] });
   const started = performance.now();
   for (let i = 0; i < n; i += 2000) {

@@ -14,6 +14,7 @@ import fake from '../../integrations/fake/index.ts';
 import { runDefaults } from './cli/defaults.ts';
 import { serve, type ServeOptions } from './sail.ts';
 import { harness, startTestPort, tempCwd, type TestPort } from './test-support.ts';
+import { emulatorClient } from 'port-tide/testing';
 
 const FAKE_PORT_DIR = fileURLToPath(new URL('../../integrations/fake/.port', import.meta.url));
 
@@ -58,7 +59,7 @@ interface Snapshot {
 async function embeddedCatalog(): Promise<Snapshot> {
   const emulator = createPortEmulator({ db: join(cwd.dir, '.tide', 'port.db') });
   try {
-    return ((await (await emulator.fetch('http://local/_emulator/snapshot')).json()) as { snapshot: Snapshot }).snapshot;
+    return (await emulatorClient({ baseUrl: 'http://local', fetch: emulator.fetch }).admin<{ snapshot: Snapshot }>('GET', '/snapshot')).snapshot;
   } finally {
     await emulator.close();
   }

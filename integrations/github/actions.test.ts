@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadIntegrationFolder } from 'port-tide/node';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { createTide, type Tide } from 'port-tide';
-import { configureOrThrow, runActionLocally } from '../../src/runtime/index.ts';
+import { configureOrThrow, emulatorClient, runActionLocally } from '../../src/runtime/index.ts';
 import { bufferedFetch, createGithubStandIn, ORG } from './github-stand-in.ts';
 import { createGithubIntegration } from './index.ts';
 
@@ -27,11 +27,10 @@ const routedFetch: typeof fetch = (input, init) => {
   return url.startsWith(PORT) ? emulator.fetch(input, init) : bufferedFetch(input, init);
 };
 
-const admin = (method: string, path: string, body?: unknown): Promise<Response> =>
-  emulator.fetch(`${PORT}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+const controls = (method: string, path: string, body?: unknown) => emulatorClient({ baseUrl: PORT, fetch: emulator.fetch }).control(method, path, body);
 
 /** Create a dispatch_workflow run, let the agent claim and execute it, and read it back once it has ended. */
-const dispatch = (properties: Record<string, unknown>) => runActionLocally({ tide, admin, type: 'dispatch_workflow', action: 'deploy-service', properties, timeoutMs: 30_000 });
+const dispatch = (properties: Record<string, unknown>) => runActionLocally({ tide, controls, type: 'dispatch_workflow', action: 'deploy-service', properties, timeoutMs: 30_000 });
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 beforeEach(() => {

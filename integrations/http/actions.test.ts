@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadIntegrationFolder } from 'port-tide/node';
 import { createPortEmulator, type PortEmulator } from 'port-tide/emulator';
 import { createTide, type Tide } from 'port-tide';
-import { configureOrThrow, runActionLocally } from '../../src/runtime/index.ts';
+import { configureOrThrow, emulatorClient, runActionLocally } from '../../src/runtime/index.ts';
 import http, { HttpConfigError, validateHttpConfig } from './index.ts';
 import { SECRETS, startTestApi, type TestApi } from './test-support.ts';
 
@@ -66,9 +66,8 @@ afterEach(async () => {
   await emulator.close();
 });
 
-const admin = (method: string, path: string, body?: unknown): Promise<Response> =>
-  emulator.fetch(`${PORT}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-const request = (properties: Record<string, unknown>) => runActionLocally({ tide, admin, type: 'http_request', properties, timeoutMs: 30_000 });
+const controls = (method: string, path: string, body?: unknown) => emulatorClient({ baseUrl: PORT, fetch: emulator.fetch }).control(method, path, body);
+const request = (properties: Record<string, unknown>) => runActionLocally({ tide, controls, type: 'http_request', properties, timeoutMs: 30_000 });
 
 describe('http_request', () => {
   it('sends the described request with its placeholders filled from the run, with auth, and links the run', async () => {

@@ -26,6 +26,7 @@ export type { DurableIncrementalStatus } from './durable-incremental.ts';
 export { liveEventFromMessage, toLiveEventMessage } from './live-message.ts';
 export { ACTIONS_SESSION_MS, createActionsHost, createRunJournal } from './actions-host.ts';
 export { runActionLocally } from './run-action.ts';
+export { emulatorClient } from '../testing/emulator-client.ts';
 export type { LocalRunResult, RunActionOptions } from './run-action.ts';
 export type { ActionsHost, ActionsHostOptions, ActionsHostStatus, ActionsStore } from './actions-host.ts';
 export type { ActionAgent, RunJournal, RunRef } from '../actions/index.ts';

@@ -18,8 +18,11 @@ export interface LocalRunResult {
 export interface RunActionOptions {
   /** A Tide whose action agent is on (`tide.actions`). */
   tide: Tide;
-  /** Calls `/_emulator{path}` of the emulator that serves as this Tide's Port. */
-  admin(method: string, path: string, body?: unknown): Promise<Response>;
+  /**
+   * Calls `/_emulator{path}` of the emulator that serves as this Tide's Port, whatever the status: the `control`
+   * of `emulatorClient` (`port-tide/testing`).
+   */
+  controls(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   type: string;
   /** The run's execution properties. */
   properties?: Record<string, unknown>;
@@ -31,18 +34,18 @@ export interface RunActionOptions {
   onCreated?(id: string): void;
 }
 
-async function json(res: Response, what: string): Promise<any> {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${what}: the emulator answered ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text);
+async function ok(answer: Promise<{ status: number; body: any }>, what: string): Promise<any> {
+  const { status, body } = await answer;
+  if (status < 200 || status >= 300) throw new Error(`${what}: the emulator answered ${status} ${JSON.stringify(body)?.slice(0, 300)}`);
+  return body;
 }
 
 /** Create the run, let the agent claim and execute it, and resolve once it has ended (or was left pending). */
 export async function runActionLocally(o: RunActionOptions): Promise<LocalRunResult> {
   const agent = o.tide.actions;
   if (!agent) throw new Error('[tide] the action agent is off: set OCEAN__ACTIONS_PROCESSOR__ENABLED=true and a listener other than ONCE or WEBHOOKS_ONLY');
-  const { run } = await json(
-    await o.admin('POST', '/actions/runs', {
+  const { run } = await ok(
+    o.controls('POST', '/actions/runs', {
       installationId: o.tide.settings.integration.identifier,
       type: o.type,
       executionProperties: o.properties ?? {},
@@ -53,7 +56,7 @@ export async function runActionLocally(o: RunActionOptions): Promise<LocalRunRes
   const id = run.id as string;
   o.onCreated?.(id);
   const deadline = Date.now() + (o.timeoutMs ?? 600_000);
-  const read = async () => (await json(await o.admin('GET', `/runs/${encodeURIComponent(id)}`), `reading run ${id}`)).run as Record<string, any>;
+  const read = async () => (await ok(o.controls('GET', `/runs/${encodeURIComponent(id)}`), `reading run ${id}`)).run as Record<string, any>;
   for (;;) {
     await agent.poll();
     // Read before the run: an agent idle then has finished with every run it acknowledged before.

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { createTide } from '../../../src/index.ts';
-import { createRedactor, runActionLocally, sensitiveValues } from '../../../src/runtime/index.ts';
+import { createRedactor, emulatorClient, runActionLocally, sensitiveValues } from '../../../src/runtime/index.ts';
 import { createFileStateStore } from '../file-state-store.ts';
 import { createNodeLogger, writeLine } from '../logger.ts';
 import { CliError, connectPort, loadIntegration, settingsFor, type LoadedIntegration } from './context.ts';
@@ -88,20 +88,18 @@ export async function runActionCommand(type: string, path: string, opts: Actions
     state: createFileStateStore(join(cwd, '.tide', 'state', encodeURIComponent(identifier))),
   });
   const base = connection.settings.port.baseUrl.replace(/\/+$/, '');
-  const admin = async (method: string, route: string, body?: unknown): Promise<Response> => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (opts.adminToken) headers['x-emulator-admin-token'] = opts.adminToken;
-    const res = await fetch(`${base}/_emulator${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (res.status === 404 && route === '/actions/runs') {
-      await res.body?.cancel();
+  const port = emulatorClient({ baseUrl: base, adminToken: opts.adminToken });
+  const controls = async (method: string, route: string, body?: unknown) => {
+    const answer = await port.control(method, route, body);
+    if (answer.status === 404 && route === '/actions/runs') {
       throw new CliError(`[tide] ${base} has no emulator controls (/_emulator): tide actions run needs a local Port (unset the Port credentials, or point OCEAN__PORT__BASE_URL at \`tide port-local\`)`, 2);
     }
-    return res;
+    return answer;
   };
   try {
     const result = await runActionLocally({
       tide,
-      admin,
+      controls,
       type,
       properties,
       action: opts.action,
