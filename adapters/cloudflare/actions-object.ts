@@ -5,10 +5,9 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { IntegrationDefinition } from '../../src/index.ts';
-import { createActionsHost, createKv, createRunJournal, createSqlStateStore, migrate } from '../../src/runtime/index.ts';
+import { createActionsHost, createKv, createRunJournal, createSqlStateStore, migrate, tideFromBindings } from '../../src/runtime/index.ts';
 import type { ActionsHost } from '../../src/runtime/index.ts';
 import type { ActionsObjectRpc, DurableObjectStateLike, TideEnv } from './types.ts';
-import { workerTide } from './settings.ts';
 
 /** An instance of the class {@link createActionsObject} returns. */
 export interface TideActionsObject extends ActionsObjectRpc {
@@ -37,7 +36,7 @@ export function createActionsObject(integration: IntegrationDefinition<any>): Ti
       const { sql } = this.state.storage;
       const kv = createKv(sql);
       const actionsJournal = createRunJournal(kv, this.instance);
-      const { tide, logger } = workerTide(integration, this.env, { state: createSqlStateStore(sql), actionsJournal });
+      const { tide, logger } = tideFromBindings(integration, this.env, { state: createSqlStateStore(sql), actionsJournal });
       if (!tide.actions) throw new Error('[tide] actions: the action agent is off (OCEAN__ACTIONS_PROCESSOR__ENABLED, and a listener other than ONCE or WEBHOOKS_ONLY)');
       const store = { ...kv, setAlarm: (at: number) => this.state.storage.setAlarm(at) };
       return (this.built = createActionsHost({ agent: tide.actions, store, instance: this.instance, logger }));

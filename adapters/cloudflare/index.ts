@@ -6,7 +6,8 @@
 export { actionsObject, createWorker, resyncObject } from './worker.ts';
 export { createActionsObject } from './actions-object.ts';
 export type { TideActionsObject, TideActionsObjectClass } from './actions-object.ts';
-export { workerTide } from './settings.ts';
+/** A Tide from the Worker's bindings, as the Durable Objects build theirs. */
+export { tideFromBindings as workerTide } from '../../src/runtime/index.ts';
 export type { CreateWorkerOptions, TideWorker } from './worker.ts';
 export { MAX_STEP_FAILURES, createResyncObject } from './resync-object.ts';
 export type { TideResyncObject, TideResyncObjectClass } from './resync-object.ts';

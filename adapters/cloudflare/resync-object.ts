@@ -13,10 +13,10 @@ import {
   createSqlCheckpointStore,
   createSqlStateStore,
   migrate,
+  tideFromBindings,
 } from '../../src/runtime/index.ts';
 import type { DurableHost, LiveEventMessage, StepOptions } from '../../src/runtime/index.ts';
 import type { DurableObjectStateLike, ResyncObjectRpc, TideEnv } from './types.ts';
-import { workerTide } from './settings.ts';
 
 export { MAX_STEP_FAILURES } from '../../src/runtime/index.ts';
 
@@ -49,7 +49,7 @@ export function createResyncObject(integration: IntegrationDefinition<any>): Tid
       if (this.built) return this.built;
       const { sql } = this.state.storage;
       const state = createSqlStateStore(sql);
-      const { tide, logger } = workerTide(integration, this.env, { state });
+      const { tide, logger } = tideFromBindings(integration, this.env, { state });
       return (this.built = createDurableHost({
         tide,
         logger,
@@ -62,18 +62,16 @@ export function createResyncObject(integration: IntegrationDefinition<any>): Tid
       }));
     }
 
-    startResync(trigger: string) {
-      return this.host.startResync(trigger);
+    // The RPC surface is the core's durable host (src/runtime/durable.ts), method for method.
+    startResync(trigger: string, resyncId?: string) {
+      return this.host.startResync(trigger, resyncId);
     }
-    /** One incremental run now (docs/behaviour.md §4.12), unless a resync or another run is in progress. */
     startIncremental(trigger: string) {
       return this.host.startIncremental(trigger);
     }
-    /** `POST /resync` (WEBHOOK): start a resync or join the pending one. */
     triggerResync() {
       return this.host.triggerResync();
     }
-    /** `GET /resync/{id}`. */
     resyncRecord(resyncId: string) {
       return this.host.resyncRecord(resyncId);
     }
@@ -83,8 +81,7 @@ export function createResyncObject(integration: IntegrationDefinition<any>): Tid
     releaseDelivery(key: string) {
       return this.host.releaseDelivery(key);
     }
-    /** The cron tick: the POLLING check, the scheduled resync and a due incremental run. */
-    poll() {
+    tick() {
       return this.host.tick();
     }
     liveEvent(message: LiveEventMessage) {

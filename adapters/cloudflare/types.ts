@@ -3,11 +3,9 @@
  * type-checks under the repository's Node tsconfig (the real `@cloudflare/workers-types` are used by
  * this folder's own tsconfig and by the workerd test suite; both must agree with these shapes).
  */
-import type { ActionsHostStatus, DurableStatus, LiveEventMessage, LiveEventOutcome, PollResult, ResyncRecord, ResyncTriggered } from '../../src/runtime/index.ts';
+import type { DurableStatus, LiveEventMessage, QueuedMessage, SqlStorageLike } from '../../src/runtime/index.ts';
 
-import type { SqlStorageLike } from '../../src/runtime/index.ts';
-
-export type { LiveEventMessage, LiveEventOutcome, PollResult, PortFiles, SqlStorageLike, StepRecord } from '../../src/runtime/index.ts';
+export type { ActionsObjectRpc, LiveEventMessage, LiveEventOutcome, PollResult, PortFiles, ResyncObjectRpc, SqlStorageLike, StepRecord } from '../../src/runtime/index.ts';
 export type ResyncObjectStatus = DurableStatus;
 
 export interface DurableObjectStorageLike {
@@ -24,12 +22,8 @@ export interface QueueLike<T> {
   send(body: T): Promise<void>;
 }
 
-export interface QueueMessageLike<T> {
+export interface QueueMessageLike<T> extends QueuedMessage<T> {
   id: string;
-  body: T;
-  attempts: number;
-  ack(): void;
-  retry(options?: { delaySeconds?: number }): void;
 }
 
 export interface MessageBatchLike<T> {
@@ -44,25 +38,6 @@ export interface ExecutionContextLike {
 export interface ScheduledControllerLike {
   cron: string;
   scheduledTime: number;
-}
-
-/** The RPC surface of the resync Durable Object (see resync-object.ts). */
-export interface ResyncObjectRpc {
-  startResync(trigger: string): Promise<{ resyncId: string }>;
-  startIncremental(trigger: string): Promise<{ runId: string } | { skipped: string }>;
-  triggerResync(): Promise<ResyncTriggered>;
-  resyncRecord(resyncId: string): Promise<ResyncRecord | undefined>;
-  claimDelivery(key: string): Promise<boolean>;
-  releaseDelivery(key: string): Promise<void>;
-  poll(): Promise<PollResult>;
-  liveEvent(message: LiveEventMessage): Promise<LiveEventOutcome>;
-  status(): Promise<ResyncObjectStatus>;
-}
-
-/** The RPC surface of the actions Durable Object (see actions-object.ts). */
-export interface ActionsObjectRpc {
-  wake(): Promise<{ armed: boolean }>;
-  status(): ActionsHostStatus | Promise<ActionsHostStatus>;
 }
 
 export interface DurableObjectNamespaceLike {

@@ -8,7 +8,7 @@
  * adapters/deno/deno.json (found from this file) enables Deno KV and resolves npm packages from the
  * checkout's node_modules (`npm ci` first).
  */
-import { resolveIntegration, type ResolvedIntegration } from '../../src/runtime/index.ts';
+import { bootByName, type ResolvedIntegration } from '../../src/runtime/index.ts';
 import { denoFiles, serve } from './serve.ts';
 
 async function main(args: string[]): Promise<number> {
@@ -18,18 +18,13 @@ async function main(args: string[]): Promise<number> {
     console.error('usage: deno run -A adapters/deno/main.ts <integration-folder | bundled name> [--once]');
     return 2;
   }
-  let resolved: ResolvedIntegration;
-  try {
-    resolved = await resolveIntegration(positional[0]!, Deno.cwd(), {
-      files: denoFiles,
-      bundledDir: (name) => decodeURIComponent(new URL(`../../integrations/${name}/`, import.meta.url).pathname),
-      importModule: (entry) => import(new URL(`file://${entry}`).href),
-    });
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 2;
-  }
-  const run = await serve(resolved.definition, { dir: resolved.dir, overrides: once ? { eventListener: { type: 'ONCE' } } : undefined });
+  const deps = {
+    files: denoFiles,
+    bundledDir: (name: string) => decodeURIComponent(new URL(`../../integrations/${name}/`, import.meta.url).pathname),
+    importModule: (entry: string) => import(new URL(`file://${entry}`).href),
+  };
+  const start = (r: ResolvedIntegration) => serve(r.definition, { dir: r.dir, overrides: once ? { eventListener: { type: 'ONCE' } } : undefined });
+  const run = await bootByName(positional[0]!, Deno.cwd(), deps, start, (line) => console.error(line));
   // Long-running modes keep serving; signals end them (serve() exits the process).
   return run.exitCode ?? -1;
 }

@@ -1,5 +1,5 @@
 import type { IntegrationDefinition, StateStore } from '../../src/index.ts';
-import { boot, resolvePosix, type BootOptions, type BootResult, type FolderReader, type Listening } from '../../src/runtime/index.ts';
+import { boot, createFolderReader, resolvePosix, type BootOptions, type BootResult, type FolderReader, type Listening } from '../../src/runtime/index.ts';
 import { openKvStateStore } from './kv-state-store.ts';
 
 /** Options of {@link serve} (the rest as in the core's `BootOptions`). */
@@ -26,28 +26,13 @@ export interface DenoServeOptions extends Omit<BootOptions, 'dir' | 'host'> {
 /** What {@link serve} returned (see the core's `BootResult`). */
 export type DenoServeResult = BootResult;
 
-const notFound = (error: unknown) => error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory;
-
 /** The core's folder reads, on Deno's file API (`--allow-read`). */
-export const denoFiles: FolderReader = {
+export const denoFiles: FolderReader = createFolderReader({
   resolve: (path, base) => resolvePosix(base ?? Deno.cwd(), path),
-  readText(path) {
-    try {
-      return Deno.readTextFileSync(path);
-    } catch (error) {
-      if (notFound(error)) return undefined;
-      throw error;
-    }
-  },
-  listFiles(path) {
-    try {
-      return [...Deno.readDirSync(path)].filter((e) => e.isFile).map((e) => e.name);
-    } catch (error) {
-      if (notFound(error)) return undefined;
-      throw error;
-    }
-  },
-};
+  readText: (path) => Deno.readTextFileSync(path),
+  listFiles: (path) => [...Deno.readDirSync(path)].filter((e) => e.isFile).map((e) => e.name),
+  isMissing: (error) => error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.IsADirectory,
+});
 
 /**
  * Run an integration on Deno the way `tide sail` does (docs/behaviour.md §8.1), with `Deno.serve`,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BUNDLED_INTEGRATION_DESCRIPTIONS, resolveIntegration as resolveWith, type ResolvedIntegration } from '../../src/runtime/index.ts';
+import { BUNDLED_INTEGRATION_DESCRIPTIONS, resolveIntegration as resolveWith, type ResolveDeps, type ResolvedIntegration } from '../../src/runtime/index.ts';
 import { nodeFiles } from './load.ts';
 import { importOptional } from '../../emulator/optional.ts';
 
@@ -36,24 +36,22 @@ function registerTypeScript(): Promise<unknown> {
   return typescript;
 }
 
+/** How the core finds an integration on Node: node:fs, the bundled folders, and tsx's loader for a TypeScript entry file (registered on first use). */
+export const nodeResolveDeps: ResolveDeps = {
+  files: nodeFiles,
+  bundledDir: (name) => BUNDLED_INTEGRATIONS[name]!.dir,
+  async importModule(entry) {
+    if (!FROM_SOURCE && /\.[mc]?ts$/.test(entry)) await registerTypeScript();
+    return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
+  },
+};
+
 /**
- * Find an integration by bundled name or folder path (the core's rules). A TypeScript entry file is
- * loaded through tsx's loader, registered on first use.
+ * Find an integration by bundled name or folder path (the core's rules).
  *
  * @example
  * const { definition, dir } = await resolveIntegration('fake');
  */
 export function resolveIntegration(nameOrPath: string, cwd: string = process.cwd()): Promise<ResolvedIntegration> {
-  return resolveWith(nameOrPath, cwd, {
-    files: nodeFiles,
-    bundledDir: (name) => BUNDLED_INTEGRATIONS[name]!.dir,
-    async importModule(entry) {
-      try {
-        if (!FROM_SOURCE && /\.[mc]?ts$/.test(entry)) await registerTypeScript();
-        return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
-      } catch (error) {
-        throw new Error(`[tide] could not import ${entry}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    },
-  });
+  return resolveWith(nameOrPath, cwd, nodeResolveDeps);
 }

@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { IntegrationDefinition } from '../../src/index.ts';
-import { boot, type BootOptions, type BootResult, type BootRuntime, type Listening } from '../../src/runtime/index.ts';
+import { boot, bootByName, type BootOptions, type BootResult, type BootRuntime, type Listening, type ResolvedIntegration } from '../../src/runtime/index.ts';
 import { createFileStateStore } from './file-state-store.ts';
 import type { KafkaTuning } from './kafka.ts';
 import { nodeFiles, readEnvironment } from './load.ts';
 import { writeLine } from './logger.ts';
-import { resolveIntegration } from './resolve.ts';
+import { nodeResolveDeps } from './resolve.ts';
 
 /** Options of {@link sail}: what `tide sail` and `tide plan` pass (the rest as in the core's `BootOptions`). */
 export interface SailOptions extends Omit<BootOptions, 'dir' | 'port'> {
@@ -41,15 +41,9 @@ export type SailResult = BootResult;
  * const run = await sail({ integration: 'fake', overrides: { eventListener: { type: 'ONCE' } } });
  * process.exitCode = run.exitCode;
  */
-export async function sail(options: SailOptions): Promise<SailResult> {
-  let resolved;
-  try {
-    resolved = await resolveIntegration(options.integration, resolve(options.cwd ?? process.cwd()));
-  } catch (error) {
-    (options.out ?? ((line: string) => writeLine(line, 'err')))(error instanceof Error ? error.message : String(error));
-    return { exitCode: 2, stop: async () => {} };
-  }
-  return serve(resolved.definition, { ...options, dir: resolved.dir });
+export function sail(options: SailOptions): Promise<SailResult> {
+  const start = (r: ResolvedIntegration) => serve(r.definition, { ...options, dir: r.dir });
+  return bootByName(options.integration, resolve(options.cwd ?? process.cwd()), nodeResolveDeps, start, options.out ?? ((line) => writeLine(line, 'err')));
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Body signatures for webhook routes (docs/behaviour.md §6.1): an HMAC-SHA256 of the exact body bytes,
  * sent in a header as `<prefix><hex or base64 digest>` (GitHub: `X-Hub-Signature-256: sha256=<hex>`).
- * Web Crypto only, so it runs unchanged on Node, Workers and Deno.
+ * Web Crypto only, so it runs unchanged on every runtime Tide supports.
  */
 import type { VerifyRequest } from './processor.ts';
 

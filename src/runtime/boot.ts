@@ -15,7 +15,8 @@ import type { StateStore } from '../state/index.ts';
 import { describeOutcome, type IncrementalReport, type KindReport, type Plan, type ResyncReport } from '../sync/index.ts';
 import { TIDE_VERSION } from '../version.ts';
 import { configure, createRuntimeLogger, streamOf, type Configured, type Stream } from './configure.ts';
-import { loadIntegrationFolder, type FolderReader } from './folder.ts';
+import { resolveIntegration, type ResolveDeps, type ResolvedIntegration } from './entry.ts';
+import { loadIntegrationFolder, readConfigYaml, type FolderReader } from './folder.ts';
 import { createProgressLog } from './progress-log.ts';
 import { BROWSE_LINE, describeIncrementalOutcome, incrementalLines, planLines, provisionLines, resyncLines } from './report-lines.ts';
 import { readRunMapping } from './run-mapping.ts';
@@ -153,7 +154,7 @@ function settle(definition: IntegrationDefinition<any>, o: BootOptions, rt: Boot
   let mapping: RunMapping | undefined;
   try {
     const folder = loadIntegrationFolder(rt.files, o.dir);
-    const configYaml = rt.files.readText(`${rt.files.resolve(rt.cwd)}/config.yaml`);
+    const configYaml = readConfigYaml(rt.files, rt.cwd);
     const overrides = o.logLevel ? deepMerge(o.overrides ?? {}, { application: { logLevel: o.logLevel.toUpperCase() } }) : o.overrides;
     configured = configure({ definition, folder, env: rt.env, configYaml, overrides });
     // The integration's config schema too, before anything starts (createTide applies it to hand its output on).
@@ -171,11 +172,32 @@ function settle(definition: IntegrationDefinition<any>, o: BootOptions, rt: Boot
 }
 
 /**
+ * Start the integration a bundled name or a folder path names (docs/behaviour.md §8.1), through `start`; a name or
+ * folder that does not resolve is printed with `printError`, and the run exits 2.
+ */
+export async function bootByName(
+  nameOrPath: string,
+  cwd: string,
+  deps: ResolveDeps,
+  start: (resolved: ResolvedIntegration) => Promise<BootResult>,
+  printError: (line: string) => void,
+): Promise<BootResult> {
+  let resolved: ResolvedIntegration;
+  try {
+    resolved = await resolveIntegration(nameOrPath, cwd, deps);
+  } catch (error) {
+    printError(message(error));
+    return finished(2);
+  }
+  return start(resolved);
+}
+
+/**
  * Start `definition` on a runtime. Resolves once it serves (or, for ONCE and dry runs, once it is over).
  *
  * @example
  * const run = await boot(integration, { dir, overrides: { eventListener: { type: 'ONCE' } } }, nodeRuntime);
- * process.exitCode = run.exitCode;
+ * // the adapter sets its process exit status from run.exitCode
  */
 export async function boot(definition: IntegrationDefinition<any>, o: BootOptions, rt: BootRuntime): Promise<BootResult> {
   const print = printer(rt);

@@ -62,5 +62,11 @@ export async function resolveIntegration(nameOrPath: string, cwd: string, deps: 
   const entry = ENTRY_FILES.map((file) => `${trimmed}/${file}`).find((path) => deps.files.readText(path) !== undefined);
   if (!entry) throw new Error(`[tide] ${dir}: no integration entry file (expected one of ${ENTRY_FILES.join(', ')})`);
   const name = bundled ? nameOrPath : trimmed.slice(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
-  return { dir, definition: definitionFromModule(await deps.importModule(entry), entry), name };
+  let module: Record<string, unknown>;
+  try {
+    module = await deps.importModule(entry);
+  } catch (error) {
+    throw new Error(`[tide] could not import ${entry}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { dir, definition: definitionFromModule(module, entry), name };
 }

@@ -17,6 +17,32 @@ export interface FolderReader {
   listFiles(path: string): string[] | undefined;
 }
 
+/**
+ * A {@link FolderReader} from a runtime's synchronous file calls: a path that is missing, or not a file (not a
+ * folder), reads as `undefined` where `isMissing(error)` says so.
+ */
+export function createFolderReader(fs: {
+  resolve: FolderReader['resolve'];
+  readText(path: string): string;
+  listFiles(path: string): string[];
+  isMissing(error: unknown): boolean;
+}): FolderReader {
+  const orMissing = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (fs.isMissing(error)) return undefined;
+      throw error;
+    }
+  };
+  return { resolve: fs.resolve, readText: (path) => orMissing(() => fs.readText(path)), listFiles: (path) => orMissing(() => fs.listFiles(path)) };
+}
+
+/** The working directory's `config.yaml` text (docs/behaviour.md §2.3), if there is one. */
+export function readConfigYaml(files: FolderReader, cwd: string): string | undefined {
+  return files.readText(`${files.resolve(cwd)}/config.yaml`);
+}
+
 /** What an integration folder holds, parsed. */
 export interface IntegrationFolder {
   dir: string;

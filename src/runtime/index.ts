@@ -3,11 +3,11 @@
  * beyond the public API (`src/index.ts`). Adapters import only these two; everything a second runtime
  * would also need to decide is decided behind them.
  */
-export { boot, DEFAULT_HOST } from './boot.ts';
+export { boot, bootByName, DEFAULT_HOST } from './boot.ts';
 export type { BootOptions, BootResult, BootRuntime, EmbeddedPort, Listening } from './boot.ts';
 export { configure, configureOrThrow, consoleWrite, createRuntimeLogger, streamOf } from './configure.ts';
 export type { ConfigureOptions, Configured, RuntimeLoggerOptions, Stream } from './configure.ts';
-export { folderFromPortFiles, loadIntegrationFolder, resolvePosix, withFolder } from './folder.ts';
+export { createFolderReader, folderFromPortFiles, loadIntegrationFolder, readConfigYaml, resolvePosix, withFolder } from './folder.ts';
 export type { FolderReader, IntegrationFolder, PortFiles } from './folder.ts';
 export { BUNDLED_INTEGRATION_DESCRIPTIONS, definitionFromModule, ENTRY_FILES, isPathLike, resolveIntegration } from './entry.ts';
 export type { ResolveDeps, ResolvedIntegration } from './entry.ts';
@@ -24,6 +24,8 @@ export { createDurableHost, MAX_STEP_FAILURES } from './durable.ts';
 export type { DurableHost, DurableHostOptions, DurableStatus, DurableStore, LiveEventOutcome, LiveLedger, PollResult, StepRecord } from './durable.ts';
 export type { DurableIncrementalStatus } from './durable-incremental.ts';
 export { liveEventFromMessage, toLiveEventMessage } from './live-message.ts';
+export { createHostedHandlers, hostedTide, setupHosted, tideFromBindings } from './hosted.ts';
+export type { ActionsObjectRpc, HostedBindings, HostedHandlers, HostedSetup, QueuedMessage, ResyncObjectRpc } from './hosted.ts';
 export { ACTIONS_SESSION_MS, createActionsHost, createRunJournal } from './actions-host.ts';
 export { runActionLocally } from './run-action.ts';
 export { emulatorClient } from '../testing/emulator-client.ts';

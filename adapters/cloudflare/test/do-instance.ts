@@ -84,7 +84,7 @@ export function resyncRpc(object: ObjectDriver): ResyncObjectRpc {
     resyncRecord: (resyncId) => object.run((o) => o.resyncRecord(resyncId)),
     claimDelivery: (key) => object.run((o) => o.claimDelivery(key)),
     releaseDelivery: (key) => object.run((o) => o.releaseDelivery(key)),
-    poll: () => object.run((o) => o.poll()),
+    tick: () => object.run((o) => o.tick()),
     liveEvent: (message) => object.run((o) => o.liveEvent(message)),
     status: () => object.run((o) => o.status()),
   };

@@ -16,7 +16,7 @@ import githubSpec from '../../../integrations/github/.port/spec.yaml';
 import httpBlueprints from '../../../integrations/http/.port/resources/blueprints.json';
 import httpMapping from '../../../integrations/http/.port/resources/port-app-config.yml';
 import httpSpec from '../../../integrations/http/.port/spec.yaml';
-import { workerTide } from '../settings.ts';
+import { workerTide } from '../index.ts';
 import { CLIENT_ID, CLIENT_SECRET, GITHUB_TOKEN } from './constants.ts';
 import { admin } from './helpers.ts';
 

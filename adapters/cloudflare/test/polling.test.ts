@@ -40,16 +40,16 @@ describe('POLLING in the resync Durable Object', () => {
     const fault = await admin('POST', '/faults', { match: { method: 'GET', path: `/v1/integration/${IDENTIFIER}/resync-request` }, times: 1, action: { type: 'status', status: 500 } });
     expect(fault.status).toBe(201);
 
-    const first = await object.run((o) => o.poll());
+    const first = await object.run((o) => o.tick());
     expect(first).toMatchObject({ started: { trigger: 'start' }, watermark: 'unknown' });
 
-    const second = await object.run((o) => o.poll());
+    const second = await object.run((o) => o.tick());
     expect(second.started).toBeUndefined();
     expect(second.watermark).toBe(existing.updatedAt);
 
     const fresh = await clickResync();
-    const third = await object.run((o) => o.poll());
+    const third = await object.run((o) => o.tick());
     expect(third).toMatchObject({ started: { trigger: 'poll' }, watermark: fresh.updatedAt });
-    expect((await object.run((o) => o.poll())).started).toBeUndefined();
+    expect((await object.run((o) => o.tick())).started).toBeUndefined();
   });
 });

@@ -2,21 +2,17 @@
  * Random jq programs over the compiled subset and random JSON inputs, for the differential tests against jq-wasm.
  * Everything is derived from one seed, so a failure names a seed, a program and an input that reproduce it.
  */
-import { createHash } from 'node:crypto';
-
-/** Numbers in [0, 1) from SHA-256 of the seed and a counter: the same sequence for a seed on every machine. */
+/**
+ * Numbers in [0, 1) from splitmix32 over the seed: the same sequence for a seed on every runtime, with no
+ * runtime API (src/ stays on web standards).
+ */
 export function createRandom(seed: number): () => number {
-  let block = 0;
-  let pool = Buffer.alloc(0);
-  let at = 0;
+  let state = seed >>> 0;
   return () => {
-    if (at + 4 > pool.length) {
-      pool = createHash('sha256').update(`${seed}/${block++}`).digest();
-      at = 0;
-    }
-    const v = pool.readUInt32LE(at);
-    at += 4;
-    return v / 4294967296;
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = Math.imul(state ^ (state >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return ((z ^ (z >>> 16)) >>> 0) / 4294967296;
   };
 }
 
